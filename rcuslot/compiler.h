@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file rcuslot/compiler.h
+ * @brief Compiler glue shared by the rcuslot headers (C and C++, gcc and clang).
+ *
+ * Nothing here is API: every name is `RCUSLOT_PRIV_*` and may change.
+ */
+#ifndef RCUSLOT_COMPILER_H
+#define RCUSLOT_COMPILER_H
+
+/** @cond RCUSLOT_INTERNAL */
+
+#ifndef __cplusplus
+#include <stdbool.h>
+#endif
+
+#if !defined(__GNUC__) && !defined(__clang__)
+#error "rcuslot needs gcc or clang (liburcu's headers rely on GNU C extensions)"
+#endif
+
+#define RCUSLOT_PRIV_CAT2(a, b) a##b
+#define RCUSLOT_PRIV_CAT(a, b) RCUSLOT_PRIV_CAT2(a, b)
+#define RCUSLOT_PRIV_STR2(x) #x
+#define RCUSLOT_PRIV_STR(x) RCUSLOT_PRIV_STR2(x)
+
+/* A name no other expansion on the same line can collide with. */
+#define RCUSLOT_PRIV_UNIQUE(prefix) RCUSLOT_PRIV_CAT(prefix, __COUNTER__)
+
+/*
+ * Generated functions are static inline, like sys/tree.h's: each translation
+ * unit that defines a slot gets its own copy, and the ones it never calls
+ * must not warn.
+ */
+#define RCUSLOT_PRIV_FUNC static inline __attribute__((unused))
+#define RCUSLOT_PRIV_MUST_USE __attribute__((warn_unused_result))
+#define RCUSLOT_PRIV_NOINLINE __attribute__((noinline))
+#define RCUSLOT_PRIV_COLD __attribute__((cold, noinline))
+
+/*
+ * Kit-wide state in a header-only kit: a weak definition in every unit that
+ * includes the header, merged by the linker into one object (ELF semantics).
+ */
+#define RCUSLOT_PRIV_SHARED __attribute__((weak))
+
+#if defined(__cplusplus)
+#define RCUSLOT_PRIV_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#define RCUSLOT_PRIV_BEGIN_DECLS extern "C" {
+#define RCUSLOT_PRIV_END_DECLS }
+#else
+#define RCUSLOT_PRIV_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#define RCUSLOT_PRIV_BEGIN_DECLS
+#define RCUSLOT_PRIV_END_DECLS
+#endif
+
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define RCUSLOT_PRIV_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define RCUSLOT_PRIV_TSAN 1
+#endif
+
+/*
+ * The slot's pointer lives in its own address space for sparse, as the
+ * kernel's __rcu pointers do: only the kit's accessors cast it away, so
+ * `make C=1`-style checking (scons sparse) flags any direct access.
+ */
+#ifdef __CHECKER__
+#define RCUSLOT_PRIV_RCU __attribute__((noderef, address_space(__rcu)))
+#define RCUSLOT_PRIV_FORCE __attribute__((force))
+#else
+#define RCUSLOT_PRIV_RCU
+#define RCUSLOT_PRIV_FORCE
+#endif
+
+/** @endcond */
+
+#endif /* RCUSLOT_COMPILER_H */

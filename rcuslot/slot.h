@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file rcuslot/slot.h
+ * @brief RCU_SLOT_DEFINE(): a typed RCU-protected pointer and its operations.
+ *
+ * The generator is made of one small macro per generated function, in the
+ * manner of sys/tree.h and M*LIB, so a compiler diagnostic points at a short
+ * macro named after the function it concerns.
+ *
+ * Memory ordering, once for the whole file:
+ * - Publication (init, replace, copy_update) is a release: the stores that
+ *   built the new object happen before the pointer store
+ *   (rcu_set_pointer's wmb, or the full barrier of rcu_xchg_pointer and
+ *   rcu_cmpxchg_pointer). It pairs with the reader's rcu_dereference
+ *   (consume / address dependency), so a reader sees the object whole.
+ * - Unpublication (replace, copy_update) is also an acquire: the updater
+ *   that takes an object out of the slot sees everything its publisher
+ *   wrote, which free_fn may read.
+ * - A grace period (synchronize, or the one call_rcu waits for) ends after
+ *   every read_unlock of a section that could have seen the old pointer;
+ *   liburcu's barriers make the reader's loads happen before free_fn.
+ */
+#ifndef RCUSLOT_SLOT_H
+#define RCUSLOT_SLOT_H
+
+#include <rcuslot/compiler.h>
+#include <rcuslot/flavor.h>
+#include <rcuslot/rcu.h>
+#include <rcuslot/reclaim.h>
+
+/**
+ * Static initializer for any slot: `struct cfg_slot s = RCU_SLOT_INITIALIZER(&obj);`
+ * or `RCU_SLOT_INITIALIZER(NULL)`. The object must be one free_fn can free
+ * if the slot is ever destroyed or the object replaced.
+ */
+#define RCU_SLOT_INITIALIZER(ptr) { (ptr) }
+
+/** @cond RCUSLOT_INTERNAL */
+
+/*
+ * The slot's pointer, with the sparse address space cast away. Only the
+ * generated accessors use these.
+ */
+#define RCUSLOT_PRIV_PP(type, slot)                                            \
+	((type *RCUSLOT_PRIV_FORCE *)&(slot)->rcuslot_priv_ptr)
+#define RCUSLOT_PRIV_CPP(type, slot)                                           \
+	((type *const RCUSLOT_PRIV_FORCE *)&(slot)->rcuslot_priv_ptr)
+
+#define RCUSLOT_PRIV_DEF_TYPES(name, type)                                     \
+	struct name {                                                          \
+		type *RCUSLOT_PRIV_RCU rcuslot_priv_ptr;                       \
+	};                                                                     \
+	struct name##_old {                                                    \
+		type *rcuslot_priv_obj;                                        \
+	};                                                                     \
+	typedef int name##_copy_fn(const type *old, type **new_out, void *arg);
+
+#define RCUSLOT_PRIV_DEF_INIT(name, type)                                      \
+	RCUSLOT_PRIV_FUNC void name##_init(struct name *slot, type *initial)   \
+	{                                                                      \
+		rcu_set_pointer(RCUSLOT_PRIV_PP(type, slot), initial);         \
+	}
+
+#define RCUSLOT_PRIV_DEF_DEREFERENCE(name, type)                               \
+	RCUSLOT_PRIV_FUNC const type *name##_dereference(const struct name *slot) \
+	{                                                                      \
+		return rcu_dereference(*RCUSLOT_PRIV_CPP(type, slot));         \
+	}
+
+/* The caller excludes other updaters, so a plain load is enough. */
+#define RCUSLOT_PRIV_DEF_DEREFERENCE_PROTECTED(name, type)                     \
+	RCUSLOT_PRIV_FUNC type *name##_dereference_protected(const struct name *slot) \
+	{                                                                      \
+		return CMM_LOAD_SHARED(*RCUSLOT_PRIV_CPP(type, slot));         \
+	}
+
+#define RCUSLOT_PRIV_DEF_REPLACE(name, type)                                   \
+	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE struct name##_old              \
+	name##_replace(struct name *slot, type *new_obj)                       \
+	{                                                                      \
+		struct name##_old old;                                         \
+                                                                               \
+		old.rcuslot_priv_obj =                                         \
+			rcu_xchg_pointer(RCUSLOT_PRIV_PP(type, slot), new_obj); \
+		return old;                                                    \
+	}
+
+/*
+ * One read-copy-update attempt. Returns copy's status; on success *won says
+ * whether the attempt took effect and *retired is what it took out of the
+ * slot (NULL if the slot was empty or copy asked for no change).
+ *
+ * The read lock is held from the load of `cur` to the compare-and-exchange,
+ * so `cur` cannot be freed and its address reused in between: a successful
+ * exchange means the slot still held this very object (no ABA).
+ * A losing copy was never published, so it is freed at once.
+ */
+#define RCUSLOT_PRIV_DEF_TRY_UPDATE(name, type, free_fn)                        \
+	RCUSLOT_PRIV_FUNC int name##_priv_try_update(type **pp, name##_copy_fn *copy, \
+						     void *arg, type **retired, bool *won) \
+	{                                                                      \
+		type *cur, *new_obj = NULL;                                    \
+		int err;                                                       \
+                                                                               \
+		rcuslot_read_lock();                                           \
+		cur = rcu_dereference(*pp);                                    \
+		err = copy(cur, &new_obj, arg);                                \
+		*won = !err && (new_obj == cur ||                              \
+				rcu_cmpxchg_pointer(pp, cur, new_obj) == cur); \
+		rcuslot_read_unlock();                                         \
+		*retired = new_obj == cur ? NULL : cur;                        \
+		if (!err && !*won && new_obj)                                  \
+			free_fn(new_obj);                                      \
+		return err;                                                    \
+	}
+
+/* Retry until an attempt wins: another updater won each lost race. */
+#define RCUSLOT_PRIV_DEF_COPY_UPDATE(name, type)                               \
+	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE int                            \
+	name##_copy_update(struct name *slot, name##_copy_fn *copy, void *arg,  \
+			   struct name##_old *old_out)                         \
+	{                                                                      \
+		type *retired;                                                 \
+		bool won;                                                      \
+		int err;                                                       \
+                                                                               \
+		do                                                             \
+			err = name##_priv_try_update(RCUSLOT_PRIV_PP(type, slot), \
+						     copy, arg, &retired, &won); \
+		while (!err && !won);                                          \
+		old_out->rcuslot_priv_obj = err ? NULL : retired;              \
+		return err;                                                    \
+	}
+
+#define RCUSLOT_PRIV_DEF_OLD_IS_EMPTY(name, type)                              \
+	RCUSLOT_PRIV_FUNC bool name##_old_is_empty(const struct name##_old *old) \
+	{                                                                      \
+		return old->rcuslot_priv_obj == NULL;                          \
+	}
+
+/* Empty the handle first, so a handle is never left owning a freed object. */
+#define RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type)                               \
+	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE type *                         \
+	name##_old_reclaim(struct name##_old *old)                             \
+	{                                                                      \
+		type *obj = old->rcuslot_priv_obj;                             \
+                                                                               \
+		old->rcuslot_priv_obj = NULL;                                  \
+		if (obj)                                                       \
+			rcuslot_synchronize();                                 \
+		return obj;                                                    \
+	}
+
+#define RCUSLOT_PRIV_DEF_OLD_FREE(name, type, free_fn)                         \
+	RCUSLOT_PRIV_FUNC void name##_old_free(struct name##_old *old)          \
+	{                                                                      \
+		type *obj = name##_old_reclaim(old);                           \
+                                                                               \
+		if (obj)                                                       \
+			free_fn(obj);                                          \
+	}
+
+#define RCUSLOT_PRIV_DEF_DEFER_CB(name, type, free_fn)                         \
+	RCUSLOT_PRIV_FUNC void name##_priv_defer_cb(struct rcu_head *head)     \
+	{                                                                      \
+		free_fn((type *)rcuslot_priv_defer_take(head));                \
+	}
+
+/* No node for call_rcu: wait here instead, so nothing leaks. */
+#define RCUSLOT_PRIV_DEF_OLD_DEFER(name, type, free_fn)                        \
+	RCUSLOT_PRIV_FUNC void name##_old_defer(struct name##_old *old)         \
+	{                                                                      \
+		type *obj = old->rcuslot_priv_obj;                             \
+                                                                               \
+		old->rcuslot_priv_obj = NULL;                                  \
+		if (obj && !rcuslot_priv_defer(obj, name##_priv_defer_cb)) {   \
+			rcuslot_synchronize();                                 \
+			free_fn(obj);                                          \
+		}                                                              \
+	}
+
+#define RCUSLOT_PRIV_DEF_DESTROY(name, type)                                   \
+	RCUSLOT_PRIV_FUNC void name##_destroy(struct name *slot)               \
+	{                                                                      \
+		struct name##_old old = name##_replace(slot, NULL);            \
+                                                                               \
+		name##_old_free(&old);                                         \
+	}
+
+/** @endcond */
+
+/**
+ * Define a typed RCU-protected pointer `struct name` to objects of `type`,
+ * freed by `free_fn` (a function or macro callable as `free_fn(type *)`),
+ * with its old handle `struct name_old` and its operations (name_init,
+ * name_dereference, name_copy_update, name_replace, name_old_free, ...).
+ *
+ * Use it once per slot type at file scope, followed by a semicolon:
+ * @code
+ * struct config { int a, b, c; };
+ * static void config_free(struct config *c) { free(c); }
+ * RCU_SLOT_DEFINE(cfg_slot, struct config, config_free);
+ * @endcode
+ * The functions are static inline; a header may define a slot type shared
+ * by several translation units.
+ */
+#define RCU_SLOT_DEFINE(name, type, free_fn)                                   \
+	RCUSLOT_PRIV_DEF_TYPES(name, type)                                     \
+	RCUSLOT_PRIV_DEF_INIT(name, type)                                      \
+	RCUSLOT_PRIV_DEF_DEREFERENCE(name, type)                               \
+	RCUSLOT_PRIV_DEF_DEREFERENCE_PROTECTED(name, type)                     \
+	RCUSLOT_PRIV_DEF_REPLACE(name, type)                                   \
+	RCUSLOT_PRIV_DEF_TRY_UPDATE(name, type, free_fn)                       \
+	RCUSLOT_PRIV_DEF_COPY_UPDATE(name, type)                               \
+	RCUSLOT_PRIV_DEF_OLD_IS_EMPTY(name, type)                              \
+	RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type)                               \
+	RCUSLOT_PRIV_DEF_OLD_FREE(name, type, free_fn)                         \
+	RCUSLOT_PRIV_DEF_DEFER_CB(name, type, free_fn)                         \
+	RCUSLOT_PRIV_DEF_OLD_DEFER(name, type, free_fn)                        \
+	RCUSLOT_PRIV_DEF_DESTROY(name, type)                                   \
+	RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct name) == sizeof(void *) &&    \
+				   sizeof(struct name##_old) == sizeof(void *), \
+				   "RCU_SLOT_DEFINE(" #name "): slot and old handle must be one pointer wide")
+
+#endif /* RCUSLOT_SLOT_H */
