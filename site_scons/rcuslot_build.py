@@ -1,0 +1,195 @@
+"""Build helpers for rcuslot's SConstruct: variant environments and the
+actions that run tests. Kept out of SConstruct so it reads as a list of
+what is built, not how."""
+
+import os
+import re
+import subprocess
+import sys
+
+from SCons.Script import Exit
+
+FLAVORS = ['memb', 'qsbr', 'mb', 'bp', 'signal']
+LINKS = ['lgpl', 'dyn']
+
+WARNINGS = ['-Wall', '-Wextra', '-Werror']
+
+# What each pkg-config module is called and which Debian package has it.
+PACKAGES = {
+    'check': 'check',
+    'liburcu-memb': 'liburcu-dev',
+    'liburcu-qsbr': 'liburcu-dev',
+    'liburcu-mb': 'liburcu-dev',
+    'liburcu-bp': 'liburcu-dev',
+    'liburcu-signal': 'liburcu-dev',
+}
+
+
+def fail(msg):
+    print('scons: *** ' + msg, file=sys.stderr)
+    Exit(2)
+
+
+def check_pkg(conf, module):
+    """Configure test: pkg-config knows `module`."""
+    conf.Message('Checking for pkg-config module %s... ' % module)
+    ok = subprocess.call(['pkg-config', '--exists', module]) == 0
+    conf.Result(ok)
+    return ok
+
+
+def check_program(conf, prog):
+    conf.Message('Checking for %s... ' % prog)
+    ok = conf.env.WhereIs(prog) is not None
+    conf.Result(ok)
+    return ok
+
+
+def variant_name(cc, flavor, link, sanitize, debug):
+    parts = [os.path.basename(cc), flavor, link]
+    if sanitize:
+        parts.append('san-' + sanitize.replace(',', '-'))
+    if debug:
+        parts.append('debug')
+    return '-'.join(parts)
+
+
+def make_env(base, cc, flavor, link, sanitize, debug, cxx=None):
+    """A construction environment for one configuration of the matrix."""
+    env = base.Clone(CC=cc)
+    if cxx:
+        env['CXX'] = cxx
+    env.Append(CCFLAGS=WARNINGS + ['-pthread'],
+               CFLAGS=['-std=gnu11'],
+               CPPPATH=['#'],
+               CPPDEFINES=[('RCUSLOT_FLAVOR', flavor)],
+               LINKFLAGS=['-pthread'])
+    if link == 'lgpl':
+        env.Append(CPPDEFINES=['_LGPL_SOURCE'])
+    env.Append(CCFLAGS=['-O0', '-g3'] if debug else ['-O2', '-g'])
+    if debug:
+        env.Append(CPPDEFINES=['RCUSLOT_DEBUG'])
+    if sanitize:
+        san = ['-fsanitize=' + sanitize, '-fno-sanitize-recover=all',
+               '-fno-omit-frame-pointer']
+        env.Append(CCFLAGS=san, LINKFLAGS=san)
+    env.ParseConfig('pkg-config --cflags --libs liburcu-' + flavor)
+    env['CHECK_FLAGS'] = subprocess.check_output(
+        ['pkg-config', '--cflags', '--libs', 'check'], text=True).split()
+    env['RCUSLOT_VARIANT'] = variant_name(cc, flavor, link, sanitize, debug)
+    env['RCUSLOT_SANITIZE'] = sanitize
+    return env
+
+
+def sanitizer_env(sanitize):
+    """Runtime options so that any sanitizer report fails the run."""
+    env = dict(os.environ)
+    if 'address' in sanitize:
+        env['ASAN_OPTIONS'] = 'abort_on_error=1:detect_leaks=1:strict_string_checks=1'
+    if 'undefined' in sanitize:
+        env['UBSAN_OPTIONS'] = 'halt_on_error=1:print_stacktrace=1'
+    return env
+
+
+def run_logged(target, source, env):
+    """Run source[0] (with RUN_ARGS), echo its output and keep it in target[0].
+    Fails when the program exits non-zero."""
+    prog = source[0].abspath
+    args = env.get('RUN_ARGS', [])
+    run_env = sanitizer_env(env.get('RCUSLOT_SANITIZE', ''))
+    run_env.update(env.get('RUN_ENV', {}))
+    label = env.get('RUN_LABEL', os.path.basename(prog))
+    if env.get('RUN_STREAM'):
+        return run_streamed([prog] + list(args), run_env, target[0].abspath)
+    proc = subprocess.run([prog] + list(args), env=run_env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, errors='replace')
+    with open(target[0].abspath, 'w') as log:
+        log.write(proc.stdout)
+        log.write('\nexit status: %d\n' % proc.returncode)
+    # One block per run, so that runs in parallel (-j2) do not interleave.
+    block = '==> %s [%s]\n%s' % (label, env['RCUSLOT_VARIANT'], proc.stdout)
+    if proc.returncode != 0:
+        block += '==> FAILED: %s [%s] exit status %d\n' % (
+            label, env['RCUSLOT_VARIANT'], proc.returncode)
+    sys.stdout.write(block)
+    sys.stdout.flush()
+    return proc.returncode
+
+
+def run_streamed(argv, run_env, log_path):
+    """Run argv with its output shown as it comes (for demos) and logged."""
+    with open(log_path, 'w') as log:
+        proc = subprocess.Popen(argv, env=run_env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True,
+                                errors='replace')
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+            log.write(line)
+        rc = proc.wait()
+        log.write('\nexit status: %d\n' % rc)
+    return rc
+
+
+def summarize(target, source, env):
+    """Close `scons check` with one line counting the runs that passed."""
+    n = len(source)
+    line = 'scons check: %d passed, 0 failed' % n
+    print(line)
+    with open(target[0].abspath, 'w') as f:
+        f.write(line + '\n')
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# Compile-fail cases: each file holds the misuse, and under -DRCUSLOT_CF_OK its
+# correct twin. The twin must compile; the misuse must fail with an `error:`
+# line matching the file's `expect-error:` pattern.
+
+EXPECT_RE = re.compile(r'expect-error(?:-(gcc|clang))?:\s*(.+?)\s*(?:\*/)?$', re.M)
+
+
+def expected_errors(path, cc):
+    with open(path) as f:
+        text = f.read()
+    family = 'clang' if 'clang' in os.path.basename(cc) else 'gcc'
+    pats = [p for (fam, p) in EXPECT_RE.findall(text) if fam in ('', family)]
+    if not pats:
+        raise ValueError('%s: no expect-error line for %s' % (path, family))
+    return pats
+
+
+def compile_fail(target, source, env):
+    src = source[0].srcnode().abspath
+    cc = env.subst('$CC')
+    flags = env.subst('$CCFLAGS $CFLAGS $_CCCOMCOM', target=target,
+                      source=source).split()
+    # A real compile: gcc reports unused results only past -fsyntax-only.
+    base = [cc] + flags + ['-c', '-o', os.devnull, src]
+    name = os.path.basename(src)
+    lines = []
+    cenv = dict(os.environ, LC_ALL='C')  # plain quotes in diagnostics
+    ok = subprocess.run(base + ['-DRCUSLOT_CF_OK'], stdout=subprocess.PIPE,
+                        stderr=subprocess.STDOUT, text=True, env=cenv)
+    if ok.returncode != 0:
+        print('compile-fail: %s: its correct twin does not compile:\n%s' %
+              (name, ok.stdout))
+        return 1
+    bad = subprocess.run(base, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, env=cenv)
+    if bad.returncode == 0:
+        print('compile-fail: %s: the misuse compiled' % name)
+        return 1
+    errors = [l for l in bad.stdout.splitlines() if ' error: ' in l]
+    for pat in expected_errors(src, cc):
+        if not any(re.search(pat, l) for l in errors):
+            print('compile-fail: %s: no error matches /%s/; errors were:\n  %s' %
+                  (name, pat, '\n  '.join(errors) or '(none)'))
+            return 1
+    lines.append('compile-fail: %s: rejected as expected (%s)' %
+                 (name, os.path.basename(cc)))
+    with open(target[0].abspath, 'w') as log:
+        log.write('\n'.join(lines) + '\n' + bad.stdout)
+    print(lines[0])
+    return 0
