@@ -1,0 +1,26 @@
+#!/bin/sh
+# Install what rcuslot needs to build, test and run its demos on Debian
+# (bookworm or later). Installs only what is missing; uses sudo when not root.
+set -eu
+
+PACKAGES="gcc clang libclang-rt-dev scons pkg-config liburcu-dev check"
+
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+	sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+	sudo="sudo"
+else
+	echo "setup-debian.sh: need root (or sudo) to install:$missing" >&2
+	exit 1
+fi
+echo "setup-debian.sh: installing:$missing"
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing
