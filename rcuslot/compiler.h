@@ -52,6 +52,23 @@
 #define RCUSLOT_PRIV_END_DECLS
 #endif
 
+/*
+ * liburcu 0.13's rcu_set_pointer() (via CMM_STORE_SHARED) uses the value of
+ * an assignment to a volatile object, which C++20 deprecates; clang++
+ * -std=c++20 warns at our expansion of it (g++ does not: the macro is from a
+ * system header). The generated functions are wrapped in these, so user code
+ * around them keeps the warning.
+ */
+#if defined(__cplusplus) && defined(__clang__)
+#define RCUSLOT_PRIV_GENERATED_BEGIN                                           \
+	_Pragma("clang diagnostic push")                                       \
+	_Pragma("clang diagnostic ignored \"-Wdeprecated-volatile\"")
+#define RCUSLOT_PRIV_GENERATED_END _Pragma("clang diagnostic pop")
+#else
+#define RCUSLOT_PRIV_GENERATED_BEGIN
+#define RCUSLOT_PRIV_GENERATED_END
+#endif
+
 #if defined(__has_feature)
 #if __has_feature(thread_sanitizer)
 #define RCUSLOT_PRIV_TSAN 1

@@ -205,6 +205,7 @@
  * by several translation units.
  */
 #define RCU_SLOT_DEFINE(name, type, free_fn)                                   \
+	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
 	RCUSLOT_PRIV_DEF_TYPES(name, type)                                     \
 	RCUSLOT_PRIV_DEF_INIT(name, type)                                      \
 	RCUSLOT_PRIV_DEF_DEREFERENCE(name, type)                               \
@@ -218,6 +219,7 @@
 	RCUSLOT_PRIV_DEF_DEFER_CB(name, type, free_fn)                         \
 	RCUSLOT_PRIV_DEF_OLD_DEFER(name, type, free_fn)                        \
 	RCUSLOT_PRIV_DEF_DESTROY(name, type)                                   \
+	RCUSLOT_PRIV_GENERATED_END                                             \
 	RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct name) == sizeof(void *) &&    \
 				   sizeof(struct name##_old) == sizeof(void *), \
 				   "RCU_SLOT_DEFINE(" #name "): slot and old handle must be one pointer wide")
