@@ -81,7 +81,11 @@
 
 /** @endcond */
 
+/** @addtogroup rcuslot_flavor
+ * @{
+ */
 /** Name of the selected liburcu flavor, e.g. "memb". */
 #define RCUSLOT_FLAVOR_NAME RCUSLOT_PRIV_STR(RCUSLOT_FLAVOR)
+/** @} */
 
 #endif /* RCUSLOT_FLAVOR_H */

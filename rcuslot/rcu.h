@@ -16,6 +16,10 @@
 
 RCUSLOT_PRIV_BEGIN_DECLS
 
+/** @addtogroup rcuslot_rcu
+ * @{
+ */
+
 /**
  * Register the calling thread as an RCU reader.
  *
@@ -57,8 +61,10 @@ RCUSLOT_PRIV_FUNC void rcuslot_read_unlock(void)
 }
 
 /**
- * Non-zero inside a read-side critical section (under qsbr: while the
- * thread is online, which is liburcu's meaning there).
+ * Tell whether the calling thread is inside a read-side critical section.
+ *
+ * @return Non-zero inside a read-side critical section (under qsbr: while
+ *         the thread is online, which is liburcu's meaning there).
  */
 RCUSLOT_PRIV_FUNC int rcuslot_read_ongoing(void)
 {
@@ -115,6 +121,8 @@ RCUSLOT_PRIV_FUNC void rcuslot_thread_online(void)
 {
 	RCUSLOT_PRIV_URCU(thread_online)();
 }
+
+/** @} */
 
 RCUSLOT_PRIV_END_DECLS
 

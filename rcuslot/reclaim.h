@@ -22,12 +22,16 @@
 #if defined(RCUSLOT_MALLOC) != defined(RCUSLOT_FREE)
 #error "rcuslot: define both RCUSLOT_MALLOC and RCUSLOT_FREE, or neither"
 #endif
+/** @addtogroup rcuslot_reclaim
+ * @{
+ */
 #ifndef RCUSLOT_MALLOC
 /** Allocator for the kit's own small nodes (one per deferred plain object). */
 #define RCUSLOT_MALLOC(size) malloc(size)
 /** Releases what RCUSLOT_MALLOC() returned. */
 #define RCUSLOT_FREE(ptr) free(ptr)
 #endif
+/** @} */
 
 RCUSLOT_PRIV_BEGIN_DECLS
 

@@ -28,6 +28,10 @@
 #include <rcuslot/rcu.h>
 #include <rcuslot/reclaim.h>
 
+/** @addtogroup RCU_SLOT_DEFINE
+ * @{
+ */
+
 /**
  * Static initializer for any slot: `struct cfg_slot s = RCU_SLOT_INITIALIZER(&obj);`
  * or `RCU_SLOT_INITIALIZER(NULL)`. The object must be one free_fn can free
@@ -223,5 +227,7 @@
 	RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct name) == sizeof(void *) &&    \
 				   sizeof(struct name##_old) == sizeof(void *), \
 				   "RCU_SLOT_DEFINE(" #name "): slot and old handle must be one pointer wide")
+
+/** @} */
 
 #endif /* RCUSLOT_SLOT_H */
