@@ -42,6 +42,12 @@
 /** @cond RCUSLOT_INTERNAL */
 
 /*
+ * NOLINTBEGIN(bugprone-macro-parentheses): in the generator macros, `type`
+ * is a type and `free_fn` may be a function-like macro; neither can be
+ * parenthesized. Expression arguments (slot) are.
+ */
+
+/*
  * The slot's pointer, with the sparse address space cast away. Only the
  * generated accessors use these.
  */
@@ -190,6 +196,8 @@
                                                                                \
 		name##_old_free(&old);                                         \
 	}
+
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 /** @endcond */
 

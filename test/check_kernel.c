@@ -92,7 +92,7 @@ START_TEST(test_reader_holds_across_replace)
 	struct tslot s;
 	struct held h = { .slot = &s };
 	pthread_t reader, freer;
-	struct timespec pause = { 0, 50 * 1000 * 1000 };
+	struct timespec pause = { 0, 50L * 1000 * 1000 };
 
 	the_held = &h;
 	tobj_free_hook = record_free;

@@ -150,6 +150,7 @@ START_TEST(test_threads)
 	std::vector<std::thread> readers;
 
 	app::cfg_slot_init(&slot, new config{0, "v"});
+	readers.reserve(READERS);
 	for (int i = 0; i < READERS; i++)
 		readers.emplace_back([&slot, &stop, &bad] {
 			long last = 0;
