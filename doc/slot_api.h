@@ -295,8 +295,7 @@ TYPE *NAME_dereference_protected(const struct NAME *slot);
  * @par Context:
  * A registered thread (it takes the read lock itself; under qsbr, an
  * online one). It may be called inside a read-side critical section, as
- * the lock nests, but `*old_out` must then be consumed after leaving it, or
- * deferred.
+ * the lock nests, but `*old_out` must then be consumed after leaving it.
  * @par Grace period:
  * Never waits. Lock-free rather than wait-free: each retry means another
  * updater made progress.

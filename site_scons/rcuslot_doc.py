@@ -95,10 +95,14 @@ def _documents(page_text, name):
     return pattern.search(page_text) is not None
 
 
-def _escape_code_backslashes(text):
-    """Doxygen 1.9.4 copies code blocks (.nf ... .fi) into man pages without
-    escaping backslashes, so the "\\n" of a printf in an example is read as a
-    troff escape. Escape them as \\e, leaving Doxygen's own \\& escapes."""
+def _fix_lines(text):
+    """Two slips of Doxygen 1.9.4's man output:
+    - code blocks (.nf ... .fi) are copied without escaping backslashes, so
+      the "\\n" of a printf in an example is read as a troff escape: escape
+      them as \\e, leaving Doxygen's own \\& escapes;
+    - in running text, a source line break inside a quotation keeps the next
+      line's indentation, and troff breaks and indents a line that starts
+      with spaces: strip it."""
     out, in_code = [], False
     for line in text.split('\n'):
         if line.startswith('.nf'):
@@ -107,6 +111,8 @@ def _escape_code_backslashes(text):
             in_code = False
         elif in_code:
             line = re.sub(r'\\(?!&)', r'\\e', line)
+        elif line.startswith(' ') and line.strip():
+            line = line.lstrip(' ')
         out.append(line)
     return '\n'.join(out)
 
@@ -160,11 +166,11 @@ def fix_man_pages(target, source, env):
         if SO_RE.match(texts[p].split('\n', 1)[0]):
             errors.append('%s should be a page of its own, but is a link' % p)
             continue
-        texts[p] = _escape_code_backslashes(texts[p])
         texts[p] = NAME_RE.sub(
             lambda m: '%s%s \\- %s\n' % (m.group(1), m.group(2),
                                          re.sub(r'\\&\.$', '', m.group(3))),
             texts[p], count=1)
+        texts[p] = _fix_lines(texts[p])
     for link in links:
         if link not in texts:
             continue
