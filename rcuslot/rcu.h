@@ -16,6 +16,11 @@
 
 RCUSLOT_PRIV_BEGIN_DECLS
 
+/** @cond RCUSLOT_INTERNAL */
+/* Grace periods waited for by the kit, process-wide (a weak definition). */
+RCUSLOT_PRIV_SHARED unsigned long rcuslot_priv_gp_waits;
+/** @endcond */
+
 /**
  * Register the calling thread as an RCU reader.
  *
@@ -57,8 +62,9 @@ RCUSLOT_PRIV_FUNC void rcuslot_read_unlock(void)
 }
 
 /**
- * Non-zero inside a read-side critical section (under qsbr: while the
- * thread is online, which is liburcu's meaning there).
+ * Non-zero inside a read-side critical section. Under qsbr, where a read
+ * lock costs nothing and leaves no trace, it is liburcu's answer: non-zero
+ * while the thread is online (see RCUSLOT_READ_ONGOING_TRACKS_LOCK).
  */
 RCUSLOT_PRIV_FUNC int rcuslot_read_ongoing(void)
 {
@@ -75,7 +81,18 @@ RCUSLOT_PRIV_FUNC int rcuslot_read_ongoing(void)
  */
 RCUSLOT_PRIV_FUNC void rcuslot_synchronize(void)
 {
+	uatomic_inc(&rcuslot_priv_gp_waits);
 	RCUSLOT_PRIV_URCU(synchronize_rcu)();
+}
+
+/**
+ * How many times the kit has waited for a grace period in this process
+ * (rcuslot_synchronize(), and so name_old_free() and friends). An updater's
+ * main cost; batches (rcuslot/batch.h) and deferral keep it down.
+ */
+RCUSLOT_PRIV_FUNC unsigned long rcuslot_grace_periods_waited(void)
+{
+	return uatomic_read(&rcuslot_priv_gp_waits);
 }
 
 /**

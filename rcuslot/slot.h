@@ -27,6 +27,7 @@
 #include <rcuslot/flavor.h>
 #include <rcuslot/rcu.h>
 #include <rcuslot/reclaim.h>
+#include <rcuslot/batch.h>
 
 /**
  * Static initializer for any slot: `struct cfg_slot s = RCU_SLOT_INITIALIZER(&obj);`
@@ -164,9 +165,10 @@
 	RCUSLOT_PRIV_FUNC void name##_priv_defer_cb(struct rcu_head *head)     \
 	{                                                                      \
 		free_fn((type *)rcuslot_priv_defer_take(head));                \
+		rcuslot_priv_defer_done(1);                                    \
 	}
 
-/* No node for call_rcu: wait here instead, so nothing leaks. */
+/* No node for call_rcu, or too much pending: wait here instead. */
 #define RCUSLOT_PRIV_DEF_OLD_DEFER(name, type, free_fn)                        \
 	RCUSLOT_PRIV_FUNC void name##_old_defer(struct name##_old *old)         \
 	{                                                                      \
@@ -179,6 +181,49 @@
 		}                                                              \
 	}
 
+/* Intrusive: the object's own rcu_head carries it; nothing to allocate. */
+#define RCUSLOT_PRIV_DEF_HEAD_DEFER_CB(name, type, member, free_fn)            \
+	RCUSLOT_PRIV_FUNC void name##_priv_defer_cb(struct rcu_head *head)     \
+	{                                                                      \
+		free_fn(caa_container_of(head, type, member));                 \
+		rcuslot_priv_defer_done(1);                                    \
+	}
+
+#define RCUSLOT_PRIV_DEF_HEAD_OLD_DEFER(name, type, member, free_fn)           \
+	RCUSLOT_PRIV_FUNC void name##_old_defer(struct name##_old *old)         \
+	{                                                                      \
+		type *obj = old->rcuslot_priv_obj;                             \
+                                                                               \
+		old->rcuslot_priv_obj = NULL;                                  \
+		if (obj && !rcuslot_priv_defer_head(&obj->member,              \
+						    name##_priv_defer_cb, 1)) { \
+			rcuslot_synchronize();                                 \
+			free_fn(obj);                                          \
+		}                                                              \
+	}
+
+/*
+ * A batch holds objects of many types, so it frees through a void * door.
+ * Without memory for the batch, free the batch now: obj was unpublished
+ * before the grace period that rcuslot_batch_free() waits for.
+ */
+#define RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, free_fn)                        \
+	RCUSLOT_PRIV_FUNC void name##_priv_free_void(void *obj)                \
+	{                                                                      \
+		free_fn((type *)obj);                                          \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC void name##_batch_add(struct rcuslot_batch *batch,   \
+						struct name##_old *old)        \
+	{                                                                      \
+		type *obj = old->rcuslot_priv_obj;                             \
+                                                                               \
+		old->rcuslot_priv_obj = NULL;                                  \
+		if (obj && !rcuslot_priv_batch_push(batch, obj, name##_priv_free_void)) { \
+			rcuslot_batch_free(batch);                             \
+			free_fn(obj);                                          \
+		}                                                              \
+	}
+
 #define RCUSLOT_PRIV_DEF_DESTROY(name, type)                                   \
 	RCUSLOT_PRIV_FUNC void name##_destroy(struct name *slot)               \
 	{                                                                      \
@@ -187,6 +232,28 @@
 		name##_old_free(&old);                                         \
 	}
 
+/** @endcond */
+
+/** @cond RCUSLOT_INTERNAL */
+/* Everything but deferral, which depends on where the rcu_head lives. */
+#define RCUSLOT_PRIV_DEF_COMMON(name, type, free_fn)                           \
+	RCUSLOT_PRIV_DEF_TYPES(name, type)                                     \
+	RCUSLOT_PRIV_DEF_INIT(name, type)                                      \
+	RCUSLOT_PRIV_DEF_DEREFERENCE(name, type)                               \
+	RCUSLOT_PRIV_DEF_DEREFERENCE_PROTECTED(name, type)                     \
+	RCUSLOT_PRIV_DEF_REPLACE(name, type)                                   \
+	RCUSLOT_PRIV_DEF_TRY_UPDATE(name, type, free_fn)                       \
+	RCUSLOT_PRIV_DEF_COPY_UPDATE(name, type)                               \
+	RCUSLOT_PRIV_DEF_OLD_IS_EMPTY(name, type)                              \
+	RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type)                               \
+	RCUSLOT_PRIV_DEF_OLD_FREE(name, type, free_fn)                         \
+	RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, free_fn)                        \
+	RCUSLOT_PRIV_DEF_DESTROY(name, type)
+
+#define RCUSLOT_PRIV_DEF_END(name)                                             \
+	RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct name) == sizeof(void *) &&    \
+				   sizeof(struct name##_old) == sizeof(void *), \
+				   "RCU_SLOT_DEFINE(" #name "): slot and old handle must be one pointer wide")
 /** @endcond */
 
 /**
@@ -202,24 +269,28 @@
  * RCU_SLOT_DEFINE(cfg_slot, struct config, config_free);
  * @endcode
  * The functions are static inline; a header may define a slot type shared
- * by several translation units.
+ * by several translation units. name_old_defer() allocates a small node per
+ * object (see rcuslot/reclaim.h); RCU_SLOT_DEFINE_HEAD() avoids it.
  */
 #define RCU_SLOT_DEFINE(name, type, free_fn)                                   \
-	RCUSLOT_PRIV_DEF_TYPES(name, type)                                     \
-	RCUSLOT_PRIV_DEF_INIT(name, type)                                      \
-	RCUSLOT_PRIV_DEF_DEREFERENCE(name, type)                               \
-	RCUSLOT_PRIV_DEF_DEREFERENCE_PROTECTED(name, type)                     \
-	RCUSLOT_PRIV_DEF_REPLACE(name, type)                                   \
-	RCUSLOT_PRIV_DEF_TRY_UPDATE(name, type, free_fn)                       \
-	RCUSLOT_PRIV_DEF_COPY_UPDATE(name, type)                               \
-	RCUSLOT_PRIV_DEF_OLD_IS_EMPTY(name, type)                              \
-	RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type)                               \
-	RCUSLOT_PRIV_DEF_OLD_FREE(name, type, free_fn)                         \
+	RCUSLOT_PRIV_DEF_COMMON(name, type, free_fn)                           \
 	RCUSLOT_PRIV_DEF_DEFER_CB(name, type, free_fn)                         \
 	RCUSLOT_PRIV_DEF_OLD_DEFER(name, type, free_fn)                        \
-	RCUSLOT_PRIV_DEF_DESTROY(name, type)                                   \
-	RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct name) == sizeof(void *) &&    \
-				   sizeof(struct name##_old) == sizeof(void *), \
-				   "RCU_SLOT_DEFINE(" #name "): slot and old handle must be one pointer wide")
+	RCUSLOT_PRIV_DEF_END(name)
+
+/**
+ * RCU_SLOT_DEFINE() for a type that embeds a `struct rcu_head` as
+ * `head_member`: name_old_defer() hands that head to call_rcu and allocates
+ * nothing. The head belongs to the kit from name_old_defer() until free_fn.
+ * @code
+ * struct route { long dst, via; struct rcu_head rcu; };
+ * RCU_SLOT_DEFINE_HEAD(route_slot, struct route, rcu, route_free);
+ * @endcode
+ */
+#define RCU_SLOT_DEFINE_HEAD(name, type, head_member, free_fn)                 \
+	RCUSLOT_PRIV_DEF_COMMON(name, type, free_fn)                           \
+	RCUSLOT_PRIV_DEF_HEAD_DEFER_CB(name, type, head_member, free_fn)       \
+	RCUSLOT_PRIV_DEF_HEAD_OLD_DEFER(name, type, head_member, free_fn)      \
+	RCUSLOT_PRIV_DEF_END(name)
 
 #endif /* RCUSLOT_SLOT_H */
