@@ -77,8 +77,23 @@ def make_env(base, cc, flavor, link, sanitize, debug, cxx=None):
     env['CHECK_FLAGS'] = subprocess.check_output(
         ['pkg-config', '--cflags', '--libs', 'check'], text=True).split()
     env['RCUSLOT_VARIANT'] = variant_name(cc, flavor, link, sanitize, debug)
+    env['RCUSLOT_FLAVOR'] = flavor
     env['RCUSLOT_SANITIZE'] = sanitize
     return env
+
+
+def with_flavor(env, flavor):
+    """A clone of a configuration's environment for another liburcu flavor
+    (for a program written for one flavor, such as a qsbr example)."""
+    old = env['RCUSLOT_FLAVOR']
+    new = env.Clone(RCUSLOT_FLAVOR=flavor)
+    new['CPPDEFINES'] = [d for d in env['CPPDEFINES']
+                         if not (isinstance(d, (tuple, list)) and
+                                 d[0] == 'RCUSLOT_FLAVOR')]
+    new.Append(CPPDEFINES=[('RCUSLOT_FLAVOR', flavor)])
+    new['LIBS'] = [('urcu-' + flavor if l == 'urcu-' + old else l)
+                   for l in env['LIBS']]
+    return new
 
 
 def sanitizer_env(sanitize):
