@@ -128,7 +128,9 @@ RCUSLOT_PRIV_FUNC bool rcuslot_priv_batch_push(struct rcuslot_batch *batch, void
 RCUSLOT_PRIV_FUNC void rcuslot_batch_free(struct rcuslot_batch *batch)
 {
 	struct rcuslot_priv_batch_chunk *chain = batch->chunks;
+	RCUSLOT_PRIV_DBG_ENTER();
 
+	RCUSLOT_PRIV_DBG_NO_WAIT("rcuslot_batch_free");
 	rcuslot_batch_init(batch);
 	if (!chain)
 		return;
@@ -148,7 +150,10 @@ RCUSLOT_PRIV_FUNC void rcuslot_batch_defer(struct rcuslot_batch *batch)
 {
 	struct rcuslot_priv_batch_chunk *chain = batch->chunks;
 	long n = (long)batch->count;
+	RCUSLOT_PRIV_DBG_ENTER();
 
+	RCUSLOT_PRIV_DBG_NO_WAIT("rcuslot_batch_defer");
+	RCUSLOT_PRIV_DBG_REGISTERED("rcuslot_batch_defer");
 	if (!chain)
 		return;
 	if (rcuslot_priv_defer_head(&chain->head, rcuslot_priv_batch_cb, n))
@@ -158,5 +163,10 @@ RCUSLOT_PRIV_FUNC void rcuslot_batch_defer(struct rcuslot_batch *batch)
 }
 
 RCUSLOT_PRIV_END_DECLS
+
+#ifdef RCUSLOT_DEBUG
+#define rcuslot_batch_free(b) (rcuslot_priv_dbg_site(__FILE__, __LINE__), rcuslot_batch_free(b))
+#define rcuslot_batch_defer(b) (rcuslot_priv_dbg_site(__FILE__, __LINE__), rcuslot_batch_defer(b))
+#endif
 
 #endif /* RCUSLOT_BATCH_H */

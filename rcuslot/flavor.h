@@ -95,6 +95,12 @@
  */
 #define RCUSLOT_READ_ONGOING_TRACKS_LOCK (!RCUSLOT_PRIV_IS_QSBR)
 
+/**
+ * 1 when threads must call rcuslot_register_thread() before reading or
+ * updating; 0 under bp, which registers them on first use.
+ */
+#define RCUSLOT_THREADS_MUST_REGISTER RCUSLOT_PRIV_NEEDS_REGISTER
+
 /** Name of the selected liburcu flavor, e.g. "memb". */
 #define RCUSLOT_FLAVOR_NAME RCUSLOT_PRIV_STR(RCUSLOT_FLAVOR)
 

@@ -24,6 +24,7 @@
 
 #include <rcuslot/compiler.h>
 #include <rcuslot/flavor.h>
+#include <rcuslot/debug.h>
 
 RCUSLOT_PRIV_BEGIN_DECLS
 
@@ -48,6 +49,7 @@ RCUSLOT_PRIV_FUNC void rcuslot_before_fork(void)
 #if RCUSLOT_PRIV_FLAVOR_ID == 4
 	urcu_bp_before_fork();
 #endif
+	RCUSLOT_PRIV_DBG_BEFORE_FORK();
 #if RCUSLOT_PRIV_IS_QSBR
 	if (online)
 		RCUSLOT_PRIV_URCU(thread_online)();
@@ -57,6 +59,7 @@ RCUSLOT_PRIV_FUNC void rcuslot_before_fork(void)
 /** After fork(), in the parent: undo rcuslot_before_fork(). */
 RCUSLOT_PRIV_FUNC void rcuslot_after_fork_parent(void)
 {
+	RCUSLOT_PRIV_DBG_AFTER_FORK();
 #if RCUSLOT_PRIV_FLAVOR_ID == 4
 	urcu_bp_after_fork_parent();
 #endif
@@ -69,6 +72,7 @@ RCUSLOT_PRIV_FUNC void rcuslot_after_fork_parent(void)
  */
 RCUSLOT_PRIV_FUNC void rcuslot_after_fork_child(void)
 {
+	RCUSLOT_PRIV_DBG_AFTER_FORK();
 #if RCUSLOT_PRIV_FLAVOR_ID == 4
 	urcu_bp_after_fork_child();
 #endif

@@ -56,6 +56,8 @@ struct rcuslot_priv_defer_node {
 };
 
 /* Kit-wide counters, one instance per process (weak definitions). */
+extern long rcuslot_priv_defer_pending;
+extern unsigned long rcuslot_priv_defer_throttled;
 RCUSLOT_PRIV_SHARED long rcuslot_priv_defer_pending;
 RCUSLOT_PRIV_SHARED unsigned long rcuslot_priv_defer_throttled;
 
