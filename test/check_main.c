@@ -55,6 +55,9 @@ int main(void)
 	srunner_add_suite(sr, reclaim_suite());
 	srunner_add_suite(sr, batch_suite());
 	srunner_add_suite(sr, fork_suite());
+#ifdef RCUSLOT_DEBUG
+	srunner_add_suite(sr, debug_suite());
+#endif
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

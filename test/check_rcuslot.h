@@ -16,6 +16,9 @@ Suite *concurrency_suite(void);
 Suite *reclaim_suite(void);
 Suite *batch_suite(void);
 Suite *fork_suite(void);
+#ifdef RCUSLOT_DEBUG
+Suite *debug_suite(void);
+#endif
 
 /* Fixture: register the test thread with RCU and zero the tobj counters. */
 void rcu_thread_setup(void);
