@@ -224,6 +224,12 @@ static size_t scan_name(struct parser *p, size_t i, const char *what)
 	if (i - start > CONFIG_MAX_NAME)
 		return fail(p, start, "%s too long (%zu bytes; limit %d)", what,
 			    i - start, CONFIG_MAX_NAME), 0;
+	if (i < p->line_end && !is_space(p->text[i]) && p->text[i] != ']' &&
+	    p->text[i] != '=') {
+		show_bytes(shown, sizeof(shown), p->text + i, 1);
+		return fail(p, i, "invalid character '%s' in a %s (names are "
+			    "letters, digits, '_' and '-')", shown, what), 0;
+	}
 	return i;
 }
 

@@ -206,8 +206,8 @@ void proto_parse(const char *line, size_t len, struct proto_request *req)
 		}
 		return;
 	}
-	bad(req, "unknown command \"%.*s\" (commands: GET DUMP STATS RELOAD QUIT)",
-	    word_len > 32 ? 32 : (int)word_len, word);
+	bad(req, "unknown command \"%.*s%s\" (commands: GET DUMP STATS RELOAD QUIT)",
+	    word_len > 32 ? 32 : (int)word_len, word, word_len > 32 ? "..." : "");
 }
 
 /* Render straight into the buffer: a value can be 4 KiB once escaped. */
