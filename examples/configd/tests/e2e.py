@@ -136,7 +136,7 @@ def replace_file(path, data):
 
 
 class Daemon:
-    started = []  # killed at exit if a failed test left them running
+    spawned = []  # killed at exit if a failed test left them running
 
     def __init__(self, args, config, workers=4, max_clients=None):
         self.dir = tempfile.mkdtemp(prefix='configd-e2e.')
@@ -152,7 +152,7 @@ class Daemon:
         with open(self.stdout_path, 'w') as out:
             self.proc = subprocess.Popen(argv + [self.config, self.socket], stdout=out,
                                          stderr=self.stderr)
-        Daemon.started.append(self)
+        Daemon.spawned.append(self)
         self.port = None
         deadline = time.monotonic() + TIMEOUT
         while not self.started():
@@ -604,12 +604,14 @@ def main():
         passed = {'stress': stress, 'corpus': corpus, 'abuse': abuse}[args.mode](args)
     except (Failure, OSError) as e:  # OSError: a socket timed out or broke
         print('%s: FAILED: %s: %s' % (args.mode, type(e).__name__, e))
-        for d in Daemon.started:
-            if d.proc.poll() is None:
-                d.proc.kill()
+        for d in Daemon.spawned:
             print('%s: daemon files kept in %s' % (args.mode, d.dir))
         print('%s: 0 passed, 1 failed' % args.mode)
         return 1
+    finally:  # whatever went wrong, leave no daemon behind
+        for d in Daemon.spawned:
+            if d.proc.poll() is None:
+                d.proc.kill()
     print('%s: %d passed, 0 failed' % (args.mode, passed))
     return 0
 
