@@ -116,7 +116,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 			usage(stdout);
 			exit(EXIT_OK);
 		case 'V':
-			printf("configd %s (rcuslot, liburcu %s)\n", CONFIGD_VERSION,
+			printf("configd %s (rcuslot %s, liburcu flavor %s)\n",
+			       CONFIGD_VERSION, RCUSLOT_VERSION_STRING,
 			       RCUSLOT_FLAVOR_NAME);
 			exit(EXIT_OK);
 		default:
