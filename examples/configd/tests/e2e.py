@@ -182,10 +182,11 @@ class Daemon:
     def signal(self, sig):
         self.proc.send_signal(sig)
 
-    def stop(self, signalled=False):
-        """SIGTERM; the daemon must exit 0 (and, under ASan, leak nothing)."""
+    def stop(self, signalled=False, sig=None):
+        """SIGTERM (or sig); the daemon must exit 0 (and, under ASan, leak
+        nothing)."""
         if not signalled:
-            self.proc.send_signal(signal.SIGTERM)
+            self.proc.send_signal(sig or signal.SIGTERM)
         try:
             rc = self.proc.wait(TIMEOUT * 2)
         except subprocess.TimeoutExpired:
@@ -407,14 +408,19 @@ def corpus(args):
     replace_file(d.config, make_config(2, rng)[0])
     expect(c.request('RELOAD').startswith('OK reloaded'), 'good config rejected')
     expect(verify_dump(c.ok('DUMP'))[1] == 2, 'new config not served')
+    # Written in place, no RELOAD: inotify's IN_CLOSE_WRITE picks it up.
+    with open(d.config, 'wb') as f:
+        f.write(make_config(3, rng)[0])
+    wait_for_generation(c, 3)
     c.close()
-    log = d.stop()
+    log = d.stop(sig=signal.SIGINT)
     for name, data, where, reason in cases:
         expect(where.format(d.config) in log, 'stderr lacks the error for ' + name)
     print('corpus: %d malformed configs and 3 unreadable files rejected at the '
           'expected line:column, in replies, STATS and on stderr; generation %d '
-          'served throughout' % (len(cases), gen))
-    return len(cases) + 3
+          'served throughout; then good configs taken by RELOAD and by an '
+          'in-place write; stopped by SIGINT' % (len(cases), gen))
+    return len(cases) + 5
 
 
 # --- abuse: misbehaving clients get an error and cannot stall the daemon ---------
