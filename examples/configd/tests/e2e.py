@@ -23,6 +23,7 @@ import socket
 import stat
 import subprocess
 import sys
+import traceback
 import tempfile
 import threading
 import time
@@ -558,7 +559,10 @@ def abuse_too_many(d, max_clients):
     deadline = time.monotonic() + TIMEOUT
     while True:  # the slot frees once the daemon sees the close
         c = d.connect()
-        first = c.request('GET meta.generation')
+        try:
+            first = c.request('GET meta.generation')
+        except (BrokenPipeError, ConnectionResetError):
+            first = None  # still full: refused and closed before our write
         c.close()
         if first == 'OK 1':
             break
@@ -610,6 +614,7 @@ def main():
         passed = {'stress': stress, 'corpus': corpus, 'abuse': abuse}[args.mode](args)
     except (Failure, OSError) as e:  # OSError: a socket timed out or broke
         print('%s: FAILED: %s: %s' % (args.mode, type(e).__name__, e))
+        traceback.print_exc(file=sys.stdout)
         for d in Daemon.spawned:
             print('%s: daemon files kept in %s' % (args.mode, d.dir))
         print('%s: 0 passed, 1 failed' % args.mode)
