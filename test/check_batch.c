@@ -137,14 +137,11 @@ END_TEST
 
 Suite *batch_suite(void)
 {
-	Suite *s = suite_create("batch");
-	TCase *tc = tcase_create("batch");
+	TCase *tc;
+	Suite *s = rcu_suite("batch", &tc, setup, teardown);
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, GP_TIMEOUT);
 	tcase_add_test(tc, test_batch_free_one_grace_period);
 	tcase_add_test(tc, test_batch_defer_waits_for_nothing);
 	tcase_add_test(tc, test_batch_without_memory);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -184,12 +184,9 @@ END_TEST
 
 Suite *concurrency_suite(void)
 {
-	Suite *s = suite_create("concurrency");
-	TCase *tc = tcase_create("readers-updaters");
+	TCase *tc;
+	Suite *s = rcu_suite("concurrency", &tc, NULL, NULL);
 
-	tcase_add_checked_fixture(tc, rcu_thread_setup, rcu_thread_teardown);
-	tcase_set_timeout(tc, GP_TIMEOUT);
 	tcase_add_test(tc, test_readers_and_two_updaters);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -314,21 +314,18 @@ END_TEST
 
 Suite *debug_suite(void)
 {
-	Suite *s = suite_create("debug-checks");
-	TCase *tc = tcase_create("misuse");
 	const char *fork = getenv("CK_FORK");
+	TCase *tc;
+	Suite *s = rcu_suite("debug-checks", &tc, NULL, NULL);
 
 	for (int i = 0; i < NMISUSES; i++)
 		if (!misuses[i].needs_register || RCUSLOT_THREADS_MUST_REGISTER)
 			checked[nchecked++] = &misuses[i];
-	tcase_add_checked_fixture(tc, rcu_thread_setup, rcu_thread_teardown);
-	tcase_set_timeout(tc, GP_TIMEOUT);
 	/* A raise-signal test kills the runner when Check does not fork. */
 	if (!fork || strcmp(fork, "no") != 0)
 		tcase_add_loop_test_raise_signal(tc, test_misuse_aborts, SIGABRT, 0, nchecked);
 	tcase_add_loop_test(tc, test_misuse_message, 0, nchecked);
 	tcase_add_test(tc, test_correct_use_passes);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

@@ -92,12 +92,9 @@ END_TEST
 
 Suite *fork_suite(void)
 {
-	Suite *s = suite_create("fork");
-	TCase *tc = tcase_create("fork");
+	TCase *tc;
+	Suite *s = rcu_suite("fork", &tc, NULL, NULL);
 
-	tcase_add_checked_fixture(tc, rcu_thread_setup, rcu_thread_teardown);
-	tcase_set_timeout(tc, GP_TIMEOUT);
 	tcase_add_test(tc, test_fork_with_pending_deferrals);
-	suite_add_tcase(s, tc);
 	return s;
 }

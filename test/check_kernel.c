@@ -213,14 +213,11 @@ END_TEST
 
 Suite *kernel_suite(void)
 {
-	Suite *s = suite_create("kernel-behaviours");
-	TCase *tc = tcase_create("rcu-rs");
+	TCase *tc;
+	Suite *s = rcu_suite("kernel-behaviours", &tc, NULL, NULL);
 
-	tcase_add_checked_fixture(tc, rcu_thread_setup, rcu_thread_teardown);
-	tcase_set_timeout(tc, GP_TIMEOUT);
 	tcase_add_test(tc, test_reader_sees_100);
 	tcase_add_test(tc, test_reader_holds_across_replace);
 	tcase_add_test(tc, test_config_outlives_owner_reference);
-	suite_add_tcase(s, tc);
 	return s;
 }

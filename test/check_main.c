@@ -22,6 +22,18 @@ void rcu_thread_teardown(void)
 	rcuslot_unregister_thread();
 }
 
+Suite *rcu_suite(const char *name, TCase **tc, SFun setup, SFun teardown)
+{
+	Suite *s = suite_create(name);
+
+	*tc = tcase_create(name);
+	tcase_add_checked_fixture(*tc, setup ? setup : rcu_thread_setup,
+				  teardown ? teardown : rcu_thread_teardown);
+	tcase_set_timeout(*tc, GP_TIMEOUT);
+	suite_add_tcase(s, *tc);
+	return s;
+}
+
 void offline_sem_wait(sem_t *sem)
 {
 	rcuslot_thread_offline();

@@ -20,6 +20,12 @@ Suite *fork_suite(void);
 Suite *debug_suite(void);
 #endif
 
+/*
+ * A suite of one test case, named alike, with the grace-period timeout and a
+ * checked fixture: setup/teardown, or the RCU thread fixture for NULL.
+ */
+Suite *rcu_suite(const char *name, TCase **tc, SFun setup, SFun teardown);
+
 /* Fixture: register the test thread with RCU and zero the tobj counters. */
 void rcu_thread_setup(void);
 /* Fixture: wait for deferred frees, then unregister. */

@@ -334,16 +334,13 @@ END_TEST
 
 Suite *reclaim_suite(void)
 {
-	Suite *s = suite_create("reclaim");
-	TCase *tc = tcase_create("defer");
+	TCase *tc;
+	Suite *s = rcu_suite("reclaim", &tc, setup, NULL);
 
-	tcase_add_checked_fixture(tc, setup, rcu_thread_teardown);
-	tcase_set_timeout(tc, GP_TIMEOUT);
 	tcase_add_test(tc, test_defer_without_memory_frees_synchronously);
 	tcase_add_test(tc, test_defer_head_allocates_nothing);
 	tcase_add_test(tc, test_barrier_waits_for_every_deferral);
 	tcase_add_test(tc, test_defer_throttles_at_bound);
 	tcase_add_test(tc, test_defer_storm_stays_bounded);
-	suite_add_tcase(s, tc);
 	return s;
 }

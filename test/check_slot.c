@@ -433,11 +433,9 @@ END_TEST
 
 Suite *slot_suite(void)
 {
-	Suite *s = suite_create("slot");
-	TCase *tc = tcase_create("api");
+	TCase *tc;
+	Suite *s = rcu_suite("slot", &tc, NULL, NULL);
 
-	tcase_add_checked_fixture(tc, rcu_thread_setup, rcu_thread_teardown);
-	tcase_set_timeout(tc, GP_TIMEOUT);
 	tcase_add_test(tc, test_sizes);
 	tcase_add_test(tc, test_init_empty);
 	tcase_add_test(tc, test_init_object);
@@ -455,6 +453,5 @@ Suite *slot_suite(void)
 	tcase_add_test(tc, test_copy_update_retry);
 	tcase_add_test(tc, test_read_guard);
 	tcase_add_test(tc, test_read_scope);
-	suite_add_tcase(s, tc);
 	return s;
 }
