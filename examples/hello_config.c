@@ -8,6 +8,9 @@
  * replaced is freed only after every reader that could still hold it has
  * left its read-side critical section.
  *
+ * It works with every liburcu flavor: the quiescent-state and offline calls
+ * matter under qsbr and cost nothing elsewhere.
+ *
  *   hello_config [--quick]
  */
 #include <pthread.h>
@@ -70,6 +73,7 @@ static void *reader(void *arg)
 			rate = c->rate_limit;
 			memcpy(greeting, c->greeting, sizeof(greeting));
 		}
+		rcuslot_quiescent_state(); /* qsbr: holds no config pointer now */
 		st->lookups++;
 		if (version != st->last_version) {
 			printf("  reader %d: now on config v%u (rate_limit=%d, greeting=\"%s\")\n",
@@ -99,11 +103,14 @@ static int next_version(const struct config *old, struct config **new_out, void 
 	return 0;
 }
 
+/* Sleep offline: under qsbr a sleeping online thread would stall updates. */
 static void pause_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
+	rcuslot_thread_offline();
 	nanosleep(&ts, NULL);
+	rcuslot_thread_online();
 }
 
 int main(int argc, char **argv)
@@ -146,12 +153,14 @@ int main(int argc, char **argv)
 	}
 	pause_ms(period_ms);
 	atomic_store(&stopping, 1);
+	rcuslot_thread_offline();
 	for (i = 0; i < READERS; i++) {
 		pthread_join(threads[i], NULL);
 		printf("reader %d: %lu lookups, %u versions seen\n", i,
 		       stats[i].lookups, stats[i].versions_seen);
 		torn += stats[i].torn;
 	}
+	rcuslot_thread_online();
 	cfg_slot_destroy(&current_cfg);
 	rcuslot_barrier(); /* every deferred free has run */
 	rcuslot_unregister_thread();

@@ -31,7 +31,12 @@
  * unit that defines a slot gets its own copy, and the ones it never calls
  * must not warn.
  */
+#ifdef RCUSLOT_DEBUG
+/* Debug checks find their caller by return address: never inline. */
+#define RCUSLOT_PRIV_FUNC static __attribute__((unused, noinline))
+#else
 #define RCUSLOT_PRIV_FUNC static inline __attribute__((unused))
+#endif
 #define RCUSLOT_PRIV_MUST_USE __attribute__((warn_unused_result))
 #define RCUSLOT_PRIV_NOINLINE __attribute__((noinline))
 #define RCUSLOT_PRIV_COLD __attribute__((cold, noinline))
@@ -41,6 +46,20 @@
  * includes the header, merged by the linker into one object (ELF semantics).
  */
 #define RCUSLOT_PRIV_SHARED __attribute__((weak))
+
+/*
+ * clang warns even on a positional initializer of a deprecated member (gcc
+ * does not, and does not accept a pragma inside an initializer).
+ */
+#if defined(__clang__)
+#define RCUSLOT_PRIV_ALLOW_DEPRECATED_BEGIN                                    \
+	_Pragma("clang diagnostic push")                                       \
+	_Pragma("clang diagnostic ignored \"-Wdeprecated-declarations\"")
+#define RCUSLOT_PRIV_ALLOW_DEPRECATED_END _Pragma("clang diagnostic pop")
+#else
+#define RCUSLOT_PRIV_ALLOW_DEPRECATED_BEGIN
+#define RCUSLOT_PRIV_ALLOW_DEPRECATED_END
+#endif
 
 #if defined(__cplusplus)
 #define RCUSLOT_PRIV_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
@@ -80,11 +99,12 @@
 
 /*
  * The slot's pointer lives in its own address space for sparse, as the
- * kernel's __rcu pointers do: only the kit's accessors cast it away, so
+ * kernel's __rcu pointers do (liburcu empties __rcu itself, hence a name
+ * of our own): only the kit's accessors cast it away, so
  * `make C=1`-style checking (scons sparse) flags any direct access.
  */
 #ifdef __CHECKER__
-#define RCUSLOT_PRIV_RCU __attribute__((noderef, address_space(__rcu)))
+#define RCUSLOT_PRIV_RCU __attribute__((noderef, address_space(__rcuslot)))
 #define RCUSLOT_PRIV_FORCE __attribute__((force))
 #else
 #define RCUSLOT_PRIV_RCU

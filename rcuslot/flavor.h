@@ -3,17 +3,24 @@
  * @file rcuslot/flavor.h
  * @brief The one place that maps rcuslot onto a liburcu flavor.
  *
- * A program selects its flavor with the `RCUSLOT_FLAVOR` macro, defined
- * before the first rcuslot include (or on the command line, as the
- * `rcuslot-<flavor>` pkg-config files do):
+ * A program selects its flavor in one place: the `RCUSLOT_FLAVOR` macro,
+ * defined before the first rcuslot include (best on the command line, as
+ * the `rcuslot-<flavor>` pkg-config files do). No choice means memb. An
+ * unknown name, or a liburcu flavor header of another flavor included
+ * before rcuslot, is a compile error naming the valid flavors.
  *
- * | RCUSLOT_FLAVOR | liburcu header       | link with        |
- * |----------------|----------------------|------------------|
- * | memb (default) | `<urcu/urcu-memb.h>` | `-lurcu-memb`    |
- * | qsbr           | `<urcu/urcu-qsbr.h>` | `-lurcu-qsbr`    |
- * | mb             | `<urcu/urcu-mb.h>`   | `-lurcu-mb`      |
- * | bp             | `<urcu/urcu-bp.h>`   | `-lurcu-bp`      |
- * | signal         | `<urcu/urcu-signal.h>` | `-lurcu-signal` |
+ * | RCUSLOT_FLAVOR | link with        | who registers | what a reader must do | read cost | grace-period cost |
+ * |----------------|------------------|---------------|-----------------------|-----------|-------------------|
+ * | memb (default) | `-lurcu-memb`    | every reader/updater thread | lock/unlock | low (no barrier; about 2 ns inlined) | membarrier() system call: moderate |
+ * | qsbr           | `-lurcu-qsbr`    | every reader/updater thread | call rcuslot_quiescent_state() often, go offline (rcuslot_thread_offline()) before blocking; lock/unlock are free | none | lowest, but waits for the slowest thread to announce a quiescent state |
+ * | mb             | `-lurcu-mb`      | every reader/updater thread | lock/unlock | a full memory barrier per lock and unlock | low |
+ * | bp             | `-lurcu-bp`      | nobody (registers on first use; rcuslot_register_thread() optional) | lock/unlock | higher (registration check, barriers) | moderate; fork() needs rcuslot/fork.h |
+ * | signal         | `-lurcu-signal`  | every reader/updater thread | lock/unlock; leave SIGUSR1 to liburcu | low | high: signals every reader thread |
+ *
+ * Everything else the kit does is the same for every flavor: registration
+ * rules above apply to updaters too (copy_update and old_defer take the
+ * read lock), and every thread unregisters before it exits. The signal
+ * flavor exists in liburcu 0.13 and 0.14, not in 0.15.
  *
  * Everything flavor-specific the kit calls goes through
  * RCUSLOT_PRIV_URCU(op), which pastes the flavor's prefix (`urcu_memb_`)
@@ -84,6 +91,19 @@
 /** @addtogroup rcuslot_flavor
  * @{
  */
+/**
+ * 1 when rcuslot_read_ongoing() tells whether the thread is inside a
+ * read-side critical section; 0 under qsbr, where read locks cost nothing
+ * and liburcu's answer means "the thread is online".
+ */
+#define RCUSLOT_READ_ONGOING_TRACKS_LOCK (!RCUSLOT_PRIV_IS_QSBR)
+
+/**
+ * 1 when threads must call rcuslot_register_thread() before reading or
+ * updating; 0 under bp, which registers them on first use.
+ */
+#define RCUSLOT_THREADS_MUST_REGISTER RCUSLOT_PRIV_NEEDS_REGISTER
+
 /** Name of the selected liburcu flavor, e.g. "memb". */
 #define RCUSLOT_FLAVOR_NAME RCUSLOT_PRIV_STR(RCUSLOT_FLAVOR)
 /** @} */

@@ -34,7 +34,7 @@ RCUSLOT_PRIV_FUNC struct rcuslot_priv_guard rcuslot_priv_guard_enter(void)
 {
 	struct rcuslot_priv_guard g;
 
-	rcuslot_read_lock();
+	(rcuslot_read_lock)(); /* debug builds: the guard macro named the site */
 	g.active = 1;
 	return g;
 }
@@ -45,10 +45,17 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_guard_exit(struct rcuslot_priv_guard *g)
 	rcuslot_read_unlock();
 }
 
+#ifdef RCUSLOT_DEBUG
+#define RCUSLOT_PRIV_GUARD_ENTER()                                             \
+	(rcuslot_priv_dbg_site(__FILE__, __LINE__), rcuslot_priv_guard_enter())
+#else
+#define RCUSLOT_PRIV_GUARD_ENTER() rcuslot_priv_guard_enter()
+#endif
+
 #define RCUSLOT_PRIV_GUARD_VAR(var)                                           \
 	struct rcuslot_priv_guard var                                         \
 		__attribute__((cleanup(rcuslot_priv_guard_exit), unused)) =    \
-			rcuslot_priv_guard_enter()
+			RCUSLOT_PRIV_GUARD_ENTER()
 /** @endcond */
 
 /** @addtogroup rcuslot_guard

@@ -13,8 +13,15 @@
 
 #include <rcuslot/compiler.h>
 #include <rcuslot/flavor.h>
+#include <rcuslot/debug.h>
 
 RCUSLOT_PRIV_BEGIN_DECLS
+
+/** @cond RCUSLOT_INTERNAL */
+/* Grace periods waited for by the kit, process-wide (a weak definition). */
+extern unsigned long rcuslot_priv_gp_waits;
+RCUSLOT_PRIV_SHARED unsigned long rcuslot_priv_gp_waits;
+/** @endcond */
 
 /** @addtogroup rcuslot_rcu
  * @{
@@ -31,6 +38,7 @@ RCUSLOT_PRIV_BEGIN_DECLS
 RCUSLOT_PRIV_FUNC void rcuslot_register_thread(void)
 {
 	RCUSLOT_PRIV_URCU(register_thread)();
+	RCUSLOT_PRIV_DBG_SET_REGISTERED(1);
 }
 
 /**
@@ -39,6 +47,7 @@ RCUSLOT_PRIV_FUNC void rcuslot_register_thread(void)
  */
 RCUSLOT_PRIV_FUNC void rcuslot_unregister_thread(void)
 {
+	RCUSLOT_PRIV_DBG_SET_REGISTERED(0);
 	RCUSLOT_PRIV_URCU(unregister_thread)();
 }
 
@@ -51,20 +60,27 @@ RCUSLOT_PRIV_FUNC void rcuslot_unregister_thread(void)
  */
 RCUSLOT_PRIV_FUNC void rcuslot_read_lock(void)
 {
+	RCUSLOT_PRIV_DBG_ENTER();
+	RCUSLOT_PRIV_DBG_REGISTERED("rcuslot_read_lock");
+	RCUSLOT_PRIV_DBG_LOCKED();
 	RCUSLOT_PRIV_URCU(read_lock)();
 }
 
 /** Leave a read-side critical section entered by rcuslot_read_lock(). */
 RCUSLOT_PRIV_FUNC void rcuslot_read_unlock(void)
 {
+	RCUSLOT_PRIV_DBG_ENTER();
+	RCUSLOT_PRIV_DBG_UNLOCKED("rcuslot_read_unlock");
 	RCUSLOT_PRIV_URCU(read_unlock)();
 }
 
 /**
  * Tell whether the calling thread is inside a read-side critical section.
  *
- * @return Non-zero inside a read-side critical section (under qsbr: while
- *         the thread is online, which is liburcu's meaning there).
+ * @return Non-zero inside a read-side critical section. Under qsbr, where a
+ *         read lock costs nothing and leaves no trace, it is liburcu's
+ *         answer: non-zero while the thread is online (see
+ *         RCUSLOT_READ_ONGOING_TRACKS_LOCK).
  */
 RCUSLOT_PRIV_FUNC int rcuslot_read_ongoing(void)
 {
@@ -81,7 +97,20 @@ RCUSLOT_PRIV_FUNC int rcuslot_read_ongoing(void)
  */
 RCUSLOT_PRIV_FUNC void rcuslot_synchronize(void)
 {
+	RCUSLOT_PRIV_DBG_ENTER();
+	RCUSLOT_PRIV_DBG_NO_WAIT("rcuslot_synchronize");
+	uatomic_inc(&rcuslot_priv_gp_waits);
 	RCUSLOT_PRIV_URCU(synchronize_rcu)();
+}
+
+/**
+ * How many times the kit has waited for a grace period in this process
+ * (rcuslot_synchronize(), and so name_old_free() and friends). An updater's
+ * main cost; batches (rcuslot/batch.h) and deferral keep it down.
+ */
+RCUSLOT_PRIV_FUNC unsigned long rcuslot_grace_periods_waited(void)
+{
+	return uatomic_read(&rcuslot_priv_gp_waits);
 }
 
 /**
@@ -95,6 +124,8 @@ RCUSLOT_PRIV_FUNC void rcuslot_synchronize(void)
  */
 RCUSLOT_PRIV_FUNC void rcuslot_barrier(void)
 {
+	RCUSLOT_PRIV_DBG_ENTER();
+	RCUSLOT_PRIV_DBG_NO_WAIT("rcuslot_barrier");
 	RCUSLOT_PRIV_URCU(barrier)();
 }
 
@@ -125,5 +156,13 @@ RCUSLOT_PRIV_FUNC void rcuslot_thread_online(void)
 /** @} */
 
 RCUSLOT_PRIV_END_DECLS
+
+#ifdef RCUSLOT_DEBUG
+/* Name the call site for the debug checks (a macro does not expand itself). */
+#define rcuslot_read_lock() (rcuslot_priv_dbg_site(__FILE__, __LINE__), rcuslot_read_lock())
+#define rcuslot_read_unlock() (rcuslot_priv_dbg_site(__FILE__, __LINE__), rcuslot_read_unlock())
+#define rcuslot_synchronize() (rcuslot_priv_dbg_site(__FILE__, __LINE__), rcuslot_synchronize())
+#define rcuslot_barrier() (rcuslot_priv_dbg_site(__FILE__, __LINE__), rcuslot_barrier())
+#endif
 
 #endif /* RCUSLOT_RCU_H */

@@ -17,6 +17,8 @@
 #include <rcuslot/rcu.h>
 #include <rcuslot/guard.h>
 #include <rcuslot/reclaim.h>
+#include <rcuslot/batch.h>
+#include <rcuslot/fork.h>
 #include <rcuslot/slot.h>
 
 #endif /* RCUSLOT_RCUSLOT_H */

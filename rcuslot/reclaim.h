@@ -1,14 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /**
  * @file rcuslot/reclaim.h
- * @brief The type-erased core of deferred reclamation (call_rcu).
+ * @brief The type-erased core of deferred reclamation (call_rcu), with its
+ *        memory bound.
  *
- * A slot of a plain type needs a small node to carry its object through
- * call_rcu. The node comes from `RCUSLOT_MALLOC` (default `malloc`) and goes
- * back through `RCUSLOT_FREE` (default `free`); define both before the first
- * rcuslot include to use another allocator. When no node can be had,
- * name_old_defer() waits for a grace period and frees synchronously instead,
- * so an object is never leaked and never freed early.
+ * A slot of a plain type (RCU_SLOT_DEFINE()) needs a small node to carry an
+ * object through call_rcu. The node comes from `RCUSLOT_MALLOC` (default
+ * `malloc`) and goes back through `RCUSLOT_FREE` (default `free`); define
+ * both before the first rcuslot include to use another allocator. A type
+ * that embeds a `struct rcu_head` (RCU_SLOT_DEFINE_HEAD()) needs no node.
+ *
+ * Deferral never loses an object and never frees one early. When no node
+ * can be allocated, or when more than `RCUSLOT_DEFER_MAX` objects already
+ * await reclamation (liburcu's call_rcu thread is not keeping up), the
+ * deferring thread instead waits for a grace period and frees the object
+ * itself, as name_old_free() would: the updater is throttled to the pace of
+ * grace periods and memory stays bounded by about `RCUSLOT_DEFER_MAX` plus
+ * one object per deferring thread.
  */
 #ifndef RCUSLOT_RECLAIM_H
 #define RCUSLOT_RECLAIM_H
@@ -18,6 +26,7 @@
 
 #include <rcuslot/compiler.h>
 #include <rcuslot/flavor.h>
+#include <rcuslot/rcu.h>
 
 #if defined(RCUSLOT_MALLOC) != defined(RCUSLOT_FREE)
 #error "rcuslot: define both RCUSLOT_MALLOC and RCUSLOT_FREE, or neither"
@@ -33,6 +42,15 @@
 #endif
 /** @} */
 
+#ifndef RCUSLOT_DEFER_MAX
+/**
+ * Objects that may await deferred reclamation, process-wide, before
+ * name_old_defer() throttles its caller by freeing synchronously. Define it
+ * before the first rcuslot include to change it (per translation unit).
+ */
+#define RCUSLOT_DEFER_MAX 65536
+#endif
+
 RCUSLOT_PRIV_BEGIN_DECLS
 
 /** @cond RCUSLOT_INTERNAL */
@@ -41,13 +59,50 @@ struct rcuslot_priv_defer_node {
 	void *obj;
 };
 
+/* Kit-wide counters, one instance per process (weak definitions). */
+extern long rcuslot_priv_defer_pending;
+extern unsigned long rcuslot_priv_defer_throttled;
+RCUSLOT_PRIV_SHARED long rcuslot_priv_defer_pending;
+RCUSLOT_PRIV_SHARED unsigned long rcuslot_priv_defer_throttled;
+
 /*
- * Queue obj for cb after a grace period; false when no node could be
- * allocated (the caller then falls back to a synchronous free).
- * call_rcu's enqueue is ordered after the caller's unpublish by the
- * exchange that unpublished obj; the grace period liburcu waits before
+ * Reserve room for n objects in the reclamation queue; false (and nothing
+ * reserved) when the queue is full and the caller must free synchronously.
+ * Two threads may both pass the check, so the bound can be exceeded by one
+ * object per deferring thread; that is what the documentation promises.
+ */
+RCUSLOT_PRIV_FUNC bool rcuslot_priv_defer_reserve(long n)
+{
+	if (uatomic_read(&rcuslot_priv_defer_pending) + n > RCUSLOT_DEFER_MAX) {
+		uatomic_inc(&rcuslot_priv_defer_throttled);
+		return false;
+	}
+	uatomic_add(&rcuslot_priv_defer_pending, n);
+	return true;
+}
+
+/* A callback has freed n objects. */
+RCUSLOT_PRIV_FUNC void rcuslot_priv_defer_done(long n)
+{
+	uatomic_sub(&rcuslot_priv_defer_pending, n);
+}
+
+/*
+ * Queue `head` for cb after a grace period, or return false when throttled.
+ * call_rcu's enqueue is ordered after the caller's unpublish by the exchange
+ * that unpublished the object; the grace period liburcu waits for before
  * running cb pairs with every reader's read_unlock.
  */
+RCUSLOT_PRIV_FUNC bool rcuslot_priv_defer_head(struct rcu_head *head,
+					       void (*cb)(struct rcu_head *), long n)
+{
+	if (!rcuslot_priv_defer_reserve(n))
+		return false;
+	RCUSLOT_PRIV_URCU(call_rcu)(head, cb);
+	return true;
+}
+
+/* Plain objects: the same through a node; false when none can be had. */
 RCUSLOT_PRIV_FUNC bool rcuslot_priv_defer(void *obj, void (*cb)(struct rcu_head *))
 {
 	struct rcuslot_priv_defer_node *node =
@@ -56,7 +111,10 @@ RCUSLOT_PRIV_FUNC bool rcuslot_priv_defer(void *obj, void (*cb)(struct rcu_head 
 	if (!node)
 		return false;
 	node->obj = obj;
-	RCUSLOT_PRIV_URCU(call_rcu)(&node->head, cb);
+	if (!rcuslot_priv_defer_head(&node->head, cb, 1)) {
+		RCUSLOT_FREE(node);
+		return false;
+	}
 	return true;
 }
 
@@ -71,6 +129,24 @@ RCUSLOT_PRIV_FUNC void *rcuslot_priv_defer_take(struct rcu_head *head)
 	return obj;
 }
 /** @endcond */
+
+/**
+ * Objects handed to deferred reclamation (name_old_defer(),
+ * rcuslot_batch_defer()) whose free function has not run yet, process-wide.
+ */
+RCUSLOT_PRIV_FUNC long rcuslot_defer_pending(void)
+{
+	return uatomic_read(&rcuslot_priv_defer_pending);
+}
+
+/**
+ * How many times a deferral found more than `RCUSLOT_DEFER_MAX` objects
+ * pending and freed synchronously instead (the updater was throttled).
+ */
+RCUSLOT_PRIV_FUNC unsigned long rcuslot_defer_throttled(void)
+{
+	return uatomic_read(&rcuslot_priv_defer_throttled);
+}
 
 RCUSLOT_PRIV_END_DECLS
 

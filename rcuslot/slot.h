@@ -26,7 +26,9 @@
 #include <rcuslot/compiler.h>
 #include <rcuslot/flavor.h>
 #include <rcuslot/rcu.h>
+#include <rcuslot/debug.h>
 #include <rcuslot/reclaim.h>
+#include <rcuslot/batch.h>
 
 /** @addtogroup RCU_SLOT_DEFINE
  * @{
@@ -37,28 +39,34 @@
  * or `RCU_SLOT_INITIALIZER(NULL)`. The object must be one free_fn can free
  * if the slot is ever destroyed or the object replaced.
  */
-#define RCU_SLOT_INITIALIZER(ptr) { (ptr) }
+#define RCU_SLOT_INITIALIZER(ptr)                                              \
+	RCUSLOT_PRIV_ALLOW_DEPRECATED_BEGIN { (ptr) } RCUSLOT_PRIV_ALLOW_DEPRECATED_END
 
 /** @cond RCUSLOT_INTERNAL */
 
 /*
  * NOLINTBEGIN(bugprone-macro-parentheses): in the generator macros, `type`
- * is a type and `free_fn` may be a function-like macro; neither can be
- * parenthesized. Expression arguments (slot) are.
+ * is a type, `member` a member name and `free_fn` may be a function-like
+ * macro; none can be parenthesized. Expression arguments (slot, old) are.
  */
 
 /*
- * The slot's pointer, with the sparse address space cast away. Only the
- * generated accessors use these.
+ * The slot's pointer, for the generated accessors only. The slot's one
+ * member is at offset 0, so they reach it through the slot's address
+ * without naming it; naming it anywhere else is a deprecation error under
+ * -Werror, and sparse sees its __rcu address space.
  */
 #define RCUSLOT_PRIV_PP(type, slot)                                            \
-	((type *RCUSLOT_PRIV_FORCE *)&(slot)->rcuslot_priv_ptr)
+	((type *RCUSLOT_PRIV_FORCE *)(void *)(slot))
 #define RCUSLOT_PRIV_CPP(type, slot)                                           \
-	((type *const RCUSLOT_PRIV_FORCE *)&(slot)->rcuslot_priv_ptr)
+	((type *const RCUSLOT_PRIV_FORCE *)(const void *)(slot))
 
 #define RCUSLOT_PRIV_DEF_TYPES(name, type)                                     \
 	struct name {                                                          \
-		type *RCUSLOT_PRIV_RCU rcuslot_priv_ptr;                       \
+		type *RCUSLOT_PRIV_RCU rcuslot_priv_ptr __attribute__((        \
+			deprecated("rcuslot: use " #name "_dereference, "     \
+				   #name "_replace and the other " #name      \
+				   "_* functions, not the slot's pointer"))); \
 	};                                                                     \
 	struct name##_old {                                                    \
 		type *rcuslot_priv_obj;                                        \
@@ -74,6 +82,8 @@
 #define RCUSLOT_PRIV_DEF_DEREFERENCE(name, type)                               \
 	RCUSLOT_PRIV_FUNC const type *name##_dereference(const struct name *slot) \
 	{                                                                      \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
+		RCUSLOT_PRIV_DBG_READ_SIDE(#name "_dereference");              \
 		return rcu_dereference(*RCUSLOT_PRIV_CPP(type, slot));         \
 	}
 
@@ -89,9 +99,12 @@
 	name##_replace(struct name *slot, type *new_obj)                       \
 	{                                                                      \
 		struct name##_old old;                                         \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
+		RCUSLOT_PRIV_DBG_REGISTERED(#name "_replace");                 \
 		old.rcuslot_priv_obj =                                         \
 			rcu_xchg_pointer(RCUSLOT_PRIV_PP(type, slot), new_obj); \
+		RCUSLOT_PRIV_DBG_OWN(old.rcuslot_priv_obj);                    \
 		return old;                                                    \
 	}
 
@@ -133,12 +146,15 @@
 		type *retired;                                                 \
 		bool won;                                                      \
 		int err;                                                       \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
+		RCUSLOT_PRIV_DBG_REGISTERED(#name "_copy_update");             \
 		do                                                             \
 			err = name##_priv_try_update(RCUSLOT_PRIV_PP(type, slot), \
 						     copy, arg, &retired, &won); \
 		while (!err && !won);                                          \
 		old_out->rcuslot_priv_obj = err ? NULL : retired;              \
+		RCUSLOT_PRIV_DBG_OWN(old_out->rcuslot_priv_obj);               \
 		return err;                                                    \
 	}
 
@@ -148,14 +164,23 @@
 		return old->rcuslot_priv_obj == NULL;                          \
 	}
 
-/* Empty the handle first, so a handle is never left owning a freed object. */
+/*
+ * Take the object out of the handle, checking (in debug builds) that this
+ * is the one consumer of it. The handle is emptied first, so it is never
+ * left owning a freed object.
+ */
+#define RCUSLOT_PRIV_TAKE(name, type, fn, old, obj)                               \
+	RCUSLOT_PRIV_DBG_ENTER();                                              \
+	type *obj = (old)->rcuslot_priv_obj;                                   \
+	(old)->rcuslot_priv_obj = NULL;                                        \
+	RCUSLOT_PRIV_DBG_CONSUME(#name fn, obj)
+
 #define RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type)                               \
 	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE type *                         \
 	name##_old_reclaim(struct name##_old *old)                             \
 	{                                                                      \
-		type *obj = old->rcuslot_priv_obj;                             \
-                                                                               \
-		old->rcuslot_priv_obj = NULL;                                  \
+		RCUSLOT_PRIV_TAKE(name, type, "_old_reclaim", old, obj);             \
+		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_old_reclaim");                \
 		if (obj)                                                       \
 			rcuslot_synchronize();                                 \
 		return obj;                                                    \
@@ -164,27 +189,71 @@
 #define RCUSLOT_PRIV_DEF_OLD_FREE(name, type, free_fn)                         \
 	RCUSLOT_PRIV_FUNC void name##_old_free(struct name##_old *old)          \
 	{                                                                      \
-		type *obj = name##_old_reclaim(old);                           \
-                                                                               \
-		if (obj)                                                       \
+		RCUSLOT_PRIV_TAKE(name, type, "_old_free", old, obj);                \
+		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_old_free");                   \
+		if (obj) {                                                     \
+			rcuslot_synchronize();                                 \
 			free_fn(obj);                                          \
+		}                                                              \
 	}
 
 #define RCUSLOT_PRIV_DEF_DEFER_CB(name, type, free_fn)                         \
 	RCUSLOT_PRIV_FUNC void name##_priv_defer_cb(struct rcu_head *head)     \
 	{                                                                      \
 		free_fn((type *)rcuslot_priv_defer_take(head));                \
+		rcuslot_priv_defer_done(1);                                    \
 	}
 
-/* No node for call_rcu: wait here instead, so nothing leaks. */
+/* No node for call_rcu, or too much pending: wait here instead. */
 #define RCUSLOT_PRIV_DEF_OLD_DEFER(name, type, free_fn)                        \
 	RCUSLOT_PRIV_FUNC void name##_old_defer(struct name##_old *old)         \
 	{                                                                      \
-		type *obj = old->rcuslot_priv_obj;                             \
-                                                                               \
-		old->rcuslot_priv_obj = NULL;                                  \
+		RCUSLOT_PRIV_TAKE(name, type, "_old_defer", old, obj);               \
+		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_old_defer");                  \
+		RCUSLOT_PRIV_DBG_REGISTERED(#name "_old_defer");               \
 		if (obj && !rcuslot_priv_defer(obj, name##_priv_defer_cb)) {   \
 			rcuslot_synchronize();                                 \
+			free_fn(obj);                                          \
+		}                                                              \
+	}
+
+/* Intrusive: the object's own rcu_head carries it; nothing to allocate. */
+#define RCUSLOT_PRIV_DEF_HEAD_DEFER_CB(name, type, member, free_fn)            \
+	RCUSLOT_PRIV_FUNC void name##_priv_defer_cb(struct rcu_head *head)     \
+	{                                                                      \
+		free_fn(caa_container_of(head, type, member));                 \
+		rcuslot_priv_defer_done(1);                                    \
+	}
+
+#define RCUSLOT_PRIV_DEF_HEAD_OLD_DEFER(name, type, member, free_fn)           \
+	RCUSLOT_PRIV_FUNC void name##_old_defer(struct name##_old *old)         \
+	{                                                                      \
+		RCUSLOT_PRIV_TAKE(name, type, "_old_defer", old, obj);               \
+		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_old_defer");                  \
+		RCUSLOT_PRIV_DBG_REGISTERED(#name "_old_defer");               \
+		if (obj && !rcuslot_priv_defer_head(&obj->member,              \
+						    name##_priv_defer_cb, 1)) { \
+			rcuslot_synchronize();                                 \
+			free_fn(obj);                                          \
+		}                                                              \
+	}
+
+/*
+ * A batch holds objects of many types, so it frees through a void * door.
+ * Without memory for the batch, free the batch now: obj was unpublished
+ * before the grace period that rcuslot_batch_free() waits for.
+ */
+#define RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, free_fn)                        \
+	RCUSLOT_PRIV_FUNC void name##_priv_free_void(void *obj)                \
+	{                                                                      \
+		free_fn((type *)obj);                                          \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC void name##_batch_add(struct rcuslot_batch *batch,   \
+						struct name##_old *old)        \
+	{                                                                      \
+		RCUSLOT_PRIV_TAKE(name, type, "_batch_add", old, obj);               \
+		if (obj && !rcuslot_priv_batch_push(batch, obj, name##_priv_free_void)) { \
+			rcuslot_batch_free(batch);                             \
 			free_fn(obj);                                          \
 		}                                                              \
 	}
@@ -192,13 +261,38 @@
 #define RCUSLOT_PRIV_DEF_DESTROY(name, type)                                   \
 	RCUSLOT_PRIV_FUNC void name##_destroy(struct name *slot)               \
 	{                                                                      \
-		struct name##_old old = name##_replace(slot, NULL);            \
+		struct name##_old old;                                         \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
+		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_destroy");                    \
+		old = name##_replace(slot, NULL);                              \
 		name##_old_free(&old);                                         \
 	}
 
 /* NOLINTEND(bugprone-macro-parentheses) */
 
+/** @endcond */
+
+/** @cond RCUSLOT_INTERNAL */
+/* Everything but deferral, which depends on where the rcu_head lives. */
+#define RCUSLOT_PRIV_DEF_COMMON(name, type, free_fn)                           \
+	RCUSLOT_PRIV_DEF_TYPES(name, type)                                     \
+	RCUSLOT_PRIV_DEF_INIT(name, type)                                      \
+	RCUSLOT_PRIV_DEF_DEREFERENCE(name, type)                               \
+	RCUSLOT_PRIV_DEF_DEREFERENCE_PROTECTED(name, type)                     \
+	RCUSLOT_PRIV_DEF_REPLACE(name, type)                                   \
+	RCUSLOT_PRIV_DEF_TRY_UPDATE(name, type, free_fn)                       \
+	RCUSLOT_PRIV_DEF_COPY_UPDATE(name, type)                               \
+	RCUSLOT_PRIV_DEF_OLD_IS_EMPTY(name, type)                              \
+	RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type)                               \
+	RCUSLOT_PRIV_DEF_OLD_FREE(name, type, free_fn)                         \
+	RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, free_fn)                        \
+	RCUSLOT_PRIV_DEF_DESTROY(name, type)
+
+#define RCUSLOT_PRIV_DEF_END(name)                                             \
+	RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct name) == sizeof(void *) &&    \
+				   sizeof(struct name##_old) == sizeof(void *), \
+				   "RCU_SLOT_DEFINE(" #name "): slot and old handle must be one pointer wide")
 /** @endcond */
 
 /**
@@ -214,27 +308,33 @@
  * RCU_SLOT_DEFINE(cfg_slot, struct config, config_free);
  * @endcode
  * The functions are static inline; a header may define a slot type shared
- * by several translation units.
+ * by several translation units. name_old_defer() allocates a small node per
+ * object (see rcuslot/reclaim.h); RCU_SLOT_DEFINE_HEAD() avoids it.
  */
 #define RCU_SLOT_DEFINE(name, type, free_fn)                                   \
 	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
-	RCUSLOT_PRIV_DEF_TYPES(name, type)                                     \
-	RCUSLOT_PRIV_DEF_INIT(name, type)                                      \
-	RCUSLOT_PRIV_DEF_DEREFERENCE(name, type)                               \
-	RCUSLOT_PRIV_DEF_DEREFERENCE_PROTECTED(name, type)                     \
-	RCUSLOT_PRIV_DEF_REPLACE(name, type)                                   \
-	RCUSLOT_PRIV_DEF_TRY_UPDATE(name, type, free_fn)                       \
-	RCUSLOT_PRIV_DEF_COPY_UPDATE(name, type)                               \
-	RCUSLOT_PRIV_DEF_OLD_IS_EMPTY(name, type)                              \
-	RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type)                               \
-	RCUSLOT_PRIV_DEF_OLD_FREE(name, type, free_fn)                         \
+	RCUSLOT_PRIV_DEF_COMMON(name, type, free_fn)                           \
 	RCUSLOT_PRIV_DEF_DEFER_CB(name, type, free_fn)                         \
 	RCUSLOT_PRIV_DEF_OLD_DEFER(name, type, free_fn)                        \
-	RCUSLOT_PRIV_DEF_DESTROY(name, type)                                   \
 	RCUSLOT_PRIV_GENERATED_END                                             \
-	RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct name) == sizeof(void *) &&    \
-				   sizeof(struct name##_old) == sizeof(void *), \
-				   "RCU_SLOT_DEFINE(" #name "): slot and old handle must be one pointer wide")
+	RCUSLOT_PRIV_DEF_END(name)
+
+/**
+ * RCU_SLOT_DEFINE() for a type that embeds a `struct rcu_head` as
+ * `head_member`: name_old_defer() hands that head to call_rcu and allocates
+ * nothing. The head belongs to the kit from name_old_defer() until free_fn.
+ * @code
+ * struct route { long dst, via; struct rcu_head rcu; };
+ * RCU_SLOT_DEFINE_HEAD(route_slot, struct route, rcu, route_free);
+ * @endcode
+ */
+#define RCU_SLOT_DEFINE_HEAD(name, type, head_member, free_fn)                 \
+	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
+	RCUSLOT_PRIV_DEF_COMMON(name, type, free_fn)                           \
+	RCUSLOT_PRIV_DEF_HEAD_DEFER_CB(name, type, head_member, free_fn)       \
+	RCUSLOT_PRIV_DEF_HEAD_OLD_DEFER(name, type, head_member, free_fn)      \
+	RCUSLOT_PRIV_GENERATED_END                                             \
+	RCUSLOT_PRIV_DEF_END(name)
 
 /** @} */
 

@@ -4,8 +4,8 @@
 # missing; uses sudo when not root.
 set -eu
 
-PACKAGES="gcc g++ clang libclang-rt-dev scons pkg-config liburcu-dev check
-	doxygen man-db cppcheck clang-tidy"
+PACKAGES="gcc g++ clang libclang-rt-dev binutils scons pkg-config liburcu-dev
+	check sparse doxygen man-db cppcheck clang-tidy"
 
 missing=""
 for p in $PACKAGES; do

@@ -68,7 +68,8 @@ def make_env(base, cc, flavor, link, sanitize, debug, cxx=None):
         env.Append(CPPDEFINES=['_LGPL_SOURCE'])
     env.Append(CCFLAGS=['-O0', '-g3'] if debug else ['-O2', '-g'])
     if debug:
-        env.Append(CPPDEFINES=['RCUSLOT_DEBUG'])
+        # _GNU_SOURCE: dladdr, for the file:line of a misuse's caller.
+        env.Append(CPPDEFINES=['RCUSLOT_DEBUG', '_GNU_SOURCE'])
     if sanitize:
         san = ['-fsanitize=' + sanitize, '-fno-sanitize-recover=all',
                '-fno-omit-frame-pointer']
@@ -77,8 +78,23 @@ def make_env(base, cc, flavor, link, sanitize, debug, cxx=None):
     env['CHECK_FLAGS'] = subprocess.check_output(
         ['pkg-config', '--cflags', '--libs', 'check'], text=True).split()
     env['RCUSLOT_VARIANT'] = variant_name(cc, flavor, link, sanitize, debug)
+    env['RCUSLOT_FLAVOR'] = flavor
     env['RCUSLOT_SANITIZE'] = sanitize
     return env
+
+
+def with_flavor(env, flavor):
+    """A clone of a configuration's environment for another liburcu flavor
+    (for a program written for one flavor, such as a qsbr example)."""
+    old = env['RCUSLOT_FLAVOR']
+    new = env.Clone(RCUSLOT_FLAVOR=flavor)
+    new['CPPDEFINES'] = [d for d in env['CPPDEFINES']
+                         if not (isinstance(d, (tuple, list)) and
+                                 d[0] == 'RCUSLOT_FLAVOR')]
+    new.Append(CPPDEFINES=[('RCUSLOT_FLAVOR', flavor)])
+    new['LIBS'] = [('urcu-' + flavor if l == 'urcu-' + old else l)
+                   for l in env['LIBS']]
+    return new
 
 
 def sanitizer_env(sanitize):
@@ -193,3 +209,34 @@ def compile_fail(target, source, env):
         log.write('\n'.join(lines) + '\n' + bad.stdout)
     print(lines[0])
     return 0
+
+
+# ---------------------------------------------------------------------------
+# sparse: zero warnings on correct code; the expected warning on misuse.
+
+def sparse_check(target, source, env):
+    """Run sparse on source[0] with SPARSE_FLAGS. With SPARSE_EXPECT set,
+    every line it prints must be accounted for and the pattern must appear;
+    without it, sparse must print nothing."""
+    src = source[0].srcnode().abspath
+    flavor = env['SPARSE_FLAVOR']
+    cmd = (['sparse', '-I' + env.Dir('#').abspath,
+            '-DRCUSLOT_FLAVOR=' + flavor] + env['SPARSE_FLAGS'] +
+           subprocess.check_output(['pkg-config', '--cflags', 'liburcu-' + flavor],
+                                   text=True).split() + [src])
+    out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         text=True).stdout
+    name = '%s %s' % (os.path.basename(src), ' '.join(env['SPARSE_FLAGS']))
+    expect = env.get('SPARSE_EXPECT')
+    lines = [l for l in out.splitlines() if l.strip()]
+    if expect:
+        hits = [l for l in lines if re.search(expect, l)]
+        other = [l for l in lines if ': warning: ' in l or ': error: ' in l]
+        ok = hits and len(hits) == len(other)
+    else:
+        ok = not lines
+    verdict = ('flags the misuse' if expect else 'clean') if ok else 'FAILED'
+    print('sparse: %s: %s%s' % (name, verdict, '' if ok else '\n' + out))
+    with open(target[0].abspath, 'w') as log:
+        log.write(out)
+    return 0 if ok else 1

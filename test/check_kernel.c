@@ -11,7 +11,6 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "check_rcuslot.h"
 #include "testobj.h"
@@ -92,7 +91,6 @@ START_TEST(test_reader_holds_across_replace)
 	struct tslot s;
 	struct held h = { .slot = &s };
 	pthread_t reader, freer;
-	struct timespec pause = { 0, 50L * 1000 * 1000 };
 
 	the_held = &h;
 	tobj_free_hook = record_free;
@@ -102,7 +100,7 @@ START_TEST(test_reader_holds_across_replace)
 	tslot_init(&s, tobj_new(100));
 
 	ck_assert_int_eq(pthread_create(&reader, NULL, holding_reader, &h), 0);
-	sem_wait(&h.has_pointer);
+	offline_sem_wait(&h.has_pointer);
 	ck_assert_int_eq(h.seen_before, 100);
 
 	h.old = tslot_replace(&s, tobj_new(101));
@@ -112,15 +110,15 @@ START_TEST(test_reader_holds_across_replace)
 		ck_assert_int_eq(tslot_dereference(&s)->value, 101);
 	}
 	/* However long the freer waits, 100 stays alive while it is held. */
-	nanosleep(&pause, NULL);
+	offline_sleep_ms(50);
 	ck_assert_int_eq(atomic_load(&h.freed), 0);
 
 	sem_post(&h.replaced);
-	sem_wait(&h.reader_done);
+	offline_sem_wait(&h.reader_done);
 	ck_assert_int_eq(h.seen_after, 100);
 	ck_assert(h.intact_after);
-	pthread_join(freer, NULL);
-	pthread_join(reader, NULL);
+	offline_join(freer);
+	offline_join(reader);
 	ck_assert_int_eq(atomic_load(&h.freed), 1);
 	/* The free came after the reader's unlock, never before. */
 	ck_assert_int_eq(atomic_load(&h.unlocked_at_free), 1);
@@ -195,7 +193,7 @@ START_TEST(test_config_outlives_owner_reference)
 	sem_init(&w.done, 0, 0);
 	cfg_slot_init(&owner->cfg, c);
 	ck_assert_int_eq(pthread_create(&t, NULL, config_worker, &w), 0);
-	sem_wait(&w.got);
+	offline_sem_wait(&w.got);
 	/* Tear the owner down while the worker still reads: retire, defer, free. */
 	old = cfg_slot_replace(&owner->cfg, NULL);
 	cfg_slot_old_defer(&old);
@@ -203,8 +201,8 @@ START_TEST(test_config_outlives_owner_reference)
 	/* The worker still holds its read lock: the config cannot be gone. */
 	ck_assert_int_eq(atomic_load(&config_frees), 0);
 	sem_post(&w.dropped);
-	sem_wait(&w.done);
-	pthread_join(t, NULL);
+	offline_sem_wait(&w.done);
+	offline_join(t);
 	ck_assert_int_eq(w.a, 1);
 	ck_assert_int_eq(w.b, 2);
 	ck_assert_int_eq(w.c, 3);
@@ -215,14 +213,11 @@ END_TEST
 
 Suite *kernel_suite(void)
 {
-	Suite *s = suite_create("kernel-behaviours");
-	TCase *tc = tcase_create("rcu-rs");
+	TCase *tc;
+	Suite *s = rcu_suite("kernel-behaviours", &tc, NULL, NULL);
 
-	tcase_add_checked_fixture(tc, rcu_thread_setup, rcu_thread_teardown);
-	tcase_set_timeout(tc, GP_TIMEOUT);
 	tcase_add_test(tc, test_reader_sees_100);
 	tcase_add_test(tc, test_reader_holds_across_replace);
 	tcase_add_test(tc, test_config_outlives_owner_reference);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,6 +4,7 @@
  * non-zero exit status on any failure. Set CK_TAP_LOG_FILE_NAME for TAP.
  */
 #include <stdlib.h>
+#include <time.h>
 
 #include "check_rcuslot.h"
 #include "testobj.h"
@@ -21,6 +22,41 @@ void rcu_thread_teardown(void)
 	rcuslot_unregister_thread();
 }
 
+Suite *rcu_suite(const char *name, TCase **tc, SFun setup, SFun teardown)
+{
+	Suite *s = suite_create(name);
+
+	*tc = tcase_create(name);
+	tcase_add_checked_fixture(*tc, setup ? setup : rcu_thread_setup,
+				  teardown ? teardown : rcu_thread_teardown);
+	tcase_set_timeout(*tc, GP_TIMEOUT);
+	suite_add_tcase(s, *tc);
+	return s;
+}
+
+void offline_sem_wait(sem_t *sem)
+{
+	rcuslot_thread_offline();
+	sem_wait(sem);
+	rcuslot_thread_online();
+}
+
+void offline_join(pthread_t thread)
+{
+	rcuslot_thread_offline();
+	pthread_join(thread, NULL);
+	rcuslot_thread_online();
+}
+
+void offline_sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	rcuslot_thread_offline();
+	nanosleep(&ts, NULL);
+	rcuslot_thread_online();
+}
+
 int main(void)
 {
 	SRunner *sr = srunner_create(slot_suite());
@@ -28,6 +64,12 @@ int main(void)
 
 	srunner_add_suite(sr, kernel_suite());
 	srunner_add_suite(sr, concurrency_suite());
+	srunner_add_suite(sr, reclaim_suite());
+	srunner_add_suite(sr, batch_suite());
+	srunner_add_suite(sr, fork_suite());
+#ifdef RCUSLOT_DEBUG
+	srunner_add_suite(sr, debug_suite());
+#endif
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -4,6 +4,8 @@
 #define RCUSLOT_TEST_CHECK_RCUSLOT_H
 
 #include <check.h>
+#include <pthread.h>
+#include <semaphore.h>
 
 /* Anything that waits for grace periods gets this long (sanitizers are slow). */
 #define GP_TIMEOUT 60
@@ -11,10 +13,31 @@
 Suite *slot_suite(void);
 Suite *kernel_suite(void);
 Suite *concurrency_suite(void);
+Suite *reclaim_suite(void);
+Suite *batch_suite(void);
+Suite *fork_suite(void);
+#ifdef RCUSLOT_DEBUG
+Suite *debug_suite(void);
+#endif
+
+/*
+ * A suite of one test case, named alike, with the grace-period timeout and a
+ * checked fixture: setup/teardown, or the RCU thread fixture for NULL.
+ */
+Suite *rcu_suite(const char *name, TCase **tc, SFun setup, SFun teardown);
 
 /* Fixture: register the test thread with RCU and zero the tobj counters. */
 void rcu_thread_setup(void);
 /* Fixture: wait for deferred frees, then unregister. */
 void rcu_thread_teardown(void);
+
+/*
+ * Blocking while registered: under qsbr an online thread that blocks holds
+ * up every grace period, so these go offline around the wait (no-ops for
+ * the other flavors, exactly as a qsbr program would write it).
+ */
+void offline_sem_wait(sem_t *sem);
+void offline_join(pthread_t thread);
+void offline_sleep_ms(int ms);
 
 #endif

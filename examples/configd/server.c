@@ -1,0 +1,514 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Worker threads: accept, read requests, answer them from the current
+ * config, write replies. Every query reads the config inside exactly one
+ * read-side critical section, which only formats the reply into memory;
+ * all socket I/O happens outside it, so a slow client never delays a grace
+ * period and a reload never delays a query.
+ */
+#define _GNU_SOURCE	/* accept4 */
+#include "server.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "proto.h"
+
+#define EVENTS_PER_WAIT 32
+#define LINES_PER_TURN 64	/* then let the worker's other clients in */
+#define SHUTDOWN_FLUSH_MS 2000	/* to send the last replies at shutdown */
+
+struct client {
+	struct watch watch;	/* first: epoll hands back a struct watch * */
+	size_t index;		/* in its worker's clients[] */
+	uint32_t events;	/* what epoll waits for on its behalf */
+	int64_t deadline_ms;	/* closed when this passes without progress */
+	bool eof;		/* the client will send nothing more */
+	bool closing;		/* close once the output is sent */
+	bool ready;		/* has buffered work left after its last turn */
+	struct linebuf in;
+	struct outbuf out;
+};
+
+struct worker {
+	struct daemon *d;
+	pthread_t thread;
+	bool started;
+	int epfd;
+	struct client **clients;
+	size_t n_clients;
+	size_t cap_clients;
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The timeout is a config setting, so it follows reloads. */
+static int client_timeout_ms(struct daemon *d)
+{
+	int ms = CONFIG_TIMEOUT_DEFAULT_MS;
+
+	RCU_SLOT_READ_SCOPE() {
+		ms = config_slot_dereference(&d->config)->client_timeout_ms;
+	}
+	return ms;
+}
+
+static void client_touch(struct worker *w, struct client *c)
+{
+	c->deadline_ms = now_ms() + client_timeout_ms(w->d);
+}
+
+static void client_close(struct worker *w, struct client *c)
+{
+	struct client *last = w->clients[--w->n_clients];
+
+	last->index = c->index;
+	w->clients[c->index] = last;
+	close(c->watch.fd);	/* also takes it out of the epoll set */
+	outbuf_free(&c->out);
+	free(c);
+	atomic_fetch_sub(&w->d->clients, 1);
+}
+
+/* Wait for output room while there is output, else for input. */
+static void client_set_events(struct worker *w, struct client *c)
+{
+	uint32_t want = c->out.len ? EPOLLOUT : EPOLLIN;
+	struct epoll_event ev = { .events = want, .data.ptr = &c->watch };
+
+	if (want != c->events && epoll_ctl(w->epfd, EPOLL_CTL_MOD, c->watch.fd, &ev) == 0)
+		c->events = want;
+}
+
+/* GET and DUMP: the whole answer comes from one version of the config. */
+static void answer_from_config(struct daemon *d, struct outbuf *out,
+			       const struct proto_request *req)
+{
+	RCU_SLOT_READ_GUARD();
+	const struct config *cfg = config_slot_dereference(&d->config);
+
+	if (req->cmd == PROTO_GET)
+		proto_reply_get(out, cfg, req);
+	else
+		proto_reply_dump(out, cfg);
+}
+
+static void answer_stats(struct daemon *d, struct outbuf *out)
+{
+	RCU_SLOT_READ_GUARD();
+	const struct reload_status *rs = status_slot_dereference(&d->status);
+	struct proto_stats st = {
+		.generation = config_slot_dereference(&d->config)->generation,
+		.queries = atomic_load_explicit(&d->queries, memory_order_relaxed),
+		.clients = atomic_load_explicit(&d->clients, memory_order_relaxed),
+		.reloads_ok = rs ? rs->ok : 0,
+		.reloads_failed = rs ? rs->failed : 0,
+		.last_error = rs ? rs->last_error : "",
+	};
+
+	proto_reply_stats(out, &st);
+}
+
+/* Outside any read-side critical section: a reload may wait for another. */
+static void answer_reload(struct daemon *d, struct outbuf *out)
+{
+	char msg[sizeof(((struct reload_status *)0)->last_error)];
+	uint64_t gen;
+
+	if (atomic_load(&d->stopping))
+		outbuf_printf(out, "ERR shutting down\n");
+	else if (daemon_reload(d, "RELOAD request", &gen, msg, sizeof(msg)))
+		outbuf_printf(out, "OK reloaded generation=%llu\n",
+			      (unsigned long long)gen);
+	else
+		proto_reply_error(out, "reload failed: ", msg);
+}
+
+static void handle_request(struct worker *w, struct client *c,
+			   const char *line, size_t len)
+{
+	struct proto_request req;
+
+	proto_parse(line, len, &req);
+	switch (req.cmd) {
+	case PROTO_GET:
+	case PROTO_DUMP:
+		answer_from_config(w->d, &c->out, &req);
+		break;
+	case PROTO_STATS:
+		answer_stats(w->d, &c->out);
+		break;
+	case PROTO_RELOAD:
+		answer_reload(w->d, &c->out);
+		break;
+	case PROTO_QUIT:
+		outbuf_printf(&c->out, "OK bye\n");
+		c->closing = true;
+		break;
+	case PROTO_BAD:
+		proto_reply_error(&c->out, "", req.error);
+		break;
+	}
+	atomic_fetch_add_explicit(&w->d->queries, 1, memory_order_relaxed);
+}
+
+/* Send what we can. False when the connection is gone. */
+static bool client_flush(struct worker *w, struct client *c)
+{
+	while (c->out.len) {
+		ssize_t n = send(c->watch.fd, c->out.data, c->out.len,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK;
+		outbuf_consume(&c->out, (size_t)n);
+		client_touch(w, c);
+	}
+	return true;
+}
+
+enum step {
+	STEP_AGAIN,	/* made progress: take another step */
+	STEP_WAIT,	/* nothing to do until the socket is ready */
+};
+
+static enum step client_read(struct worker *w, struct client *c)
+{
+	ssize_t n = recv(c->watch.fd, c->in.data + c->in.len,
+			 linebuf_space(&c->in), MSG_DONTWAIT);
+
+	if (n > 0) {
+		c->in.len += (size_t)n;
+		client_touch(w, c);
+	} else if (n == 0) {
+		c->eof = true;
+	} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+		return STEP_WAIT;
+	} else if (errno != EINTR) {
+		c->out.len = 0;		/* reset by peer: nobody to answer */
+		c->closing = true;
+	}
+	return STEP_AGAIN;
+}
+
+/* Answer one buffered line, or read more. */
+static enum step client_step(struct worker *w, struct client *c)
+{
+	const char *line;
+	size_t len;
+
+	switch (linebuf_next(&c->in, &line, &len)) {
+	case LINE_READY:
+		handle_request(w, c, line, len);
+		linebuf_drop(&c->in);
+		return STEP_AGAIN;
+	case LINE_TOO_LONG:
+		outbuf_printf(&c->out, "ERR request too long (limit %d bytes "
+			      "with the newline); closing\n", PROTO_LINE_MAX);
+		c->closing = true;
+		return STEP_AGAIN;
+	case LINE_NONE:
+		break;
+	}
+	if (c->eof) {
+		if (c->in.len)
+			outbuf_printf(&c->out, "ERR incomplete request "
+				      "(no newline before end of input)\n");
+		c->closing = true;
+		return STEP_AGAIN;
+	}
+	return client_read(w, c);
+}
+
+/*
+ * Serve a client until it would block, with a budget of lines so that a
+ * client sending without pause cannot starve the worker's other clients.
+ */
+static void client_service(struct worker *w, struct client *c)
+{
+	unsigned budget = LINES_PER_TURN;
+
+	c->ready = false;
+	for (;;) {
+		if (c->out.oom || !client_flush(w, c)) {
+			client_close(w, c);
+			return;
+		}
+		if (c->out.len)
+			break;
+		if (c->closing) {
+			client_close(w, c);
+			return;
+		}
+		if (!budget--) {
+			c->ready = true;
+			break;
+		}
+		if (client_step(w, c) == STEP_WAIT)
+			break;
+	}
+	client_set_events(w, c);
+}
+
+/* Best effort: the client may already be gone, and that is fine. */
+static void send_line(int fd, const char *line)
+{
+	ssize_t n = send(fd, line, strlen(line), MSG_NOSIGNAL | MSG_DONTWAIT);
+
+	(void)n;
+}
+
+static bool admit(struct daemon *d)
+{
+	if (atomic_fetch_add(&d->clients, 1) < d->max_clients)
+		return true;
+	atomic_fetch_sub(&d->clients, 1);
+	return false;
+}
+
+static bool worker_add_client(struct worker *w, int fd)
+{
+	struct client *c = calloc(1, sizeof(*c));
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	if (!c)
+		return false;
+	if (w->n_clients == w->cap_clients) {
+		size_t cap = w->cap_clients ? w->cap_clients * 2 : 16;
+		struct client **a = realloc(w->clients, cap * sizeof(*a));
+
+		if (!a) {
+			free(c);
+			return false;
+		}
+		w->clients = a;
+		w->cap_clients = cap;
+	}
+	c->watch = (struct watch){ .kind = WATCH_CLIENT, .fd = fd };
+	c->events = EPOLLIN;
+	ev.data.ptr = &c->watch;
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		free(c);
+		return false;
+	}
+	c->index = w->n_clients;
+	w->clients[w->n_clients++] = c;
+	client_touch(w, c);
+	return true;
+}
+
+static void worker_accept(struct worker *w, int lfd)
+{
+	char msg[64];
+	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return;		/* another worker took it, or it went away */
+	if (!admit(w->d)) {
+		snprintf(msg, sizeof(msg), "ERR too many clients (limit %u)\n",
+			 w->d->max_clients);
+		send_line(fd, msg);
+		close(fd);
+		return;
+	}
+	if (!worker_add_client(w, fd)) {
+		send_line(fd, "ERR server out of memory\n");
+		close(fd);
+		atomic_fetch_sub(&w->d->clients, 1);
+	}
+}
+
+static void worker_dispatch(struct worker *w, const struct epoll_event *ev)
+{
+	struct watch *watch = ev->data.ptr;
+
+	if (watch->kind == WATCH_LISTEN)
+		worker_accept(w, watch->fd);
+	else if (watch->kind == WATCH_CLIENT)
+		client_service(w, (struct client *)watch);
+	/* WATCH_WAKE: the loop checks d->stopping. */
+}
+
+/* Backwards, so that client_close()'s swap with the last one is safe. */
+static void worker_run_ready(struct worker *w)
+{
+	size_t i;
+
+	for (i = w->n_clients; i-- > 0;)
+		if (w->clients[i]->ready)
+			client_service(w, w->clients[i]);
+}
+
+/* A client that made no progress in time: tell it why if it is listening. */
+static void worker_expire(struct worker *w)
+{
+	int64_t now = now_ms();
+	size_t i;
+
+	for (i = w->n_clients; i-- > 0;) {
+		struct client *c = w->clients[i];
+
+		if (c->deadline_ms > now)
+			continue;
+		if (!c->out.len)
+			send_line(c->watch.fd, "ERR timeout: no complete request "
+				  "in time; closing\n");
+		client_close(w, c);
+	}
+}
+
+/* Until the nearest deadline; 0 when some client has work left. */
+static int worker_wait_ms(const struct worker *w)
+{
+	int64_t now = now_ms(), first = INT64_MAX;
+	size_t i;
+
+	for (i = 0; i < w->n_clients; i++) {
+		if (w->clients[i]->ready)
+			return 0;
+		if (w->clients[i]->deadline_ms < first)
+			first = w->clients[i]->deadline_ms;
+	}
+	if (first == INT64_MAX)
+		return -1;
+	return first <= now ? 0 : (int)(first - now > 60000 ? 60000 : first - now);
+}
+
+static void worker_poll(struct worker *w, int timeout_ms)
+{
+	struct epoll_event ev[EVENTS_PER_WAIT];
+	int n, i;
+
+	n = epoll_wait(w->epfd, ev, EVENTS_PER_WAIT, timeout_ms);
+	for (i = 0; i < n; i++)
+		worker_dispatch(w, &ev[i]);
+	worker_run_ready(w);
+	worker_expire(w);
+}
+
+/*
+ * Shutdown: accept nothing more, give each client one more turn to answer
+ * what it has already sent (a RELOAD gets "ERR shutting down"), send the
+ * replies for a bounded time, close everything.
+ */
+static void worker_finish(struct worker *w)
+{
+	int64_t deadline = now_ms() + SHUTDOWN_FLUSH_MS;
+	unsigned i;
+	size_t c;
+
+	for (i = 0; i < w->d->n_listen; i++)
+		epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->d->listen[i].fd, NULL);
+	epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->d->wake.fd, NULL);
+	for (c = 0; c < w->n_clients; c++)
+		w->clients[c]->ready = true;
+	worker_run_ready(w);	/* one more turn each */
+	for (c = 0; c < w->n_clients; c++) {
+		w->clients[c]->closing = true;
+		w->clients[c]->ready = true;
+	}
+	worker_run_ready(w);	/* closes those with nothing left to send */
+	while (w->n_clients && now_ms() < deadline)
+		worker_poll(w, (int)(deadline - now_ms()));
+	while (w->n_clients)
+		client_close(w, w->clients[0]);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	rcuslot_register_thread();
+	while (!atomic_load(&w->d->stopping))
+		worker_poll(w, worker_wait_ms(w));
+	worker_finish(w);
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+static bool worker_watch(struct worker *w, struct watch *watch, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = watch };
+
+	return epoll_ctl(w->epfd, EPOLL_CTL_ADD, watch->fd, &ev) == 0;
+}
+
+static bool worker_init(struct worker *w, struct daemon *d)
+{
+	unsigned i;
+
+	w->d = d;
+	w->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (w->epfd < 0 || !worker_watch(w, &d->wake, EPOLLIN))
+		return false;
+	/* EPOLLEXCLUSIVE: one worker wakes per connection, not all of them. */
+	for (i = 0; i < d->n_listen; i++)
+		if (!worker_watch(w, &d->listen[i], EPOLLIN | EPOLLEXCLUSIVE))
+			return false;
+	return true;
+}
+
+struct worker *workers_start(struct daemon *d, unsigned n)
+{
+	struct worker *w = calloc(n, sizeof(*w));
+	unsigned i;
+
+	if (!w)
+		return NULL;
+	for (i = 0; i < n; i++)
+		w[i].epfd = -1;
+	for (i = 0; i < n; i++) {
+		if (!worker_init(&w[i], d)) {
+			perror("configd: epoll");
+			break;
+		}
+		if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0) {
+			fprintf(stderr, "configd: cannot start worker threads\n");
+			break;
+		}
+		w[i].started = true;
+	}
+	if (i < n) {
+		daemon_stop(d);
+		workers_join(w, n);
+		return NULL;
+	}
+	return w;
+}
+
+void daemon_stop(struct daemon *d)
+{
+	uint64_t one = 1;
+
+	atomic_store(&d->stopping, true);
+	/* Level-triggered and never read: every worker's epoll_wait returns. */
+	if (write(d->wake.fd, &one, sizeof(one)) != sizeof(one))
+		perror("configd: waking the workers");
+}
+
+void workers_join(struct worker *w, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		if (w[i].started)
+			pthread_join(w[i].thread, NULL);
+		if (w[i].epfd >= 0)
+			close(w[i].epfd);
+		free(w[i].clients);
+	}
+	free(w);
+}

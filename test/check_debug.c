@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Debug builds (RCUSLOT_DEBUG): every misuse aborts with one line naming
+ * the function, the slot and the caller's file:line. Each misuse below runs
+ * twice: as a test that must die of SIGABRT (Check's raise-signal tests),
+ * and in a child whose stderr is captured, to compare the line exactly.
+ *
+ * A misuse function returns the line of its misuse when run is 0, and
+ * commits it when run is 1, so the expected line cannot drift from the code.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check_rcuslot.h"
+#include "testobj.h"
+
+#ifdef RCUSLOT_DEBUG
+
+/* The misuse statement follows AT(run) on the same line. */
+#define AT(run) if (!(run)) return __LINE__; else
+
+static struct tslot *full_slot(void)
+{
+	static struct tslot s;
+
+	tslot_init(&s, tobj_new(1));
+	return &s;
+}
+
+static int deref_outside(int run)
+{
+	struct tslot *s = run ? full_slot() : NULL;
+
+	AT(run) (void)tslot_dereference(s);
+	return 0;
+}
+
+static int free_inside(int run)
+{
+	struct tslot_old old;
+
+	if (run) {
+		old = tslot_replace(full_slot(), NULL);
+		rcuslot_read_lock();
+	}
+	AT(run) tslot_old_free(&old);
+	return 0;
+}
+
+static int reclaim_inside(int run)
+{
+	struct tslot_old old;
+
+	if (run) {
+		old = tslot_replace(full_slot(), NULL);
+		rcuslot_read_lock();
+	}
+	AT(run) tobj_free(tslot_old_reclaim(&old));
+	return 0;
+}
+
+static int destroy_inside(int run)
+{
+	struct tslot *s = run ? full_slot() : NULL;
+
+	if (run)
+		rcuslot_read_lock();
+	AT(run) tslot_destroy(s);
+	return 0;
+}
+
+static int synchronize_inside(int run)
+{
+	if (run)
+		rcuslot_read_lock();
+	AT(run) rcuslot_synchronize();
+	return 0;
+}
+
+static int barrier_inside(int run)
+{
+	if (run)
+		rcuslot_read_lock();
+	AT(run) rcuslot_barrier();
+	return 0;
+}
+
+static int batch_free_inside(int run)
+{
+	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+
+	if (run) {
+		struct tslot_old old = tslot_replace(full_slot(), NULL);
+
+		tslot_batch_add(&b, &old);
+		rcuslot_read_lock();
+	}
+	AT(run) rcuslot_batch_free(&b);
+	return 0;
+}
+
+static int lock_unregistered(int run)
+{
+	if (run)
+		rcuslot_unregister_thread();
+	AT(run) rcuslot_read_lock();
+	return 0;
+}
+
+static int guard_unregistered(int run)
+{
+	if (run)
+		rcuslot_unregister_thread();
+	AT(run) { RCU_SLOT_READ_GUARD(); }
+	return 0;
+}
+
+static int deref_unregistered(int run)
+{
+	struct tslot *s = run ? full_slot() : NULL;
+
+	if (run)
+		rcuslot_unregister_thread();
+	AT(run) (void)tslot_dereference(s);
+	return 0;
+}
+
+static int copy_keep(const struct tobj *old, struct tobj **new_out, void *arg)
+{
+	(void)arg;
+	*new_out = (struct tobj *)old;
+	return 0;
+}
+
+static int update_unregistered(int run)
+{
+	struct tslot *s = run ? full_slot() : NULL;
+	struct tslot_old old;
+
+	if (run)
+		rcuslot_unregister_thread();
+	AT(run) if (tslot_copy_update(s, copy_keep, NULL, &old) != 0) return -1;
+	return 0;
+}
+
+static int replace_unregistered(int run)
+{
+	struct tslot *s = run ? full_slot() : NULL;
+	struct tslot_old old;
+
+	if (run)
+		rcuslot_unregister_thread();
+	AT(run) old = tslot_replace(s, NULL);
+	tslot_old_free(&old);
+	return 0;
+}
+
+static int free_copy_twice(int run)
+{
+	struct tslot_old old, copy;
+
+	if (run) {
+		old = tslot_replace(full_slot(), NULL);
+		copy = old;
+		tslot_old_free(&old);
+	}
+	AT(run) tslot_old_free(&copy);
+	return 0;
+}
+
+static int defer_then_reclaim_copy(int run)
+{
+	struct tslot_old old, copy;
+
+	if (run) {
+		old = tslot_replace(full_slot(), NULL);
+		copy = old;
+		tslot_old_defer(&old);
+	}
+	AT(run) tobj_free(tslot_old_reclaim(&copy));
+	return 0;
+}
+
+static int batch_then_defer_copy(int run)
+{
+	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+	struct tslot_old old, copy;
+
+	if (run) {
+		old = tslot_replace(full_slot(), NULL);
+		copy = old;
+		tslot_batch_add(&b, &old);
+	}
+	AT(run) tslot_old_defer(&copy);
+	return 0;
+}
+
+static int unlock_unbalanced(int run)
+{
+	AT(run) rcuslot_read_unlock();
+	return 0;
+}
+
+static int unlock_twice(int run)
+{
+	if (run) {
+		rcuslot_read_lock();
+		rcuslot_read_unlock();
+	}
+	AT(run) rcuslot_read_unlock();
+	return 0;
+}
+
+#define WAITS "called inside a read-side critical section (it would wait for itself forever)"
+#define UNREG "called from a thread that is not registered (rcuslot_register_thread)"
+#define TWICE "consumed an old handle that was already consumed (through a copy of it?)"
+
+static const struct misuse {
+	int (*fn)(int run);
+	const char *what;
+	int needs_register; /* only a misuse where threads must register */
+} misuses[] = {
+	{ deref_outside, "tslot_dereference called outside a read-side critical section", 0 },
+	{ free_inside, "tslot_old_free " WAITS, 0 },
+	{ reclaim_inside, "tslot_old_reclaim " WAITS, 0 },
+	{ destroy_inside, "tslot_destroy " WAITS, 0 },
+	{ synchronize_inside, "rcuslot_synchronize " WAITS, 0 },
+	{ barrier_inside, "rcuslot_barrier " WAITS, 0 },
+	{ batch_free_inside, "rcuslot_batch_free " WAITS, 0 },
+	{ lock_unregistered, "rcuslot_read_lock " UNREG, 1 },
+	{ guard_unregistered, "rcuslot_read_lock " UNREG, 1 },
+	{ deref_unregistered, "tslot_dereference " UNREG, 1 },
+	{ update_unregistered, "tslot_copy_update " UNREG, 1 },
+	{ replace_unregistered, "tslot_replace " UNREG, 1 },
+	{ free_copy_twice, "tslot_old_free " TWICE, 0 },
+	{ defer_then_reclaim_copy, "tslot_old_reclaim " TWICE, 0 },
+	{ batch_then_defer_copy, "tslot_old_defer " TWICE, 0 },
+	{ unlock_unbalanced, "rcuslot_read_unlock called without a matching rcuslot_read_lock", 0 },
+	{ unlock_twice, "rcuslot_read_unlock called without a matching rcuslot_read_lock", 0 },
+};
+
+#define NMISUSES ((int)(sizeof(misuses) / sizeof(misuses[0])))
+
+/* The misuses that are misuses under this flavor (bp needs no registering). */
+static const struct misuse *checked[NMISUSES];
+static int nchecked;
+
+/* Dies of SIGABRT (the test is registered to expect it). */
+START_TEST(test_misuse_aborts)
+{
+	checked[_i]->fn(1);
+}
+END_TEST
+
+/* The exact line on stderr, and the abort, from a child. */
+START_TEST(test_misuse_message)
+{
+	const struct misuse *m = checked[_i];
+	char want[512], got[1024] = "";
+	int fds[2], status;
+	ssize_t n, len = 0;
+	pid_t pid;
+
+	snprintf(want, sizeof(want), "rcuslot: %s (check_debug.c:%d)\n", m->what, m->fn(0));
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(fds[1], STDERR_FILENO);
+		close(fds[0]);
+		m->fn(1);
+		_exit(0); /* not reached when the check works */
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], got + len, sizeof(got) - 1 - (size_t)len)) > 0)
+		len += n;
+	got[len] = '\0';
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT,
+		      "misuse %d did not abort (status %#x), stderr: %s", _i, status, got);
+	ck_assert_str_eq(got, want);
+}
+END_TEST
+
+/* Correct use, copies included, raises nothing. */
+START_TEST(test_correct_use_passes)
+{
+	struct tslot *s = full_slot();
+	struct tslot_old old = tslot_replace(s, tobj_new(2)), empty;
+	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+
+	empty = old;
+	tslot_old_free(&old);
+	/* A copy taken after the consume is empty: consuming it is a no-op. */
+	empty = old;
+	tslot_old_free(&empty);
+	RCU_SLOT_READ_SCOPE() {
+		RCU_SLOT_READ_GUARD(); /* nests */
+		ck_assert_int_eq(tslot_dereference(s)->value, 2);
+	}
+	old = tslot_replace(s, tobj_new(3));
+	tslot_batch_add(&b, &old);
+	rcuslot_batch_defer(&b);
+	old = tslot_replace(s, NULL);
+	tslot_old_defer(&old);
+	rcuslot_barrier();
+	ck_assert_int_eq(tobj_frees, 3);
+}
+END_TEST
+
+Suite *debug_suite(void)
+{
+	const char *fork = getenv("CK_FORK");
+	TCase *tc;
+	Suite *s = rcu_suite("debug-checks", &tc, NULL, NULL);
+
+	for (int i = 0; i < NMISUSES; i++)
+		if (!misuses[i].needs_register || RCUSLOT_THREADS_MUST_REGISTER)
+			checked[nchecked++] = &misuses[i];
+	/* A raise-signal test kills the runner when Check does not fork. */
+	if (!fork || strcmp(fork, "no") != 0)
+		tcase_add_loop_test_raise_signal(tc, test_misuse_aborts, SIGABRT, 0, nchecked);
+	tcase_add_loop_test(tc, test_misuse_message, 0, nchecked);
+	tcase_add_test(tc, test_correct_use_passes);
+	return s;
+}
+
+#endif /* RCUSLOT_DEBUG */

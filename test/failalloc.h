@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * An allocator for the kit's own nodes (RCUSLOT_MALLOC) that fails on
+ * demand, so the tests can drive the out-of-memory paths. Include this
+ * before any rcuslot header in a test that wants it.
+ */
+#ifndef RCUSLOT_TEST_FAILALLOC_H
+#define RCUSLOT_TEST_FAILALLOC_H
+
+#include <stddef.h>
+
+void *failalloc_malloc(size_t size);
+void failalloc_free(void *ptr);
+/* Fail the n-th allocation from now (1 = the next one); 0 disarms. */
+void failalloc_fail_nth(long n);
+/* Fail every allocation while on. */
+void failalloc_fail_all(int on);
+/* Allocations asked for, and how many of them failed, since the last reset. */
+long failalloc_calls(void);
+long failalloc_failures(void);
+void failalloc_reset(void);
+
+#define RCUSLOT_MALLOC(size) failalloc_malloc(size)
+#define RCUSLOT_FREE(ptr) failalloc_free(ptr)
+
+#endif
