@@ -293,7 +293,6 @@ START_TEST(test_correct_use_passes)
 	struct tslot_old old = tslot_replace(s, tobj_new(2)), empty;
 	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
 
-	empty = old;
 	tslot_old_free(&old);
 	/* A copy taken after the consume is empty: consuming it is a no-op. */
 	empty = old;
