@@ -44,6 +44,8 @@
 /*
  * Kit-wide state in a header-only kit: a weak definition in every unit that
  * includes the header, merged by the linker into one object (ELF semantics).
+ * clang-tidy's misc-definitions-in-headers (C++) cannot know that; each
+ * use is bracketed by NOLINTBEGIN/NOLINTEND for that check.
  */
 #define RCUSLOT_PRIV_SHARED __attribute__((weak))
 

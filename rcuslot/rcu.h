@@ -20,7 +20,9 @@ RCUSLOT_PRIV_BEGIN_DECLS
 /** @cond RCUSLOT_INTERNAL */
 /* Grace periods waited for by the kit, process-wide (a weak definition). */
 extern unsigned long rcuslot_priv_gp_waits;
+/* NOLINTBEGIN(misc-definitions-in-headers): weak, see RCUSLOT_PRIV_SHARED */
 RCUSLOT_PRIV_SHARED unsigned long rcuslot_priv_gp_waits;
+/* NOLINTEND(misc-definitions-in-headers) */
 /** @endcond */
 
 /** @addtogroup rcuslot_rcu

@@ -62,8 +62,10 @@ struct rcuslot_priv_defer_node {
 /* Kit-wide counters, one instance per process (weak definitions). */
 extern long rcuslot_priv_defer_pending;
 extern unsigned long rcuslot_priv_defer_throttled;
+/* NOLINTBEGIN(misc-definitions-in-headers): weak, see RCUSLOT_PRIV_SHARED */
 RCUSLOT_PRIV_SHARED long rcuslot_priv_defer_pending;
 RCUSLOT_PRIV_SHARED unsigned long rcuslot_priv_defer_throttled;
+/* NOLINTEND(misc-definitions-in-headers) */
 
 /*
  * Reserve room for n objects in the reclamation queue; false (and nothing
