@@ -36,10 +36,40 @@ def man_source(target, source, env):
         print('doc: %s must start with "# rcuslot: <title>"' % source[0])
         return 1
     out = ['# %s {#rcuslot}' % m.group(1), '',
-           '# Description {#rcuslot_description}'] + lines[1:]
+           '# Description {#rcuslot_description}'] + _tables_as_lists(lines[1:])
     with open(target[0].abspath, 'w') as f:
         f.write('\n'.join(out))
     return 0
+
+
+def _cells(row):
+    return [c.strip() for c in row.strip().strip('|').split('|')]
+
+
+def _tables_as_lists(lines):
+    """Markdown tables as bullet lists. Doxygen 1.9.4's man output runs a
+    table's cells together in one paragraph; a list reads well in a
+    terminal. A row becomes "- first cell: second cell" for two columns,
+    "- first cell: heading: cell; heading: cell..." for more."""
+    out, i = [], 0
+    while i < len(lines):
+        if not (lines[i].startswith('|') and i + 1 < len(lines) and
+                re.match(r'^\|(\s*:?-+:?\s*\|)+\s*$', lines[i + 1])):
+            out.append(lines[i])
+            i += 1
+            continue
+        head = _cells(lines[i])
+        i += 2
+        while i < len(lines) and lines[i].startswith('|'):
+            cells = _cells(lines[i])
+            if len(head) == 2:
+                rest = cells[1]
+            else:
+                rest = '; '.join('%s: %s' % (h, c)
+                                 for h, c in zip(head[1:], cells[1:]))
+            out.append('- %s: %s' % (cells[0], rest))
+            i += 1
+    return out
 
 
 def run_doxygen(target, source, env):
