@@ -5,6 +5,10 @@
  * RCU_SLOT_DEFINE(NAME, TYPE, free_fn) really generates. Each one
  * redeclares a generated static function, so any difference in a parameter
  * or return type is a "conflicting types" error.
+ *
+ * Compiled twice: as is, and with RCUSLOT_DOC_HEAD for
+ * RCU_SLOT_DEFINE_HEAD(NAME, TYPE, head, free_fn), whose API the same
+ * pages document.
  */
 #include <stdlib.h>
 
@@ -12,6 +16,9 @@
 
 struct TYPE {
 	int value;
+#ifdef RCUSLOT_DOC_HEAD
+	struct rcu_head head;
+#endif
 };
 typedef struct TYPE TYPE;
 
@@ -20,7 +27,11 @@ static void TYPE_free(TYPE *obj)
 	free(obj);
 }
 
+#ifdef RCUSLOT_DOC_HEAD
+RCU_SLOT_DEFINE_HEAD(NAME, TYPE, head, TYPE_free);
+#else
 RCU_SLOT_DEFINE(NAME, TYPE, TYPE_free);
+#endif
 
 #define RCUSLOT_DOC_SIGNATURES
 #include "slot_api.h"

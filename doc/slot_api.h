@@ -34,6 +34,11 @@
  * - `NAME_copy_fn`, the type of copy_update's callback;
  * - the operations below, all `static inline`.
  *
+ * `RCU_SLOT_DEFINE_HEAD(NAME, TYPE, head_member, free_fn);` generates the
+ * same API, with the same prototypes, for a `TYPE` that embeds a
+ * `struct rcu_head` as `head_member`. Only NAME_old_defer() differs: it
+ * hands that head to call_rcu and allocates nothing.
+ *
  * These pages document them for the placeholder names `NAME` and `TYPE`:
  * read `NAME_replace` as `cfg_slot_replace` after
  * `RCU_SLOT_DEFINE(cfg_slot, struct config, config_free)`, and `TYPE *` as
@@ -43,10 +48,11 @@
  *
  * **free_fn** is a function or macro callable as `free_fn(obj)` with a
  * non-NULL `TYPE *`. It runs once per retired object, after a grace period:
- * in the caller's thread for NAME_old_free() and NAME_destroy(), in
- * liburcu's call_rcu worker thread for NAME_old_defer(); and at once, in
- * the updater's thread, for a copy that NAME_copy_update() built but could
- * not publish. It must be safe to call from any of those threads and must
+ * in the caller's thread for NAME_old_free(), NAME_destroy() and
+ * rcuslot_batch_free(), in liburcu's call_rcu worker thread for
+ * NAME_old_defer() and rcuslot_batch_defer() (in the caller's thread when
+ * they are throttled or out of memory); and at once, in the updater's
+ * thread, for a copy that NAME_copy_update() built but could not publish. It must be safe to call from any of those threads and must
  * not wait for a grace period or call rcuslot_barrier().
  *
  * Which operation to call from where:
@@ -57,11 +63,15 @@
  *   NAME_replace(); NAME_dereference_protected() when the caller excludes
  *   other updaters itself;
  * - **retiring the old object**, outside any read-side critical section:
- *   exactly one of NAME_old_free(), NAME_old_reclaim(), NAME_old_defer();
+ *   exactly one of NAME_old_free(), NAME_old_reclaim(), NAME_old_defer(),
+ *   NAME_batch_add() (then one grace period for the whole batch);
  * - **set-up and tear-down**: RCU_SLOT_INITIALIZER(), NAME_init(),
  *   NAME_destroy().
  *
- * @see RCU_SLOT_DEFINE() (the macro), @ref rules "the rules" on the main
+ * Debug builds (`RCUSLOT_DEBUG`, see @ref rcuslot_debug) check each
+ * operation's calling context at run time; each page says what is checked.
+ *
+ * @see RCU_SLOT_DEFINE() and RCU_SLOT_DEFINE_HEAD() (the macros), @ref rules "the rules" on the main
  *      page, rcuslot/slot.h for the memory ordering in full.
  * @{
  */
@@ -78,8 +88,9 @@ typedef struct TYPE TYPE;
  * The slot: an RCU-protected pointer to a `TYPE`, or empty (NULL).
  *
  * One pointer wide. Initialize it with RCU_SLOT_INITIALIZER() or
- * NAME_init(); then access it only through the generated functions (its
- * member is private; sparse flags direct access). A slot may be static,
+ * NAME_init(); then access it only through the generated functions: its
+ * member is private and declared `deprecated`, so naming it is an error
+ * under `-Werror`, and sparse flags any direct access. A slot may be static,
  * global, on the heap or embedded in another object, as long as it outlives
  * every reader and updater that can reach it.
  */
@@ -94,11 +105,12 @@ struct NAME {
  * be in use by readers, or nothing ("empty").
  *
  * NAME_replace() and NAME_copy_update() hand one out; it must be consumed
- * by exactly one of NAME_old_free(), NAME_old_reclaim() or NAME_old_defer(),
- * which empty it. Consuming an empty handle is a no-op, so consuming one
- * twice is harmless; dropping a non-empty one leaks the object, and copying
- * one and consuming both copies frees the object twice (pass handles by
- * pointer). One pointer wide.
+ * by exactly one of NAME_old_free(), NAME_old_reclaim(), NAME_old_defer() or
+ * NAME_batch_add(), which empty it. Consuming an empty handle is a no-op, so
+ * consuming one twice is harmless; dropping a non-empty one leaks the
+ * object, and copying one and consuming both copies frees the object twice
+ * (pass handles by pointer; debug builds abort at the second consume). One
+ * pointer wide.
  */
 struct NAME_old {
 	/** @cond RCUSLOT_INTERNAL */
@@ -217,6 +229,9 @@ void NAME_init(struct NAME *slot, TYPE *initial);
  * the object after it, pairing with the release of NAME_init(),
  * NAME_replace() and NAME_copy_update(); a reader never sees a partly built
  * object. Two calls in one section may return different objects.
+ * @par Debug builds:
+ * Abort when called outside a read-side critical section, or from an
+ * unregistered thread (except under bp).
  *
  * @par Example:
  * @snippet snippets.c dereference
@@ -294,8 +309,9 @@ TYPE *NAME_dereference_protected(const struct NAME *slot);
  *
  * @par Context:
  * A registered thread (it takes the read lock itself; under qsbr, an
- * online one). It may be called inside a read-side critical section, as
- * the lock nests, but `*old_out` must then be consumed after leaving it.
+ * online one; any thread under bp). It may be called inside a read-side
+ * critical section, as the lock nests, but `*old_out` must then be consumed
+ * after leaving it.
  * @par Grace period:
  * Never waits. Lock-free rather than wait-free: each retry means another
  * updater made progress.
@@ -304,6 +320,8 @@ TYPE *NAME_dereference_protected(const struct NAME *slot);
  * release of the new object, pairing with NAME_dereference(), and an
  * acquire of the retired one, whose contents the updater (and free_fn) then
  * sees whole.
+ * @par Debug builds:
+ * Abort when called from an unregistered thread (except under bp).
  *
  * @par Example:
  * @snippet snippets.c copy_update
@@ -340,16 +358,20 @@ int NAME_copy_update(struct NAME *slot, NAME_copy_fn *copy, void *arg,
  *         compile error under `-Werror`.
  *
  * @par Context:
- * Any thread, registered or not, inside or outside a read-side critical
- * section (consume the handle outside it). Safe with concurrent
- * NAME_replace() and NAME_copy_update() calls on the same slot: each object
- * taken out is returned to exactly one caller.
+ * A registered thread (any thread under bp), inside or outside a read-side
+ * critical section (consume the handle outside it). The exchange itself
+ * needs no registration, but an updater's thread registers, and debug
+ * builds check it. Safe with concurrent NAME_replace() and
+ * NAME_copy_update() calls on the same slot: each object taken out is
+ * returned to exactly one caller.
  * @par Grace period:
  * Never waits.
  * @par Memory ordering:
  * An atomic exchange (`rcu_xchg_pointer()`), a full barrier: a release of
  * `new_obj`, pairing with NAME_dereference(), and an acquire of the old
  * object.
+ * @par Debug builds:
+ * Abort when called from an unregistered thread (except under bp).
  *
  * @par Example:
  * @snippet snippets.c replace
@@ -417,6 +439,9 @@ bool NAME_old_is_empty(const struct NAME_old *old);
  * The grace period ends after every read-side critical section that could
  * have obtained the object, and every read such a reader made happens
  * before free_fn.
+ * @par Debug builds:
+ * Abort when called inside a read-side critical section, or when the
+ * object was already consumed through a copy of the handle.
  *
  * @par Example:
  * @snippet snippets.c old_free
@@ -453,6 +478,8 @@ void NAME_old_free(struct NAME_old *old);
  * @par Memory ordering:
  * As NAME_old_free(): every read of the object by a reader happens before
  * this returns, so the caller may overwrite it.
+ * @par Debug builds:
+ * As NAME_old_free().
  *
  * @par Example:
  * @snippet snippets.c old_reclaim
@@ -474,11 +501,18 @@ TYPE *NAME_old_reclaim(struct NAME_old *old);
  * Empties the handle.
  *
  * For updaters that must not block, or that retire objects often: the wait
- * is shared by everything queued meanwhile. Each deferred object needs a
- * small node from RCUSLOT_MALLOC(); if none can be allocated, the call
- * falls back to waiting for a grace period and freeing in place, so the
- * object is never leaked and never freed early. Does nothing for an empty
- * handle.
+ * is shared by everything queued meanwhile. Under RCU_SLOT_DEFINE() each
+ * deferred object needs a small node from RCUSLOT_MALLOC(); under
+ * RCU_SLOT_DEFINE_HEAD() it travels in its own `struct rcu_head` and needs
+ * nothing. Does nothing for an empty handle.
+ *
+ * Deferral is bounded: when more than `RCUSLOT_DEFER_MAX` objects already
+ * await reclamation, process-wide (the call_rcu worker is not keeping up),
+ * or when no node can be allocated, the call waits for a grace period and
+ * frees the object in place instead, as NAME_old_free() would. The updater
+ * is throttled to the pace of grace periods, memory stays bounded, and the
+ * object is never leaked and never freed early (see @ref deferral and
+ * rcuslot_defer_throttled()).
  *
  * A program that deferred frees calls rcuslot_barrier() before it exits
  * (liburcu 0.13.2 can crash at exit with callbacks still queued) and
@@ -491,16 +525,68 @@ TYPE *NAME_old_reclaim(struct NAME_old *old);
  * online one), outside every read-side critical section, because of the
  * fallback. free_fn must be safe to run in another thread.
  * @par Grace period:
- * Does not wait, except in the out-of-memory fallback.
+ * Does not wait, except when throttled or out of memory (above).
  * @par Memory ordering:
  * Queuing is ordered after the update that unpublished the object; the
  * grace period that `call_rcu()` waits for ends after every reader that
  * could hold the object, and their reads happen before free_fn.
+ * @par Debug builds:
+ * Abort when called inside a read-side critical section (whether or not
+ * this call would have waited), from an unregistered thread (except under
+ * bp), or when the object was already consumed through a copy of the
+ * handle.
  *
  * @par Example:
  * @snippet snippets.c old_defer
  */
 void NAME_old_defer(struct NAME_old *old);
+
+/** @} */
+
+/**
+ * @defgroup NAME_batch_add NAME_batch_add
+ * @ingroup RCU_SLOT_DEFINE
+ * @brief Move the old object into a batch that retires many at once.
+ * @{
+ */
+
+/**
+ * Move the handle's object into `batch`, to be freed with free_fn by the
+ * batch's one grace period, and empty the handle.
+ *
+ * NAME_old_free() waits for one grace period per object; a batch gathers
+ * old objects of any slot types (each through its own slot's
+ * NAME_batch_add()) and waits once for all of them, in
+ * rcuslot_batch_free(), or hands them to call_rcu at once, in
+ * rcuslot_batch_defer(). Does nothing for an empty handle.
+ *
+ * The batch stores the objects in chunks from RCUSLOT_MALLOC(), one per 60
+ * objects. When no chunk can be allocated, the call frees the batch at once
+ * (rcuslot_batch_free(): a grace period), then this object with free_fn,
+ * so nothing is leaked or freed early; the batch is left empty.
+ *
+ * @param batch  The batch (see @ref rcuslot_batch), owned by the caller.
+ * @param old    The handle; empty on return.
+ *
+ * @par Context:
+ * Any thread that owns `batch`, outside every read-side critical section
+ * (the out-of-memory fallback waits for a grace period).
+ * @par Grace period:
+ * Does not wait, except in the out-of-memory fallback. The wait comes with
+ * rcuslot_batch_free().
+ * @par Memory ordering:
+ * None of its own: the object was unpublished before it reached the
+ * handle, and the grace period of rcuslot_batch_free() or
+ * rcuslot_batch_defer() orders every reader's reads before free_fn.
+ * @par Debug builds:
+ * Abort when the object was already consumed through a copy of the handle
+ * (and, in the out-of-memory fallback, when called inside a read-side
+ * critical section).
+ *
+ * @par Example:
+ * @snippet snippets.c batch_add
+ */
+void NAME_batch_add(struct rcuslot_batch *batch, struct NAME_old *old);
 
 /** @} */
 
@@ -529,6 +615,9 @@ void NAME_old_defer(struct NAME_old *old);
  * Waits for one when the slot held an object.
  * @par Memory ordering:
  * As NAME_replace() followed by NAME_old_free().
+ * @par Debug builds:
+ * Abort when called inside a read-side critical section, or from an
+ * unregistered thread (except under bp).
  *
  * @par Example:
  * @snippet snippets.c destroy

@@ -195,6 +195,66 @@ static void on_new_limits(int a, int b) /* an event loop: must not block */
 }
 /* [old_defer] */
 
+/* [define_head] */
+struct route {
+	long dst, via;
+	struct rcu_head rcu; /* carries the route through call_rcu */
+};
+
+static int routes_freed;
+
+static void route_free(struct route *r)
+{
+	routes_freed++; /* by this thread, or later by call_rcu's worker */
+	free(r);
+}
+
+RCU_SLOT_DEFINE_HEAD(route_slot, struct route, rcu, route_free);
+/* [define_head] */
+
+/* [batch_add] */
+#define NROUTES 16
+static struct route_slot table[NROUTES]; /* static: empty slots */
+
+/* Replace every route and the config: one grace period for all of them. */
+static int table_rebuild(long via, struct config *fresh)
+{
+	struct rcuslot_batch batch = RCUSLOT_BATCH_INITIALIZER;
+	struct cfg_slot_old old_cfg;
+	int i;
+
+	for (i = 0; i < NROUTES; i++) {
+		struct route *r = malloc(sizeof(*r));
+		struct route_slot_old old;
+
+		if (!r)
+			break;
+		r->dst = i;
+		r->via = via;
+		old = route_slot_replace(&table[i], r);
+		route_slot_batch_add(&batch, &old); /* empty handles add nothing */
+	}
+	old_cfg = cfg_slot_replace(&cfg, fresh);
+	cfg_slot_batch_add(&batch, &old_cfg); /* slot types may be mixed */
+	rcuslot_batch_free(&batch); /* one grace period, then each free_fn */
+	return i;
+}
+/* [batch_add] */
+
+static void table_clear(void)
+{
+	struct rcuslot_batch batch;
+	int i;
+
+	rcuslot_batch_init(&batch);
+	for (i = 0; i < NROUTES; i++) {
+		struct route_slot_old old = route_slot_replace(&table[i], NULL);
+
+		route_slot_batch_add(&batch, &old);
+	}
+	rcuslot_batch_defer(&batch); /* one call_rcu for the whole batch */
+}
+
 /* [destroy] */
 static void shutdown_config(void)
 {
@@ -242,6 +302,22 @@ int main(void)
 	config_flip(9, 10);
 	expect(config_get_a() == 9 && spare && spare->a == 7, "old_reclaim again");
 	free(spare);
+
+	{
+		unsigned long gps = rcuslot_grace_periods_waited();
+
+		expect(table_rebuild(1, config_new(1, 1)) == NROUTES &&
+			       rcuslot_grace_periods_waited() == gps + 1,
+		       "batch: a first table, the old config retired");
+		expect(table_rebuild(2, config_new(2, 2)) == NROUTES &&
+			       rcuslot_grace_periods_waited() == gps + 2 &&
+			       routes_freed == NROUTES,
+		       "batch: sixteen routes and a config, one grace period");
+		table_clear();
+		rcuslot_barrier();
+		expect(routes_freed == 2 * NROUTES && rcuslot_defer_pending() == 0,
+		       "batch_defer: every route freed after the barrier");
+	}
 
 	svc = service_new(1, config_new(3, 4));
 	expect(svc && cfg_slot_dereference_protected(&svc->cfg)->a == 3, "init");

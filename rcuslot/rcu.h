@@ -106,9 +106,12 @@ RCUSLOT_PRIV_FUNC void rcuslot_synchronize(void)
 }
 
 /**
- * How many times the kit has waited for a grace period in this process
- * (rcuslot_synchronize(), and so name_old_free() and friends). An updater's
- * main cost; batches (rcuslot/batch.h) and deferral keep it down.
+ * Count the grace periods the kit has waited for.
+ *
+ * @return How many times, in this process, the kit has waited for a grace
+ *         period (rcuslot_synchronize(), and so name_old_free() and
+ *         friends). An updater's main cost; batches (rcuslot/batch.h) and
+ *         deferral keep it down. Any thread may call it.
  */
 RCUSLOT_PRIV_FUNC unsigned long rcuslot_grace_periods_waited(void)
 {

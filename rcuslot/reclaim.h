@@ -40,7 +40,6 @@
 /** Releases what RCUSLOT_MALLOC() returned. */
 #define RCUSLOT_FREE(ptr) free(ptr)
 #endif
-/** @} */
 
 #ifndef RCUSLOT_DEFER_MAX
 /**
@@ -50,6 +49,7 @@
  */
 #define RCUSLOT_DEFER_MAX 65536
 #endif
+/** @} */
 
 RCUSLOT_PRIV_BEGIN_DECLS
 
@@ -132,9 +132,17 @@ RCUSLOT_PRIV_FUNC void *rcuslot_priv_defer_take(struct rcu_head *head)
 }
 /** @endcond */
 
+/** @addtogroup rcuslot_reclaim
+ * @{
+ */
+
 /**
- * Objects handed to deferred reclamation (name_old_defer(),
+ * Count the objects handed to deferred reclamation (name_old_defer(),
  * rcuslot_batch_defer()) whose free function has not run yet, process-wide.
+ *
+ * @return That count: at most about `RCUSLOT_DEFER_MAX`, plus one object
+ *         per thread deferring at that moment. A snapshot; any thread may
+ *         call it.
  */
 RCUSLOT_PRIV_FUNC long rcuslot_defer_pending(void)
 {
@@ -142,13 +150,20 @@ RCUSLOT_PRIV_FUNC long rcuslot_defer_pending(void)
 }
 
 /**
- * How many times a deferral found more than `RCUSLOT_DEFER_MAX` objects
- * pending and freed synchronously instead (the updater was throttled).
+ * Count the deferrals that found the queue full and freed synchronously
+ * instead (the updater was throttled).
+ *
+ * @return How many times, since the process started, a deferral would
+ *         have taken the number of objects awaiting reclamation past
+ *         `RCUSLOT_DEFER_MAX` and waited for a grace period instead. Any
+ *         thread may call it.
  */
 RCUSLOT_PRIV_FUNC unsigned long rcuslot_defer_throttled(void)
 {
 	return uatomic_read(&rcuslot_priv_defer_throttled);
 }
+
+/** @} */
 
 RCUSLOT_PRIV_END_DECLS
 
