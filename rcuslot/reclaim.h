@@ -140,9 +140,9 @@ RCUSLOT_PRIV_FUNC void *rcuslot_priv_defer_take(struct rcu_head *head)
  * Count the objects handed to deferred reclamation (name_old_defer(),
  * rcuslot_batch_defer()) whose free function has not run yet, process-wide.
  *
- * @return That count: at most about `RCUSLOT_DEFER_MAX`, plus one object
- *         per thread deferring at that moment. A snapshot; any thread may
- *         call it.
+ * @return That count: at most `RCUSLOT_DEFER_MAX`, plus what threads
+ *         deferring at the same moment add past the check (one object, or
+ *         one batch, each). A snapshot; any thread may call it.
  */
 RCUSLOT_PRIV_FUNC long rcuslot_defer_pending(void)
 {
