@@ -164,7 +164,7 @@ int main(int argc, char **argv)
 	cfg_slot_destroy(&current_cfg);
 	rcuslot_barrier(); /* every deferred free has run */
 	rcuslot_unregister_thread();
-	printf("%u configs published, %u freed, %u torn reads\n", updates + 1,
+	printf("%d configs published, %u freed, %u torn reads\n", updates + 1,
 	       atomic_load(&configs_freed), torn);
 	return atomic_load(&configs_freed) == (unsigned)updates + 1 && torn == 0 ? 0 : 1;
 }

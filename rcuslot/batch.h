@@ -49,7 +49,16 @@ struct rcuslot_priv_batch_chunk {
 };
 /** @endcond */
 
-/** Old objects of any slot types, awaiting one shared grace period. */
+/** @addtogroup rcuslot_batch
+ * @{
+ */
+
+/**
+ * Old objects of any slot types, awaiting one shared grace period.
+ *
+ * Fill it with each slot's NAME_batch_add(), then empty it with
+ * rcuslot_batch_free() or rcuslot_batch_defer(). Its members are private.
+ */
 struct rcuslot_batch {
 	/** @cond RCUSLOT_INTERNAL */
 	struct rcuslot_priv_batch_chunk *chunks;
@@ -60,14 +69,26 @@ struct rcuslot_batch {
 /** Static initializer for an empty batch. */
 #define RCUSLOT_BATCH_INITIALIZER { NULL, 0 }
 
-/** Make `batch` empty. */
+/**
+ * Make `batch` empty, for a batch that RCUSLOT_BATCH_INITIALIZER cannot
+ * initialize. It forgets what the batch held: use it only on a new batch or
+ * one that rcuslot_batch_free() or rcuslot_batch_defer() emptied.
+ *
+ * @param batch  The batch.
+ */
 RCUSLOT_PRIV_FUNC void rcuslot_batch_init(struct rcuslot_batch *batch)
 {
 	batch->chunks = NULL;
 	batch->count = 0;
 }
 
-/** Number of objects in `batch`. */
+/**
+ * Count the objects in `batch`.
+ *
+ * @param batch  The batch.
+ * @return How many objects NAME_batch_add() put in it since it was last
+ *         emptied.
+ */
 RCUSLOT_PRIV_FUNC size_t rcuslot_batch_count(const struct rcuslot_batch *batch)
 {
 	return batch->count;
@@ -122,8 +143,19 @@ RCUSLOT_PRIV_FUNC bool rcuslot_priv_batch_push(struct rcuslot_batch *batch, void
  * Wait for one grace period, then free every object in `batch` with its
  * slot's free_fn; the batch is left empty and may be reused.
  *
- * Waits for a grace period (unless the batch is empty): never call it inside
- * a read-side critical section.
+ * @param batch  The batch; empty on return.
+ *
+ * @par Context:
+ * Any thread, outside every read-side critical section (debug builds abort
+ * otherwise), not holding a lock that readers take inside one. The free
+ * functions run in the caller's thread.
+ * @par Grace period:
+ * Waits for one, unless the batch is empty: one for the whole batch, where
+ * NAME_old_free() would wait once per object.
+ * @par Memory ordering:
+ * As NAME_old_free(): the grace period ends after every read-side critical
+ * section that could have obtained one of the objects, and their reads
+ * happen before the free functions run.
  */
 RCUSLOT_PRIV_FUNC void rcuslot_batch_free(struct rcuslot_batch *batch)
 {
@@ -142,9 +174,18 @@ RCUSLOT_PRIV_FUNC void rcuslot_batch_free(struct rcuslot_batch *batch)
  * Hand every object in `batch` to call_rcu at once (one callback for the
  * whole batch) and return; the batch is left empty.
  *
- * Does not wait, unless more than `RCUSLOT_DEFER_MAX` objects already await
- * reclamation, in which case it behaves as rcuslot_batch_free() (see
- * rcuslot/reclaim.h). Call it outside read-side critical sections.
+ * @param batch  The batch; empty on return.
+ *
+ * @par Context:
+ * A registered thread (liburcu's rule for call_rcu; any thread under bp),
+ * outside every read-side critical section; debug builds abort otherwise.
+ * The free functions run later in liburcu's call_rcu worker thread.
+ * @par Grace period:
+ * Does not wait, unless the batch would take the number of objects
+ * awaiting reclamation past `RCUSLOT_DEFER_MAX`: it then behaves as
+ * rcuslot_batch_free() (see rcuslot/reclaim.h).
+ * @par Memory ordering:
+ * As NAME_old_defer(), for the whole batch at once.
  */
 RCUSLOT_PRIV_FUNC void rcuslot_batch_defer(struct rcuslot_batch *batch)
 {
@@ -161,6 +202,8 @@ RCUSLOT_PRIV_FUNC void rcuslot_batch_defer(struct rcuslot_batch *batch)
 	else
 		rcuslot_batch_free(batch);
 }
+
+/** @} */
 
 RCUSLOT_PRIV_END_DECLS
 

@@ -44,6 +44,8 @@
 /*
  * Kit-wide state in a header-only kit: a weak definition in every unit that
  * includes the header, merged by the linker into one object (ELF semantics).
+ * clang-tidy's misc-definitions-in-headers (C++) cannot know that; each
+ * use is bracketed by NOLINTBEGIN/NOLINTEND for that check.
  */
 #define RCUSLOT_PRIV_SHARED __attribute__((weak))
 
@@ -69,6 +71,23 @@
 #define RCUSLOT_PRIV_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
 #define RCUSLOT_PRIV_BEGIN_DECLS
 #define RCUSLOT_PRIV_END_DECLS
+#endif
+
+/*
+ * liburcu 0.13's rcu_set_pointer() (via CMM_STORE_SHARED) uses the value of
+ * an assignment to a volatile object, which C++20 deprecates; clang++
+ * -std=c++20 warns at our expansion of it (g++ does not: the macro is from a
+ * system header). The generated functions are wrapped in these, so user code
+ * around them keeps the warning.
+ */
+#if defined(__cplusplus) && defined(__clang__)
+#define RCUSLOT_PRIV_GENERATED_BEGIN                                           \
+	_Pragma("clang diagnostic push")                                       \
+	_Pragma("clang diagnostic ignored \"-Wdeprecated-volatile\"")
+#define RCUSLOT_PRIV_GENERATED_END _Pragma("clang diagnostic pop")
+#else
+#define RCUSLOT_PRIV_GENERATED_BEGIN
+#define RCUSLOT_PRIV_GENERATED_END
 #endif
 
 #if defined(__has_feature)

@@ -59,7 +59,9 @@ struct rcuslot_priv_dbg_thread {
 };
 
 extern __thread struct rcuslot_priv_dbg_thread rcuslot_priv_dbg_self;
+/* NOLINTBEGIN(misc-definitions-in-headers): weak, see RCUSLOT_PRIV_SHARED */
 RCUSLOT_PRIV_SHARED __thread struct rcuslot_priv_dbg_thread rcuslot_priv_dbg_self;
+/* NOLINTEND(misc-definitions-in-headers) */
 
 /* Where the checked call came from. */
 struct rcuslot_priv_dbg_loc {
@@ -76,9 +78,11 @@ struct rcuslot_priv_dbg_entry {
 };
 extern int rcuslot_priv_dbg_lock;
 extern struct rcuslot_priv_dbg_entry *rcuslot_priv_dbg_owned[RCUSLOT_PRIV_DBG_BUCKETS];
+/* NOLINTBEGIN(misc-definitions-in-headers): weak, see RCUSLOT_PRIV_SHARED */
 RCUSLOT_PRIV_SHARED int rcuslot_priv_dbg_lock;
 RCUSLOT_PRIV_SHARED struct rcuslot_priv_dbg_entry
 	*rcuslot_priv_dbg_owned[RCUSLOT_PRIV_DBG_BUCKETS];
+/* NOLINTEND(misc-definitions-in-headers) */
 
 /* A wrapper macro names its call site for the function it calls. */
 RCUSLOT_PRIV_FUNC int rcuslot_priv_dbg_site(const char *file, int line)
@@ -118,7 +122,11 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_dbg_where(const void *ret, char *buf, size_t
 	    (size_t)snprintf(cmd, sizeof(cmd), "addr2line -e '%s' %#lx 2>/dev/null", bin, off) >=
 		    sizeof(cmd))
 		return;
-	p = popen(cmd, "r");
+	/*
+	 * A shell runs addr2line on purpose (debug builds only, on the way to
+	 * abort()): the path is single-quoted and one holding a quote refused.
+	 */
+	p = popen(cmd, "r"); /* NOLINT(cert-env33-c) */
 	if (!p)
 		return;
 	if (fgets(line, sizeof(line), p) && line[0] != '?') {

@@ -88,6 +88,9 @@
 
 /** @endcond */
 
+/** @addtogroup rcuslot_flavor
+ * @{
+ */
 /**
  * 1 when rcuslot_read_ongoing() tells whether the thread is inside a
  * read-side critical section; 0 under qsbr, where read locks cost nothing
@@ -103,5 +106,6 @@
 
 /** Name of the selected liburcu flavor, e.g. "memb". */
 #define RCUSLOT_FLAVOR_NAME RCUSLOT_PRIV_STR(RCUSLOT_FLAVOR)
+/** @} */
 
 #endif /* RCUSLOT_FLAVOR_H */

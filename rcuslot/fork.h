@@ -28,6 +28,10 @@
 
 RCUSLOT_PRIV_BEGIN_DECLS
 
+/** @addtogroup rcuslot_fork
+ * @{
+ */
+
 /**
  * Before fork(): quiesce the call_rcu workers (and bp's registry lock).
  * Waits until each worker has finished the grace period it may be in; call
@@ -78,6 +82,8 @@ RCUSLOT_PRIV_FUNC void rcuslot_after_fork_child(void)
 #endif
 	RCUSLOT_PRIV_URCU(call_rcu_after_fork_child)();
 }
+
+/** @} */
 
 RCUSLOT_PRIV_END_DECLS
 

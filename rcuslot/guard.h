@@ -58,6 +58,10 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_guard_exit(struct rcuslot_priv_guard *g)
 			RCUSLOT_PRIV_GUARD_ENTER()
 /** @endcond */
 
+/** @addtogroup rcuslot_guard
+ * @{
+ */
+
 /**
  * Hold the read lock from here to the end of the enclosing block.
  *
@@ -90,6 +94,8 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_guard_exit(struct rcuslot_priv_guard *g)
 #define RCU_SLOT_READ_SCOPE()                                                  \
 	for (RCUSLOT_PRIV_GUARD_VAR(rcuslot_priv_scope); rcuslot_priv_scope.active; \
 	     rcuslot_priv_scope.active = 0)
+
+/** @} */
 
 RCUSLOT_PRIV_END_DECLS
 

@@ -20,8 +20,14 @@ RCUSLOT_PRIV_BEGIN_DECLS
 /** @cond RCUSLOT_INTERNAL */
 /* Grace periods waited for by the kit, process-wide (a weak definition). */
 extern unsigned long rcuslot_priv_gp_waits;
+/* NOLINTBEGIN(misc-definitions-in-headers): weak, see RCUSLOT_PRIV_SHARED */
 RCUSLOT_PRIV_SHARED unsigned long rcuslot_priv_gp_waits;
+/* NOLINTEND(misc-definitions-in-headers) */
 /** @endcond */
+
+/** @addtogroup rcuslot_rcu
+ * @{
+ */
 
 /**
  * Register the calling thread as an RCU reader.
@@ -71,9 +77,12 @@ RCUSLOT_PRIV_FUNC void rcuslot_read_unlock(void)
 }
 
 /**
- * Non-zero inside a read-side critical section. Under qsbr, where a read
- * lock costs nothing and leaves no trace, it is liburcu's answer: non-zero
- * while the thread is online (see RCUSLOT_READ_ONGOING_TRACKS_LOCK).
+ * Tell whether the calling thread is inside a read-side critical section.
+ *
+ * @return Non-zero inside a read-side critical section. Under qsbr, where a
+ *         read lock costs nothing and leaves no trace, it is liburcu's
+ *         answer: non-zero while the thread is online (see
+ *         RCUSLOT_READ_ONGOING_TRACKS_LOCK).
  */
 RCUSLOT_PRIV_FUNC int rcuslot_read_ongoing(void)
 {
@@ -97,9 +106,12 @@ RCUSLOT_PRIV_FUNC void rcuslot_synchronize(void)
 }
 
 /**
- * How many times the kit has waited for a grace period in this process
- * (rcuslot_synchronize(), and so name_old_free() and friends). An updater's
- * main cost; batches (rcuslot/batch.h) and deferral keep it down.
+ * Count the grace periods the kit has waited for.
+ *
+ * @return How many times, in this process, the kit has waited for a grace
+ *         period (rcuslot_synchronize(), and so name_old_free() and
+ *         friends). An updater's main cost; batches (rcuslot/batch.h) and
+ *         deferral keep it down. Any thread may call it.
  */
 RCUSLOT_PRIV_FUNC unsigned long rcuslot_grace_periods_waited(void)
 {
@@ -145,6 +157,8 @@ RCUSLOT_PRIV_FUNC void rcuslot_thread_online(void)
 {
 	RCUSLOT_PRIV_URCU(thread_online)();
 }
+
+/** @} */
 
 RCUSLOT_PRIV_END_DECLS
 

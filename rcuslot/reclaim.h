@@ -31,6 +31,9 @@
 #if defined(RCUSLOT_MALLOC) != defined(RCUSLOT_FREE)
 #error "rcuslot: define both RCUSLOT_MALLOC and RCUSLOT_FREE, or neither"
 #endif
+/** @addtogroup rcuslot_reclaim
+ * @{
+ */
 #ifndef RCUSLOT_MALLOC
 /** Allocator for the kit's own small nodes (one per deferred plain object). */
 #define RCUSLOT_MALLOC(size) malloc(size)
@@ -46,6 +49,7 @@
  */
 #define RCUSLOT_DEFER_MAX 65536
 #endif
+/** @} */
 
 RCUSLOT_PRIV_BEGIN_DECLS
 
@@ -58,8 +62,10 @@ struct rcuslot_priv_defer_node {
 /* Kit-wide counters, one instance per process (weak definitions). */
 extern long rcuslot_priv_defer_pending;
 extern unsigned long rcuslot_priv_defer_throttled;
+/* NOLINTBEGIN(misc-definitions-in-headers): weak, see RCUSLOT_PRIV_SHARED */
 RCUSLOT_PRIV_SHARED long rcuslot_priv_defer_pending;
 RCUSLOT_PRIV_SHARED unsigned long rcuslot_priv_defer_throttled;
+/* NOLINTEND(misc-definitions-in-headers) */
 
 /*
  * Reserve room for n objects in the reclamation queue; false (and nothing
@@ -126,9 +132,17 @@ RCUSLOT_PRIV_FUNC void *rcuslot_priv_defer_take(struct rcu_head *head)
 }
 /** @endcond */
 
+/** @addtogroup rcuslot_reclaim
+ * @{
+ */
+
 /**
- * Objects handed to deferred reclamation (name_old_defer(),
+ * Count the objects handed to deferred reclamation (name_old_defer(),
  * rcuslot_batch_defer()) whose free function has not run yet, process-wide.
+ *
+ * @return That count: at most `RCUSLOT_DEFER_MAX`, plus what threads
+ *         deferring at the same moment add past the check (one object, or
+ *         one batch, each). A snapshot; any thread may call it.
  */
 RCUSLOT_PRIV_FUNC long rcuslot_defer_pending(void)
 {
@@ -136,13 +150,20 @@ RCUSLOT_PRIV_FUNC long rcuslot_defer_pending(void)
 }
 
 /**
- * How many times a deferral found more than `RCUSLOT_DEFER_MAX` objects
- * pending and freed synchronously instead (the updater was throttled).
+ * Count the deferrals that found the queue full and freed synchronously
+ * instead (the updater was throttled).
+ *
+ * @return How many times, since the process started, a deferral would
+ *         have taken the number of objects awaiting reclamation past
+ *         `RCUSLOT_DEFER_MAX` and waited for a grace period instead. Any
+ *         thread may call it.
  */
 RCUSLOT_PRIV_FUNC unsigned long rcuslot_defer_throttled(void)
 {
 	return uatomic_read(&rcuslot_priv_defer_throttled);
 }
+
+/** @} */
 
 RCUSLOT_PRIV_END_DECLS
 

@@ -30,6 +30,10 @@
 #include <rcuslot/reclaim.h>
 #include <rcuslot/batch.h>
 
+/** @addtogroup RCU_SLOT_DEFINE
+ * @{
+ */
+
 /**
  * Static initializer for any slot: `struct cfg_slot s = RCU_SLOT_INITIALIZER(&obj);`
  * or `RCU_SLOT_INITIALIZER(NULL)`. The object must be one free_fn can free
@@ -39,6 +43,12 @@
 	RCUSLOT_PRIV_ALLOW_DEPRECATED_BEGIN { (ptr) } RCUSLOT_PRIV_ALLOW_DEPRECATED_END
 
 /** @cond RCUSLOT_INTERNAL */
+
+/*
+ * NOLINTBEGIN(bugprone-macro-parentheses): in the generator macros, `type`
+ * is a type, `member` a member name and `free_fn` may be a function-like
+ * macro; none can be parenthesized. Expression arguments (slot, old) are.
+ */
 
 /*
  * The slot's pointer, for the generated accessors only. The slot's one
@@ -259,6 +269,8 @@
 		name##_old_free(&old);                                         \
 	}
 
+/* NOLINTEND(bugprone-macro-parentheses) */
+
 /** @endcond */
 
 /** @cond RCUSLOT_INTERNAL */
@@ -300,9 +312,11 @@
  * object (see rcuslot/reclaim.h); RCU_SLOT_DEFINE_HEAD() avoids it.
  */
 #define RCU_SLOT_DEFINE(name, type, free_fn)                                   \
+	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
 	RCUSLOT_PRIV_DEF_COMMON(name, type, free_fn)                           \
 	RCUSLOT_PRIV_DEF_DEFER_CB(name, type, free_fn)                         \
 	RCUSLOT_PRIV_DEF_OLD_DEFER(name, type, free_fn)                        \
+	RCUSLOT_PRIV_GENERATED_END                                             \
 	RCUSLOT_PRIV_DEF_END(name)
 
 /**
@@ -315,9 +329,13 @@
  * @endcode
  */
 #define RCU_SLOT_DEFINE_HEAD(name, type, head_member, free_fn)                 \
+	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
 	RCUSLOT_PRIV_DEF_COMMON(name, type, free_fn)                           \
 	RCUSLOT_PRIV_DEF_HEAD_DEFER_CB(name, type, head_member, free_fn)       \
 	RCUSLOT_PRIV_DEF_HEAD_OLD_DEFER(name, type, head_member, free_fn)      \
+	RCUSLOT_PRIV_GENERATED_END                                             \
 	RCUSLOT_PRIV_DEF_END(name)
+
+/** @} */
 
 #endif /* RCUSLOT_SLOT_H */

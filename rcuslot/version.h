@@ -6,6 +6,10 @@
 #ifndef RCUSLOT_VERSION_H
 #define RCUSLOT_VERSION_H
 
+/** @addtogroup rcuslot_version
+ * @{
+ */
+
 /** Major version: changes when the API or ABI breaks. */
 #define RCUSLOT_VERSION_MAJOR 0
 /** Minor version: new API, compatible. */
@@ -18,5 +22,7 @@
 #define RCUSLOT_VERSION                                                        \
 	((RCUSLOT_VERSION_MAJOR << 16) | (RCUSLOT_VERSION_MINOR << 8) |        \
 	 RCUSLOT_VERSION_PATCH)
+
+/** @} */
 
 #endif /* RCUSLOT_VERSION_H */

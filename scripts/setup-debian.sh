@@ -1,9 +1,11 @@
 #!/bin/sh
-# Install what rcuslot needs to build, test and run its demos on Debian
-# (bookworm or later). Installs only what is missing; uses sudo when not root.
+# Install what rcuslot needs to build, test, document and analyze itself and
+# to run its demos on Debian (bookworm or later). Installs only what is
+# missing; uses sudo when not root.
 set -eu
 
-PACKAGES="gcc clang libclang-rt-dev binutils scons pkg-config liburcu-dev check sparse"
+PACKAGES="gcc g++ clang libclang-rt-dev binutils scons pkg-config liburcu-dev
+	check sparse doxygen man-db cppcheck clang-tidy"
 
 missing=""
 for p in $PACKAGES; do

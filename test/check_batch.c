@@ -92,7 +92,7 @@ START_TEST(test_batch_free_one_grace_period)
 	rebuild(&b, 2000);
 	rcuslot_batch_free(&b);
 	ck_assert_uint_eq(rcuslot_grace_periods_waited(), gps + 2);
-	ck_assert_int_eq(atomic_load(&route_frees), 2 * NROUTES);
+	ck_assert_int_eq(atomic_load(&route_frees), 2L * NROUTES);
 }
 END_TEST
 

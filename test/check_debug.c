@@ -102,6 +102,33 @@ static int batch_free_inside(int run)
 	return 0;
 }
 
+/* Deferral waits when throttled, so it is checked on every call. */
+static int defer_inside(int run)
+{
+	struct tslot_old old;
+
+	if (run) {
+		old = tslot_replace(full_slot(), NULL);
+		rcuslot_read_lock();
+	}
+	AT(run) tslot_old_defer(&old);
+	return 0;
+}
+
+static int batch_defer_inside(int run)
+{
+	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+
+	if (run) {
+		struct tslot_old old = tslot_replace(full_slot(), NULL);
+
+		tslot_batch_add(&b, &old);
+		rcuslot_read_lock();
+	}
+	AT(run) rcuslot_batch_defer(&b);
+	return 0;
+}
+
 static int lock_unregistered(int run)
 {
 	if (run)
@@ -230,6 +257,8 @@ static const struct misuse {
 	{ synchronize_inside, "rcuslot_synchronize " WAITS, 0 },
 	{ barrier_inside, "rcuslot_barrier " WAITS, 0 },
 	{ batch_free_inside, "rcuslot_batch_free " WAITS, 0 },
+	{ defer_inside, "tslot_old_defer " WAITS, 0 },
+	{ batch_defer_inside, "rcuslot_batch_defer " WAITS, 0 },
 	{ lock_unregistered, "rcuslot_read_lock " UNREG, 1 },
 	{ guard_unregistered, "rcuslot_read_lock " UNREG, 1 },
 	{ deref_unregistered, "tslot_dereference " UNREG, 1 },
@@ -293,7 +322,6 @@ START_TEST(test_correct_use_passes)
 	struct tslot_old old = tslot_replace(s, tobj_new(2)), empty;
 	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
 
-	empty = old;
 	tslot_old_free(&old);
 	/* A copy taken after the consume is empty: consuming it is a no-op. */
 	empty = old;

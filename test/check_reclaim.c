@@ -96,7 +96,7 @@ static void holder_start(struct holder *h, struct tslot *slot, pthread_t *t)
 static void *release_later(void *arg)
 {
 	struct holder *h = arg;
-	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	struct timespec ts = { 0, 50L * 1000 * 1000 };
 
 	nanosleep(&ts, NULL);
 	sem_post(&h->release);
@@ -194,7 +194,7 @@ START_TEST(test_barrier_waits_for_every_deferral)
 		offline_join(t[i]);
 	rcuslot_barrier();
 	/* Every replace retired one object; all of them freed by now. */
-	ck_assert_int_eq(tobj_frees, DEFER_THREADS * DEFERS_EACH);
+	ck_assert_int_eq(tobj_frees, (long)DEFER_THREADS * DEFERS_EACH);
 	ck_assert_int_eq(rcuslot_defer_pending(), 0);
 	tslot_destroy(&barrier_slot);
 	ck_assert_int_eq(tobj_frees, tobj_allocs);
@@ -286,7 +286,7 @@ static int storm_ms(void)
 {
 	const char *e = getenv("RCUSLOT_TEST_STORM_MS");
 
-	return e ? atoi(e) : 2000;
+	return e ? (int)strtol(e, NULL, 10) : 2000;
 }
 
 START_TEST(test_defer_storm_stays_bounded)

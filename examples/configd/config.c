@@ -341,8 +341,8 @@ static size_t parse_string(struct parser *p, size_t i, struct config_entry *e)
 	for (i++; i < p->line_end && p->text[i] != '"'; i += step) {
 		char c = p->text[i];
 
-		step = 1;
-		if (c == '\\' && !(step = parse_escape(p, i, &c)))
+		step = c == '\\' ? parse_escape(p, i, &c) : 1;
+		if (!step)
 			return 0;
 		if (n == CONFIG_MAX_STRING)
 			return fail(p, open, "string too long (limit %d bytes)",
@@ -705,7 +705,7 @@ static size_t format_string(const struct config_entry *e, char *buf, size_t size
 		if (c == '"' || c == '\\')
 			esc[0] = '\\', esc[1] = (char)c, esc[2] = '\0';
 		else if (c == '\n' || c == '\t' || c == '\r')
-			esc[0] = '\\', esc[1] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r',
+			esc[0] = '\\', esc[1] = (char)(c == '\n' ? 'n' : c == '\t' ? 't' : 'r'),
 			esc[2] = '\0';
 		else if (c < 0x20 || c >= 0x7f)
 			snprintf(esc, sizeof(esc), "\\x%02x", c);
@@ -718,12 +718,13 @@ static size_t format_string(const struct config_entry *e, char *buf, size_t size
 
 size_t config_format_value(const struct config_entry *e, char *buf, size_t size)
 {
-	char num[24];
 	size_t n;
 
 	if (e->type == CONFIG_STRING) {
 		n = format_string(e, buf, size);
 	} else {
+		char num[24];
+
 		if (e->type == CONFIG_BOOL)
 			snprintf(num, sizeof(num), "%s", e->num ? "true" : "false");
 		else

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONFIG_MAX_FILE (1024 * 1024)	/* bytes in the whole file */
+#define CONFIG_MAX_FILE 1048576	/* bytes in the whole file (1 MiB) */
 #define CONFIG_MAX_LINE 4096		/* bytes in one line, without its end */
 #define CONFIG_MAX_NAME 64		/* bytes in a section name or a key */
 #define CONFIG_MAX_STRING 1024		/* bytes in a string, once unescaped */

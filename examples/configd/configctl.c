@@ -29,7 +29,7 @@ static int connect_unix(const char *path)
 
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return errno = ENAMETOOLONG, -1;
-	strcpy(sa.sun_path, path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		close(fd);
@@ -41,9 +41,15 @@ static int connect_unix(const char *path)
 static int connect_tcp(const char *port)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET,
-				  .sin_port = htons((uint16_t)atoi(port)),
 				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	char *end;
+	long n = strtol(port, &end, 10);
+	int fd;
+
+	if (end == port || *end != '\0' || n < 1 || n > 65535)
+		return errno = EINVAL, -1;
+	sa.sin_port = htons((uint16_t)n);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		close(fd);

@@ -178,7 +178,7 @@ static int listen_unix(const char *path)
 		fprintf(stderr, "configd: socket path too long: %s\n", path);
 		return -1;
 	}
-	strcpy(sa.sun_path, path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
 	if (!remove_stale_socket(&sa))
 		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -365,9 +365,10 @@ static struct config *load_initial(const char *path)
 {
 	struct config_error err;
 	struct config *cfg = config_load(path, &err);
-	char msg[512];
 
 	if (!cfg) {
+		char msg[512];
+
 		config_error_format(path, &err, msg, sizeof(msg));
 		fprintf(stderr, "configd: %s\n", msg);
 	}

@@ -64,7 +64,6 @@ bool daemon_reload(struct daemon *d, const char *why, uint64_t *generation,
 {
 	struct config_error err;
 	struct config *fresh;
-	uint64_t current;
 
 	pthread_mutex_lock(&d->reload_lock);
 	fresh = config_load(d->config_path, &err);
@@ -75,6 +74,8 @@ bool daemon_reload(struct daemon *d, const char *why, uint64_t *generation,
 		fprintf(stderr, "configd: reload (%s): published generation %llu\n",
 			why, (unsigned long long)*generation);
 	} else {
+		uint64_t current;
+
 		config_error_format(d->config_path, &err, msg, size);
 		current = config_slot_dereference_protected(&d->config)->generation;
 		publish_status(d, false, msg);

@@ -288,6 +288,8 @@ static bool worker_add_client(struct worker *w, int fd)
 		return false;
 	if (w->n_clients == w->cap_clients) {
 		size_t cap = w->cap_clients ? w->cap_clients * 2 : 16;
+		/* An array of pointers: sizeof(*a) is a pointer's size on purpose. */
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 		struct client **a = realloc(w->clients, cap * sizeof(*a));
 
 		if (!a) {
@@ -312,12 +314,13 @@ static bool worker_add_client(struct worker *w, int fd)
 
 static void worker_accept(struct worker *w, int lfd)
 {
-	char msg[64];
 	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (fd < 0)
 		return;		/* another worker took it, or it went away */
 	if (!admit(w->d)) {
+		char msg[64];
+
 		snprintf(msg, sizeof(msg), "ERR too many clients (limit %u)\n",
 			 w->d->max_clients);
 		send_line(fd, msg);

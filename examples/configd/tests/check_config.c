@@ -340,13 +340,18 @@ static void read_manifest(void)
 		return;
 	while (fgets(line, sizeof(line), f) && n_bad_cases < 128) {
 		struct bad_case *c = &bad_cases[n_bad_cases];
+		char num_line[16], num_column[16];
 
 		if (line[0] == '#')
 			continue;
 		line[strcspn(line, "\n")] = '\0';
-		if (sscanf(line, "%95[^\t]\t%u\t%u\t%159[^\n]", c->file, &c->line,
-			   &c->column, c->reason) == 4)
+		/* Numbers as digit strings: sscanf's %u would not report overflow. */
+		if (sscanf(line, "%95[^\t]\t%15[0-9]\t%15[0-9]\t%159[^\n]", c->file,
+			   num_line, num_column, c->reason) == 4) {
+			c->line = (unsigned)strtoul(num_line, NULL, 10);
+			c->column = (unsigned)strtoul(num_column, NULL, 10);
 			n_bad_cases++;
+		}
 	}
 	fclose(f);
 }

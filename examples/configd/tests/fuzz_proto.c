@@ -34,7 +34,7 @@ static void check_reply(const struct outbuf *out, enum proto_cmd cmd)
 			abort();
 	}
 	if (cmd == PROTO_DUMP) {
-		if (out->len < 4 || memcmp(out->data + out->len - 4, "END\n", 4) != 0)
+		if (memcmp(out->data + out->len - 4, "END\n", 4) != 0)
 			abort();
 	} else if (lines != 1) {
 		abort();
@@ -75,13 +75,13 @@ static void serve(const struct config *cfg, const uint8_t *data, size_t size,
 		  size_t chunk)
 {
 	static struct linebuf lb;
-	enum line_status status;
 	const char *line;
 	size_t len;
 
 	lb.len = 0;
 	while (size) {
 		size_t n = chunk < size ? chunk : size;
+		enum line_status status;
 
 		if (n > linebuf_space(&lb))
 			n = linebuf_space(&lb);

@@ -1,0 +1,33 @@
+"""Build helper for lint/SConscript: run one static analyzer invocation,
+keep its output, and fail on any finding."""
+
+import re
+import subprocess
+import sys
+
+# A finding, in clang-tidy's and in cppcheck's (--template below) format.
+FINDING_RE = re.compile(r':\d+:\d+: (warning|error|style|performance|'
+                        r'portability|information|note)?:? ?.*\[[\w.,-]+\]$')
+FINDING_START_RE = re.compile(r'^\S+:\d+:\d+: (warning|error|style|performance|'
+                              r'portability|information): ')
+
+CPPCHECK_TEMPLATE = '{file}:{line}:{column}: {severity}: {message} [{id}]'
+
+
+def run_tool(target, source, env):
+    """Run LINT_ARGV from the top directory. Fails when the tool exits
+    non-zero or reports anything; target[0] is the log."""
+    argv = list(env['LINT_ARGV'])
+    label = env['LINT_LABEL']
+    proc = subprocess.run(argv, cwd=env.Dir('#').abspath,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, errors='replace')
+    findings = [l for l in proc.stdout.splitlines() if FINDING_START_RE.match(l)]
+    with open(target[0].abspath, 'w') as log:
+        log.write('$ %s\n%s\nexit status %d, %d findings\n' %
+                  (' '.join(argv), proc.stdout, proc.returncode, len(findings)))
+    if proc.returncode != 0 or findings:
+        sys.stdout.write('==> lint: %s: %d findings (exit status %d)\n%s\n' %
+                         (label, len(findings), proc.returncode, proc.stdout))
+        return 1
+    return 0
