@@ -3,7 +3,7 @@
 # (bookworm or later). Installs only what is missing; uses sudo when not root.
 set -eu
 
-PACKAGES="gcc clang libclang-rt-dev scons pkg-config liburcu-dev check"
+PACKAGES="gcc clang libclang-rt-dev scons pkg-config liburcu-dev check valgrind"
 
 missing=""
 for p in $PACKAGES; do
