@@ -1,9 +1,12 @@
 """Build actions for bench/: the callgrind instruction-count check that
-`scons check` runs."""
+`scons check` runs, and the steps of `scons bench` (run rcubench, collect
+the CSV files, plot with gnuplot)."""
 
 import csv
 import glob
+import io
 import os
+import shlex
 import subprocess
 import sys
 
@@ -144,3 +147,77 @@ def icount_check(target, source, env):
         w.writeheader()
         w.writerow(row)
     return 1 if failures else 0
+
+
+def icount_collect(target, source, env):
+    """Concatenate the icount CSV rows of every configuration."""
+    rows = []
+    for s in source:
+        with open(s.abspath, newline='') as f:
+            rows.extend(csv.DictReader(f))
+    with open(target[0].abspath, 'w', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=CSV_FIELDS)
+        w.writeheader()
+        w.writerows(rows)
+    table = io.StringIO()
+    table.write('\n### Instructions per read and per update (callgrind)\n\n')
+    table.write('| flavor | link | rcuslot/read | raw liburcu/read | '
+                'rcuslot/update | raw, node/update | ratio | '
+                'raw, rcu_head/update | ratio |\n')
+    table.write('|---|---|---:|---:|---:|---:|---:|---:|---:|\n')
+    for r in rows:
+        table.write('| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' % (
+            r['flavor'], r['link'], r['rcuslot_instr_per_read'],
+            r['liburcu_instr_per_read'], r['rcuslot_instr_per_update'],
+            r['liburcu_node_instr_per_update'], r['update_ratio_vs_node'],
+            r['liburcu_rcu_head_instr_per_update'],
+            r['update_ratio_vs_rcu_head']))
+    sys.stdout.write(table.getvalue())
+    with open(target[1].abspath, 'w') as f:
+        f.write(table.getvalue())
+    return 0
+
+
+def bench_run(target, source, env):
+    """Run rcubench with its output shown as it comes and kept in
+    target[0] (the Markdown report); the CSV files go next to it."""
+    outdir = os.path.dirname(target[0].abspath)
+    argv = [source[0].abspath, '--out=' + outdir] + \
+        shlex.split(env.get('BENCH_ARGS', ''))
+    print('rcubench: %s' % ' '.join(shlex.quote(a) for a in argv))
+    with open(target[0].abspath, 'w') as report:
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True,
+                                errors='replace')
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+            report.write(line)
+        return proc.wait()
+
+
+def bench_plot(target, source, env):
+    """Plot reads/s against readers with gnuplot (bench/plot.gp)."""
+    script, data = source[0].abspath, source[1].abspath
+    if not os.path.exists(data):
+        print('bench: %s missing (read mode not run): no plot' % data)
+        return 0
+    impls, periods, readers = [], [], [1]
+    with open(data, newline='') as f:
+        for r in csv.DictReader(f):
+            readers.append(int(r['readers']))
+            if r['impl'] not in impls:
+                impls.append(r['impl'])
+            if r['period_us'] not in periods:
+                periods.append(r['period_us'])
+    # No updater first, then more and more frequent updates.
+    periods.sort(key=lambda p: (int(p) != 0, -int(p)))
+    cmd = ['gnuplot', '-e', "datafile='%s'; outfile='%s'; impls='%s'; "
+           "periods='%s'; xmax=%g" % (data, target[0].abspath, ' '.join(impls),
+                                       ' '.join(periods), max(readers) * 1.25),
+           script]
+    try:
+        return subprocess.call(cmd)
+    except FileNotFoundError:
+        print('scons: *** gnuplot not found: apt-get install gnuplot-nox')
+        return 1
