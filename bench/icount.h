@@ -21,6 +21,7 @@ void icount_slot_setup(long nupdates);
 long icount_read_slot(long n);
 long icount_read_guard(long n);
 void icount_update_slot(long n);
+void icount_update_slothead(long n);
 void icount_slot_teardown(void);
 
 void icount_slot_setup_perturbed(long nupdates);

@@ -17,7 +17,7 @@
  * outside both measurements.
  *
  * Loops: read-slot read-guard read-raw read-slot-perturbed
- *        update-slot update-raw update-rawnode
+ *        update-slot update-slothead update-raw update-rawnode
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +39,7 @@ static const struct loop loops[] = {
 	{ "read-raw", icount_read_raw, NULL },
 	{ "read-slot-perturbed", icount_read_slot_perturbed, NULL },
 	{ "update-slot", NULL, icount_update_slot },
+	{ "update-slothead", NULL, icount_update_slothead },
 	{ "update-raw", NULL, icount_update_raw },
 	{ "update-rawnode", NULL, icount_update_rawnode },
 };

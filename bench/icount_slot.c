@@ -30,6 +30,26 @@ RCU_SLOT_DEFINE(icount_slot, struct icount_obj, obj_free);
 
 static struct icount_slot slot;
 
+#ifndef ICOUNT_PERTURB
+/* The same object with its own rcu_head: deferral allocates nothing. */
+struct icount_hobj {
+	long a;
+	long b;
+	struct rcu_head rcu;
+};
+
+static void hobj_free(struct icount_hobj *o)
+{
+	free(o);
+}
+
+RCU_SLOT_DEFINE_HEAD(icount_hslot, struct icount_hobj, rcu, hobj_free);
+
+static struct icount_hslot hslot;
+static struct icount_hobj **fresh_h;
+static long next_fresh_h;
+#endif
+
 /* Objects for the update loop, allocated before it so that it measures
  * replace + old_defer only (the hand-written twin does the same). */
 static struct icount_obj **fresh;
@@ -55,6 +75,19 @@ void ICOUNT_FN(icount_slot_setup)(long nupdates)
 	for (nfresh = 0; nfresh < nupdates; nfresh++)
 		fresh[nfresh] = obj_new(nfresh);
 	next_fresh = 0;
+#ifndef ICOUNT_PERTURB
+	fresh_h = calloc((size_t)nupdates + 1, sizeof(*fresh_h));
+	if (!fresh_h)
+		abort();
+	for (long i = 0; i <= nupdates; i++) {
+		fresh_h[i] = malloc(sizeof(*fresh_h[i]));
+		if (!fresh_h[i])
+			abort();
+		fresh_h[i]->a = i;
+	}
+	icount_hslot_init(&hslot, fresh_h[nupdates]);
+	next_fresh_h = 0;
+#endif
 }
 
 /* The loop the issue specifies: lock, dereference, read one field, unlock. */
@@ -79,6 +112,12 @@ void ICOUNT_FN(icount_slot_teardown)(void)
 	while (next_fresh < nfresh)
 		free(fresh[next_fresh++]);
 	free(fresh);
+#ifndef ICOUNT_PERTURB
+	icount_hslot_destroy(&hslot);
+	while (next_fresh_h < nfresh)
+		free(fresh_h[next_fresh_h++]);
+	free(fresh_h);
+#endif
 }
 
 #ifndef ICOUNT_PERTURB
@@ -102,6 +141,17 @@ void icount_update_slot(long n)
 			icount_slot_replace(&slot, fresh[next_fresh++]);
 
 		icount_slot_old_defer(&old);
+	}
+}
+
+/* The same with RCU_SLOT_DEFINE_HEAD: compared with icount_update_raw. */
+void icount_update_slothead(long n)
+{
+	for (long i = 0; i < n; i++) {
+		struct icount_hslot_old old =
+			icount_hslot_replace(&hslot, fresh_h[next_fresh_h++]);
+
+		icount_hslot_old_defer(&old);
 	}
 }
 #endif
