@@ -262,8 +262,9 @@
 
 /*
  * A batch holds objects of many types, so it frees through a void * door.
- * Without memory for the batch, free the batch now: obj was unpublished
- * before the grace period that rcuslot_batch_free() waits for.
+ * Without memory for the batch, wait for a grace period here and free obj
+ * with what the batch holds: obj was unpublished before it. (Not through
+ * rcuslot_batch_free(), which waits for nothing when the batch is empty.)
  */
 #define RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, free_fn)                        \
 	RCUSLOT_PRIV_FUNC void name##_priv_free_void(void *obj)                \
@@ -275,7 +276,11 @@
 	{                                                                      \
 		RCUSLOT_PRIV_TAKE(name, type, "_batch_add", old, obj);               \
 		if (obj && !rcuslot_priv_batch_push(batch, obj, name##_priv_free_void)) { \
-			rcuslot_batch_free(batch);                             \
+			struct rcuslot_priv_batch_chunk *chain = batch->chunks; \
+                                                                               \
+			rcuslot_batch_init(batch);                             \
+			rcuslot_synchronize();                                 \
+			rcuslot_priv_batch_release(chain);                     \
 			free_fn(obj);                                          \
 		}                                                              \
 	}
