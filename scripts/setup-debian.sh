@@ -3,7 +3,7 @@
 # (bookworm or later). Installs only what is missing; uses sudo when not root.
 set -eu
 
-PACKAGES="gcc clang libclang-rt-dev binutils scons pkg-config liburcu-dev check sparse"
+PACKAGES="gcc clang libclang-rt-dev binutils scons pkg-config liburcu-dev check sparse valgrind"
 
 missing=""
 for p in $PACKAGES; do
