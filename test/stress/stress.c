@@ -608,11 +608,11 @@ static bool inject_bug(struct updater *u, struct sobj **slot_obj)
 }
 
 /*
- * Per slot kind: retire an old handle one of the kit's ways, and one
- * random update. `deferral` is the counter old_defer feeds: a node for the
- * plain kind, the object's own head for the intrusive one.
+ * Per slot kind: retire an old handle one of the kit's ways. `deferral` is
+ * the counter old_defer feeds: a node for the plain kind, the object's own
+ * head for the intrusive one.
  */
-#define STRESS_SLOT_OPS(S, deferral)                                           \
+#define STRESS_DEF_RETIRE(S, deferral)                                         \
 	static void S##_retire(struct updater *u, struct S##_old *old, uint64_t stamp) \
 	{                                                                      \
 		struct sobj *o = OLD_OBJ(old);                                 \
@@ -647,8 +647,10 @@ static bool inject_bug(struct updater *u, struct sobj **slot_obj)
 		u->st.checks++;                                                \
 		if (!S##_old_is_empty(old))                                    \
 			violation(#S ": a retired handle is not empty");       \
-	}                                                                      \
-                                                                               \
+	}
+
+/* Per slot kind: one random update of slot number si, then retire the old. */
+#define STRESS_DEF_UPDATE(S)                                                   \
 	static void S##_update(struct updater *u, struct S *slot, int si)      \
 	{                                                                      \
 		struct S##_old old;                                            \
@@ -729,8 +731,10 @@ static void check_replace(struct updater *u, const struct sobj *retired,
 		violation("slot %d: replace handed back another object than the slot held", si);
 }
 
-STRESS_SLOT_OPS(pslot, ret_defer)
-STRESS_SLOT_OPS(hslot, ret_defer_head)
+STRESS_DEF_RETIRE(pslot, ret_defer)
+STRESS_DEF_RETIRE(hslot, ret_defer_head)
+STRESS_DEF_UPDATE(pslot)
+STRESS_DEF_UPDATE(hslot)
 
 static void *updater_main(void *arg)
 {
