@@ -50,7 +50,9 @@
  * Exit status: 0 all checks held; 1 a violation; 2 usage; 3 the watchdog
  * fired (a grace period or barrier never ended).
  */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* getopt_long */
+#endif
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
