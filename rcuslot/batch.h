@@ -113,6 +113,7 @@ RCUSLOT_PRIV_FUNC long rcuslot_priv_batch_release(struct rcuslot_priv_batch_chun
 
 RCUSLOT_PRIV_FUNC void rcuslot_priv_batch_cb(struct rcu_head *head)
 {
+	RCUSLOT_PRIV_TSAN_CALLBACK(head);
 	rcuslot_priv_defer_done(rcuslot_priv_batch_release(
 		caa_container_of(head, struct rcuslot_priv_batch_chunk, head)));
 }

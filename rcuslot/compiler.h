@@ -100,6 +100,36 @@
 #endif
 
 /*
+ * ThreadSanitizer cannot see the ordering the kit relies on: liburcu 0.13's
+ * atomics are inline assembly and its grace periods wait in uninstrumented
+ * code. Under TSan the kit names each happens-before edge it relies on
+ * (BIND 9 does the same over liburcu); elsewhere these expand to nothing
+ * and evaluate nothing. Each release is paired with an acquire on the same
+ * address:
+ * - publish: RELEASE(obj) before the pointer store (init, replace,
+ *   copy_update) pairs with ACQUIRE(obj) after the pointer load
+ *   (dereference, copy_update's read, replace's unpublish);
+ * - grace period: RELEASE(&rcuslot_priv_tsan_gp) when a reader may no
+ *   longer hold pointers (read_unlock, quiescent_state, thread_offline,
+ *   unregister) pairs with ACQUIRE(&rcuslot_priv_tsan_gp) once a grace
+ *   period has passed (after synchronize, at the start of each call_rcu
+ *   callback), before any free_fn runs;
+ * - deferral: RELEASE(head) before call_rcu pairs with ACQUIRE(head) at the
+ *   start of the callback, on liburcu's worker thread.
+ */
+#ifdef RCUSLOT_PRIV_TSAN
+RCUSLOT_PRIV_BEGIN_DECLS
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+RCUSLOT_PRIV_END_DECLS
+#define RCUSLOT_PRIV_TSAN_RELEASE(addr) __tsan_release((void *)(addr))
+#define RCUSLOT_PRIV_TSAN_ACQUIRE(addr) __tsan_acquire((void *)(addr))
+#else
+#define RCUSLOT_PRIV_TSAN_RELEASE(addr) ((void)0)
+#define RCUSLOT_PRIV_TSAN_ACQUIRE(addr) ((void)0)
+#endif
+
+/*
  * The slot's pointer lives in its own address space for sparse, as the
  * kernel's __rcu pointers do (liburcu empties __rcu itself, hence a name
  * of our own): only the kit's accessors cast it away, so

@@ -23,6 +23,16 @@ extern unsigned long rcuslot_priv_gp_waits;
 /* NOLINTBEGIN(misc-definitions-in-headers): weak, see RCUSLOT_PRIV_SHARED */
 RCUSLOT_PRIV_SHARED unsigned long rcuslot_priv_gp_waits;
 /* NOLINTEND(misc-definitions-in-headers) */
+
+#ifdef RCUSLOT_PRIV_TSAN
+/* TSan builds: the address that stands for "a grace period" (compiler.h). */
+extern char rcuslot_priv_tsan_gp;
+RCUSLOT_PRIV_SHARED char rcuslot_priv_tsan_gp;
+#endif
+/* A reader's accesses so far happen before any free after the next grace period. */
+#define RCUSLOT_PRIV_TSAN_READER_DONE() RCUSLOT_PRIV_TSAN_RELEASE(&rcuslot_priv_tsan_gp)
+/* A grace period has passed: every READER_DONE before it happens before us. */
+#define RCUSLOT_PRIV_TSAN_GP_DONE() RCUSLOT_PRIV_TSAN_ACQUIRE(&rcuslot_priv_tsan_gp)
 /** @endcond */
 
 /** @addtogroup rcuslot_rcu
@@ -50,6 +60,7 @@ RCUSLOT_PRIV_FUNC void rcuslot_register_thread(void)
 RCUSLOT_PRIV_FUNC void rcuslot_unregister_thread(void)
 {
 	RCUSLOT_PRIV_DBG_SET_REGISTERED(0);
+	RCUSLOT_PRIV_TSAN_READER_DONE();
 	RCUSLOT_PRIV_URCU(unregister_thread)();
 }
 
@@ -73,6 +84,7 @@ RCUSLOT_PRIV_FUNC void rcuslot_read_unlock(void)
 {
 	RCUSLOT_PRIV_DBG_ENTER();
 	RCUSLOT_PRIV_DBG_UNLOCKED("rcuslot_read_unlock");
+	RCUSLOT_PRIV_TSAN_READER_DONE();
 	RCUSLOT_PRIV_URCU(read_unlock)();
 }
 
@@ -103,6 +115,7 @@ RCUSLOT_PRIV_FUNC void rcuslot_synchronize(void)
 	RCUSLOT_PRIV_DBG_NO_WAIT("rcuslot_synchronize");
 	uatomic_inc(&rcuslot_priv_gp_waits);
 	RCUSLOT_PRIV_URCU(synchronize_rcu)();
+	RCUSLOT_PRIV_TSAN_GP_DONE();
 }
 
 /**
@@ -140,6 +153,7 @@ RCUSLOT_PRIV_FUNC void rcuslot_barrier(void)
  */
 RCUSLOT_PRIV_FUNC void rcuslot_quiescent_state(void)
 {
+	RCUSLOT_PRIV_TSAN_READER_DONE();
 	RCUSLOT_PRIV_URCU(quiescent_state)();
 }
 
@@ -149,6 +163,7 @@ RCUSLOT_PRIV_FUNC void rcuslot_quiescent_state(void)
  */
 RCUSLOT_PRIV_FUNC void rcuslot_thread_offline(void)
 {
+	RCUSLOT_PRIV_TSAN_READER_DONE();
 	RCUSLOT_PRIV_URCU(thread_offline)();
 }
 

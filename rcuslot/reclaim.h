@@ -83,6 +83,16 @@ RCUSLOT_PRIV_FUNC bool rcuslot_priv_defer_reserve(long n)
 	return true;
 }
 
+/*
+ * TSan builds (compiler.h): a callback runs after the deferring thread's
+ * call_rcu and after the grace period it waited for.
+ */
+#define RCUSLOT_PRIV_TSAN_CALLBACK(head)                                       \
+	do {                                                                   \
+		RCUSLOT_PRIV_TSAN_ACQUIRE(head);                               \
+		RCUSLOT_PRIV_TSAN_GP_DONE();                                   \
+	} while (0)
+
 /* A callback has freed n objects. */
 RCUSLOT_PRIV_FUNC void rcuslot_priv_defer_done(long n)
 {
@@ -100,6 +110,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_priv_defer_head(struct rcu_head *head,
 {
 	if (!rcuslot_priv_defer_reserve(n))
 		return false;
+	RCUSLOT_PRIV_TSAN_RELEASE(head); /* pairs with RCUSLOT_PRIV_TSAN_CALLBACK */
 	RCUSLOT_PRIV_URCU(call_rcu)(head, cb);
 	return true;
 }

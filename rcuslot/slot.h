@@ -19,6 +19,8 @@
  * - A grace period (synchronize, or the one call_rcu waits for) ends after
  *   every read_unlock of a section that could have seen the old pointer;
  *   liburcu's barriers make the reader's loads happen before free_fn.
+ * - ThreadSanitizer sees none of this in liburcu 0.13 (assembly atomics,
+ *   uninstrumented waits); TSan builds name each edge to it (compiler.h).
  */
 #ifndef RCUSLOT_SLOT_H
 #define RCUSLOT_SLOT_H
@@ -61,6 +63,26 @@
 #define RCUSLOT_PRIV_CPP(type, slot)                                           \
 	((type *const RCUSLOT_PRIV_FORCE *)(const void *)(slot))
 
+/*
+ * TSan builds (compiler.h): an object's publisher releases it before the
+ * pointer store, whoever loads the pointer acquires it. NULL is no object.
+ */
+#ifdef RCUSLOT_PRIV_TSAN
+#define RCUSLOT_PRIV_TSAN_PUBLISH(obj)                                         \
+	do {                                                                   \
+		if (obj)                                                       \
+			RCUSLOT_PRIV_TSAN_RELEASE(obj);                        \
+	} while (0)
+#define RCUSLOT_PRIV_TSAN_SUBSCRIBE(obj)                                       \
+	do {                                                                   \
+		if (obj)                                                       \
+			RCUSLOT_PRIV_TSAN_ACQUIRE(obj);                        \
+	} while (0)
+#else
+#define RCUSLOT_PRIV_TSAN_PUBLISH(obj) do { } while (0)
+#define RCUSLOT_PRIV_TSAN_SUBSCRIBE(obj) do { } while (0)
+#endif
+
 #define RCUSLOT_PRIV_DEF_TYPES(name, type)                                     \
 	struct name {                                                          \
 		type *RCUSLOT_PRIV_RCU rcuslot_priv_ptr __attribute__((        \
@@ -76,6 +98,7 @@
 #define RCUSLOT_PRIV_DEF_INIT(name, type)                                      \
 	RCUSLOT_PRIV_FUNC void name##_init(struct name *slot, type *initial)   \
 	{                                                                      \
+		RCUSLOT_PRIV_TSAN_PUBLISH(initial);                            \
 		rcu_set_pointer(RCUSLOT_PRIV_PP(type, slot), initial);         \
 	}
 
@@ -84,7 +107,9 @@
 	{                                                                      \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
 		RCUSLOT_PRIV_DBG_READ_SIDE(#name "_dereference");              \
-		return rcu_dereference(*RCUSLOT_PRIV_CPP(type, slot));         \
+		const type *obj = rcu_dereference(*RCUSLOT_PRIV_CPP(type, slot)); \
+		RCUSLOT_PRIV_TSAN_SUBSCRIBE(obj);                              \
+		return obj;                                                    \
 	}
 
 /* The caller excludes other updaters, so a plain load is enough. */
@@ -102,8 +127,10 @@
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
 		RCUSLOT_PRIV_DBG_REGISTERED(#name "_replace");                 \
+		RCUSLOT_PRIV_TSAN_PUBLISH(new_obj);                            \
 		old.rcuslot_priv_obj =                                         \
 			rcu_xchg_pointer(RCUSLOT_PRIV_PP(type, slot), new_obj); \
+		RCUSLOT_PRIV_TSAN_SUBSCRIBE(old.rcuslot_priv_obj);             \
 		RCUSLOT_PRIV_DBG_OWN(old.rcuslot_priv_obj);                    \
 		return old;                                                    \
 	}
@@ -127,7 +154,10 @@
                                                                                \
 		rcuslot_read_lock();                                           \
 		cur = rcu_dereference(*pp);                                    \
+		RCUSLOT_PRIV_TSAN_SUBSCRIBE(cur);                              \
 		err = copy(cur, &new_obj, arg);                                \
+		if (!err) /* on error *new_out is not to be trusted */         \
+			RCUSLOT_PRIV_TSAN_PUBLISH(new_obj);                    \
 		*won = !err && (new_obj == cur ||                              \
 				rcu_cmpxchg_pointer(pp, cur, new_obj) == cur); \
 		rcuslot_read_unlock();                                         \
@@ -200,6 +230,7 @@
 #define RCUSLOT_PRIV_DEF_DEFER_CB(name, type, free_fn)                         \
 	RCUSLOT_PRIV_FUNC void name##_priv_defer_cb(struct rcu_head *head)     \
 	{                                                                      \
+		RCUSLOT_PRIV_TSAN_CALLBACK(head);                              \
 		free_fn((type *)rcuslot_priv_defer_take(head));                \
 		rcuslot_priv_defer_done(1);                                    \
 	}
@@ -221,6 +252,7 @@
 #define RCUSLOT_PRIV_DEF_HEAD_DEFER_CB(name, type, member, free_fn)            \
 	RCUSLOT_PRIV_FUNC void name##_priv_defer_cb(struct rcu_head *head)     \
 	{                                                                      \
+		RCUSLOT_PRIV_TSAN_CALLBACK(head);                              \
 		free_fn(caa_container_of(head, type, member));                 \
 		rcuslot_priv_defer_done(1);                                    \
 	}
@@ -240,8 +272,9 @@
 
 /*
  * A batch holds objects of many types, so it frees through a void * door.
- * Without memory for the batch, free the batch now: obj was unpublished
- * before the grace period that rcuslot_batch_free() waits for.
+ * Without memory for the batch, wait for a grace period here and free obj
+ * with what the batch holds: obj was unpublished before it. (Not through
+ * rcuslot_batch_free(), which waits for nothing when the batch is empty.)
  */
 #define RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, free_fn)                        \
 	RCUSLOT_PRIV_FUNC void name##_priv_free_void(void *obj)                \
@@ -253,7 +286,11 @@
 	{                                                                      \
 		RCUSLOT_PRIV_TAKE(name, type, "_batch_add", old, obj);               \
 		if (obj && !rcuslot_priv_batch_push(batch, obj, name##_priv_free_void)) { \
-			rcuslot_batch_free(batch);                             \
+			struct rcuslot_priv_batch_chunk *chain = batch->chunks; \
+                                                                               \
+			rcuslot_batch_init(batch);                             \
+			rcuslot_synchronize();                                 \
+			rcuslot_priv_batch_release(chain);                     \
 			free_fn(obj);                                          \
 		}                                                              \
 	}

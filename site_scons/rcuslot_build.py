@@ -97,6 +97,10 @@ def with_flavor(env, flavor):
     return new
 
 
+TSAN_SUPPRESSIONS = os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), 'test', 'tsan.supp')
+
+
 def sanitizer_env(sanitize):
     """Runtime options so that any sanitizer report fails the run."""
     env = dict(os.environ)
@@ -104,6 +108,11 @@ def sanitizer_env(sanitize):
         env['ASAN_OPTIONS'] = 'abort_on_error=1:detect_leaks=1:strict_string_checks=1'
     if 'undefined' in sanitize:
         env['UBSAN_OPTIONS'] = 'halt_on_error=1:print_stacktrace=1'
+    if 'thread' in sanitize:
+        # Suppressions: reports inside liburcu only (see the file).
+        # die_after_fork=0: the fork tests start threads in the child.
+        env['TSAN_OPTIONS'] = ('halt_on_error=1:second_deadlock_stack=1:'
+                               'die_after_fork=0:suppressions=' + TSAN_SUPPRESSIONS)
     return env
 
 

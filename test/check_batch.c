@@ -135,6 +135,27 @@ START_TEST(test_batch_without_memory)
 }
 END_TEST
 
+/*
+ * The batch is empty and its first chunk cannot be allocated: the add frees
+ * the object at once, but only after a grace period (a reader may hold it;
+ * rcuslot_batch_free() on the empty batch would wait for none).
+ */
+START_TEST(test_batch_first_chunk_without_memory)
+{
+	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+	struct tslot_old old = tslot_replace(&cfg, tobj_new(1));
+	unsigned long gps = rcuslot_grace_periods_waited();
+
+	failalloc_fail_nth(1);
+	tslot_batch_add(&b, &old);
+	ck_assert_int_eq(failalloc_failures(), 1);
+	ck_assert(tslot_old_is_empty(&old));
+	ck_assert_uint_eq(rcuslot_batch_count(&b), 0);
+	ck_assert_int_eq(tobj_frees, 1);
+	ck_assert_uint_eq(rcuslot_grace_periods_waited(), gps + 1);
+}
+END_TEST
+
 Suite *batch_suite(void)
 {
 	TCase *tc;
@@ -143,5 +164,6 @@ Suite *batch_suite(void)
 	tcase_add_test(tc, test_batch_free_one_grace_period);
 	tcase_add_test(tc, test_batch_defer_waits_for_nothing);
 	tcase_add_test(tc, test_batch_without_memory);
+	tcase_add_test(tc, test_batch_first_chunk_without_memory);
 	return s;
 }

@@ -16,6 +16,7 @@ Suite *concurrency_suite(void);
 Suite *reclaim_suite(void);
 Suite *batch_suite(void);
 Suite *fork_suite(void);
+Suite *faults_suite(void);
 #ifdef RCUSLOT_DEBUG
 Suite *debug_suite(void);
 #endif
