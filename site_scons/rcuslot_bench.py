@@ -10,6 +10,8 @@ import shlex
 import subprocess
 import sys
 
+import rcuslot_build as rb
+
 # Iteration counts of the two measured calls; the difference cancels
 # start-up, the call and the loop set-up.
 N1, N2 = 1000, 11000
@@ -205,15 +207,8 @@ def bench_run(target, source, env):
     argv = [source[0].abspath, '--out=' + outdir] + \
         shlex.split(env.get('BENCH_ARGS', ''))
     print('rcubench: %s' % ' '.join(shlex.quote(a) for a in argv))
-    with open(target[0].abspath, 'w') as report:
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True,
-                                errors='replace')
-        for line in proc.stdout:
-            sys.stdout.write(line)
-            sys.stdout.flush()
-            report.write(line)
-        return proc.wait()
+    return rb.run_streamed(argv, dict(os.environ), target[0].abspath,
+                           status_line=False)
 
 
 def bench_plot(target, source, env):

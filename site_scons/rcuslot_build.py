@@ -142,8 +142,9 @@ def run_logged(target, source, env):
     return proc.returncode
 
 
-def run_streamed(argv, run_env, log_path):
-    """Run argv with its output shown as it comes (for demos) and logged."""
+def run_streamed(argv, run_env, log_path, status_line=True):
+    """Run argv with its output shown as it comes (demos, benchmarks) and
+    logged; the log ends with the exit status unless status_line is off."""
     with open(log_path, 'w') as log:
         proc = subprocess.Popen(argv, env=run_env, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True,
@@ -153,7 +154,8 @@ def run_streamed(argv, run_env, log_path):
             sys.stdout.flush()
             log.write(line)
         rc = proc.wait()
-        log.write('\nexit status: %d\n' % rc)
+        if status_line:
+            log.write('\nexit status: %d\n' % rc)
     return rc
 
 
