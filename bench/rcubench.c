@@ -1073,52 +1073,46 @@ static void table_update(const struct rec *med, size_t n)
 	}
 }
 
+/*
+ * One row per implementation (only the RCU ones when rcu_only), one column
+ * per value of `cols`: field v[field] of the median run for that value.
+ */
+static void table_by_list(const struct rec *med, size_t n, const struct list *cols,
+			  int rcu_only, int field, int precision)
+{
+	printf("| implementation |");
+	for (size_t k = 0; k < cols->n; k++)
+		printf(" %ld |", cols->v[k]);
+	printf("\n|---|");
+	for (size_t k = 0; k < cols->n; k++)
+		printf("---:|");
+	printf("\n");
+	for (size_t i = 0; i < opt.nimpls; i++) {
+		if (rcu_only && !opt.impls[i]->rcu)
+			continue;
+		printf("| %s |", opt.impls[i]->name);
+		for (size_t k = 0; k < cols->n; k++) {
+			const struct rec *r = find(med, n, opt.impls[i], -1, cols->v[k], 0);
+
+			printf(" %.*f |", precision, r ? r->v[field] : 0);
+		}
+		printf("\n");
+	}
+}
+
 static void table_gp(const struct rec *med, size_t n)
 {
 	for (int q = 0; q < 2; q++) {
 		printf("\n### Grace-period latency: old_free %s (µs) by registered reader threads\n\n",
 		       q ? "p99" : "p50");
-		printf("| implementation |");
-		for (size_t k = 0; k < opt.threads.n; k++)
-			printf(" %ld |", opt.threads.v[k]);
-		printf("\n|---|");
-		for (size_t k = 0; k < opt.threads.n; k++)
-			printf("---:|");
-		printf("\n");
-		for (size_t i = 0; i < opt.nimpls; i++) {
-			if (!opt.impls[i]->rcu)
-				continue;
-			printf("| %s |", opt.impls[i]->name);
-			for (size_t k = 0; k < opt.threads.n; k++) {
-				const struct rec *r = find(med, n, opt.impls[i], -1,
-							   opt.threads.v[k], 0);
-
-				printf(" %.1f |", r ? r->v[q] : 0);
-			}
-			printf("\n");
-		}
+		table_by_list(med, n, &opt.threads, 1, q, 1);
 	}
 }
 
 static void table_slots(const struct rec *med, size_t n)
 {
 	printf("\n### Read cost (ns/read) against number of slots read at random\n\n");
-	printf("| implementation |");
-	for (size_t k = 0; k < opt.slots.n; k++)
-		printf(" %ld |", opt.slots.v[k]);
-	printf("\n|---|");
-	for (size_t k = 0; k < opt.slots.n; k++)
-		printf("---:|");
-	printf("\n");
-	for (size_t i = 0; i < opt.nimpls; i++) {
-		printf("| %s |", opt.impls[i]->name);
-		for (size_t k = 0; k < opt.slots.n; k++) {
-			const struct rec *r = find(med, n, opt.impls[i], -1, opt.slots.v[k], 0);
-
-			printf(" %.2f |", r ? r->v[0] : 0);
-		}
-		printf("\n");
-	}
+	table_by_list(med, n, &opt.slots, 0, 0, 2);
 }
 
 static void table_memory(const struct rec *med, size_t n)
