@@ -74,7 +74,7 @@ def make_env(base, cc, flavor, link, sanitize, debug, cxx=None):
         san = ['-fsanitize=' + sanitize, '-fno-sanitize-recover=all',
                '-fno-omit-frame-pointer']
         env.Append(CCFLAGS=san, LINKFLAGS=san)
-    env.ParseConfig('pkg-config --cflags --libs liburcu-' + flavor)
+    env.ParseConfig('pkg-config --cflags --libs liburcu-' + flavor + ' liburcu-cds')
     env['CHECK_FLAGS'] = subprocess.check_output(
         ['pkg-config', '--cflags', '--libs', 'check'], text=True).split()
     env['RCUSLOT_VARIANT'] = variant_name(cc, flavor, link, sanitize, debug)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "check_map.h"
 #include "check_rcuslot.h"
 #include "testobj.h"
 
@@ -68,6 +69,7 @@ int main(void)
 	srunner_add_suite(sr, batch_suite());
 	srunner_add_suite(sr, fork_suite());
 	srunner_add_suite(sr, faults_suite());
+	srunner_add_suite(sr, map_suite());
 #ifdef RCUSLOT_DEBUG
 	srunner_add_suite(sr, debug_suite());
 #endif
