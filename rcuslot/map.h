@@ -211,11 +211,11 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 	do {                                                                   \
 		unsigned long rcuslot_priv_st = uatomic_read(&(node)->rcuslot_priv_state); \
 		if (rcuslot_priv_st == RCUSLOT_PRIV_MAP_LINKED)                \
-			rcuslot_priv_dbg_fail(fn, "inserted an object that is already in a map", \
+			rcuslot_priv_dbg_fail(fn, "called with an object that is already in a map", \
 					      &rcuslot_priv_loc);              \
 		if (rcuslot_priv_st == RCUSLOT_PRIV_MAP_RETIRED)               \
-			rcuslot_priv_dbg_fail(fn, "inserted an object taken out of a map before " \
-					      "its grace period passed (an old handle owns it)", \
+			rcuslot_priv_dbg_fail(fn, "called with an object taken out of a map whose " \
+					      "grace period has not passed (an old handle owns it)", \
 					      &rcuslot_priv_loc);              \
 	} while (0)
 #else
@@ -223,6 +223,12 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 #define RCUSLOT_PRIV_MAP_DBG_FRESH(fn, node) do { } while (0)
 #endif
 #define RCUSLOT_PRIV_MAP_STATE_FREE 0UL
+
+/*
+ * Inlined even in debug builds, so that a debug check inside reports the
+ * caller of the generated function that calls it.
+ */
+#define RCUSLOT_PRIV_MAP_INLINE static inline __attribute__((always_inline, unused))
 
 /* The object that embeds an lfht node, and back. */
 #define RCUSLOT_PRIV_MAP_OBJ(type, member, lnode)                              \
@@ -560,7 +566,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
  * A losing copy was never published, so it is freed at once.
  */
 #define RCUSLOT_PRIV_MAP_DEF_TRY_UPDATE(name, type, node_member, free_fn, flavor) \
-	RCUSLOT_PRIV_FUNC int name##_priv_try_update(struct name *map, name##_priv_karg key, \
+	RCUSLOT_PRIV_MAP_INLINE int name##_priv_try_update(struct name *map, name##_priv_karg key, \
 						     name##_copy_fn *copy, void *arg, \
 						     type **retired, bool *won) \
 	{                                                                      \
@@ -728,6 +734,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
 		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_destroy");                    \
+		RCUSLOT_PRIV_DBG_REGISTERED(#name "_destroy");                 \
 		if (!map->rcuslot_priv_ht)                                     \
 			return;                                                \
 		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \

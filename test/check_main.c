@@ -72,6 +72,7 @@ int main(void)
 	srunner_add_suite(sr, map_suite());
 #ifdef RCUSLOT_DEBUG
 	srunner_add_suite(sr, debug_suite());
+	srunner_add_suite(sr, map_debug_suite());
 #endif
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
