@@ -79,9 +79,11 @@ struct rcuslot_map_node {
 	struct cds_lfht_node rcuslot_priv_lfht;
 	union {
 		struct rcu_head rcuslot_priv_head;          /* deferral */
+		/* cppcheck-suppress unusedStructMember ; used by name_destroy */
 		struct rcuslot_map_node *rcuslot_priv_chain; /* destroy */
 	};
 #ifdef RCUSLOT_DEBUG
+	/* cppcheck-suppress unusedStructMember ; used by the debug checks */
 	unsigned long rcuslot_priv_state;
 #endif
 	/** @endcond */

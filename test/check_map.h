@@ -21,8 +21,10 @@ struct mobj {
 	uint32_t key;
 	long value;
 	struct rcuslot_map_node node;
-	/* Concurrency tests: the ledger's id for this object. */
+	/* Concurrency tests: the ledger's id for this object, and the clock
+	 * stamp taken just before its unpublish (0: never published). */
 	long id;
+	_Atomic uint64_t unpub;
 };
 
 extern atomic_long mobj_allocs;
