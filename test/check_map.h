@@ -45,6 +45,7 @@ void map_setup(void);
 
 Suite *map_suite(void);
 Suite *map_concurrency_suite(void);
+Suite *map_faults_suite(void);
 #ifdef RCUSLOT_DEBUG
 Suite *map_debug_suite(void);
 #endif
