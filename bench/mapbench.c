@@ -92,7 +92,16 @@ struct worker {
 	pthread_t thread;
 	uint64_t seed;
 	long ops;
+	double cpu_s; /* the thread's own CPU time while it ran */
 };
+
+static double thread_cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static void *reader_main(void *arg)
 {
@@ -100,10 +109,12 @@ static void *reader_main(void *arg)
 	struct run_ctx *c = w->ctx;
 	const struct map_impl *m = c->impl;
 	long n = 0, wrong = 0;
+	double cpu0;
 
 	m->thread_online();
 	while (!atomic_load_explicit(&c->go, memory_order_acquire))
 		;
+	cpu0 = thread_cpu_s();
 	while (!atomic_load_explicit(&c->stop, memory_order_relaxed)) {
 		for (int i = 0; i < 64; i++) {
 			uint32_t key = mapbench_key((uint32_t)(next_rand(&w->seed) % c->keys));
@@ -114,6 +125,7 @@ static void *reader_main(void *arg)
 		m->quiescent();
 		n += 64;
 	}
+	w->cpu_s = thread_cpu_s() - cpu0;
 	m->thread_offline();
 	w->ops = n;
 	atomic_fetch_add(&c->wrong, wrong);
@@ -157,6 +169,7 @@ static void *updater_main(void *arg)
 
 struct result {
 	double lookups_per_s, updates_per_s;
+	double cpu_ns_per_lookup; /* readers' CPU time per lookup */
 };
 
 static struct result run_once(const struct map_impl *m, uint32_t keys, int readers,
@@ -165,7 +178,8 @@ static struct result run_once(const struct map_impl *m, uint32_t keys, int reade
 	struct run_ctx c = { .impl = m, .keys = keys, .rate = rate };
 	struct worker w[MAX_READERS + 1];
 	int nw = readers + (rate != 0);
-	struct result r = { 0, 0 };
+	struct result r = { 0, 0, 0 };
+	double cpu = 0, ops = 0;
 	struct timespec d = { duration_ms / 1000, (duration_ms % 1000) * 1000000L };
 	double t0, t;
 
@@ -187,8 +201,12 @@ static struct result run_once(const struct map_impl *m, uint32_t keys, int reade
 	t = now_s() - t0;
 	for (int i = 0; i < nw; i++)
 		pthread_join(w[i].thread, NULL);
-	for (int i = 0; i < readers; i++)
+	for (int i = 0; i < readers; i++) {
 		r.lookups_per_s += (double)w[i].ops / t;
+		cpu += w[i].cpu_s;
+		ops += (double)w[i].ops;
+	}
+	r.cpu_ns_per_lookup = ops > 0 ? cpu * 1e9 / ops : 0;
 	if (rate != 0)
 		r.updates_per_s = (double)w[readers].ops / t;
 	if (atomic_load(&c.wrong)) {
@@ -262,17 +280,14 @@ static void lookups(void)
 {
 	long reps = opt.reps;
 	double *runs = calloc((size_t)reps, sizeof(double));
+	static double res[NIMPLS][MAX_LIST][MAX_LIST][16], cpu[NIMPLS][MAX_LIST][MAX_LIST][16];
+	static double med[MAX_LIST][MAX_LIST][MAX_LIST][NIMPLS], medcpu[MAX_LIST][MAX_LIST][MAX_LIST][NIMPLS];
 	char b[3][32];
 
-	say("\n## Lookups/s (median of %ld runs of %ld ms; readers + 1 updater at U/s)\n\n",
-	    reps, opt.duration_ms);
-	say("| keys | readers | updates/s | rcuslot map | raw rculfhash | GLib + rwlock | "
-	    "map / raw | map / rwlock |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 	if (lookups_csv)
-		fprintf(lookups_csv, "keys,readers,rate,impl,lookups_per_s\n");
+		fprintf(lookups_csv, "keys,readers,rate,impl,lookups_per_s,cpu_ns_per_lookup\n");
 	for (int k = 0; k < opt.nkeys; k++) {
 		uint32_t keys = (uint32_t)opt.keys[k];
-		double res[NIMPLS][MAX_LIST][MAX_LIST][16];
 
 		for (int i = 0; i < NIMPLS; i++) {
 			impls[i]->thread_online();
@@ -283,35 +298,58 @@ static void lookups(void)
 		for (long rep = 0; rep < reps; rep++)
 			for (int ri = 0; ri < opt.nreaders; ri++)
 				for (int u = 0; u < opt.nrates; u++)
-					for (int i = 0; i < NIMPLS; i++)
-						res[i][ri][u][rep] =
-							run_once(impls[i], keys, (int)opt.readers[ri],
-								 opt.rates[u], opt.duration_ms)
-								.lookups_per_s;
-		for (int ri = 0; ri < opt.nreaders; ri++) {
-			for (int u = 0; u < opt.nrates; u++) {
-				double med[NIMPLS];
+					for (int i = 0; i < NIMPLS; i++) {
+						struct result r = run_once(impls[i], keys,
+									   (int)opt.readers[ri],
+									   opt.rates[u], opt.duration_ms);
 
+						res[i][ri][u][rep] = r.lookups_per_s;
+						cpu[i][ri][u][rep] = r.cpu_ns_per_lookup;
+					}
+		for (int ri = 0; ri < opt.nreaders; ri++)
+			for (int u = 0; u < opt.nrates; u++)
 				for (int i = 0; i < NIMPLS; i++) {
 					memcpy(runs, res[i][ri][u], (size_t)reps * sizeof(double));
-					med[i] = median(runs, reps);
+					med[k][ri][u][i] = median(runs, reps);
+					memcpy(runs, cpu[i][ri][u], (size_t)reps * sizeof(double));
+					medcpu[k][ri][u][i] = median(runs, reps);
 					if (lookups_csv)
-						fprintf(lookups_csv, "%u,%ld,%ld,%s,%.0f\n", keys,
+						fprintf(lookups_csv, "%u,%ld,%ld,%s,%.0f,%.1f\n", keys,
 							opt.readers[ri], opt.rates[u], impls[i]->name,
-							med[i]);
+							med[k][ri][u][i], medcpu[k][ri][u][i]);
 				}
-				say("| %u | %ld | %ld | %s | %s | %s | %.2f | %.1f |\n", keys,
-				    opt.readers[ri], opt.rates[u], human(med[0], b[0]),
-				    human(med[1], b[1]), human(med[2], b[2]), med[0] / med[1],
-				    med[0] / med[2]);
-			}
-		}
 		for (int i = 0; i < NIMPLS; i++) {
 			impls[i]->thread_online();
 			impls[i]->teardown();
 			impls[i]->thread_offline();
 		}
 	}
+	say("\n## Lookups/s (median of %ld runs of %ld ms; R readers + 1 updater at U/s)\n\n",
+	    reps, opt.duration_ms);
+	say("| keys | readers | updates/s | rcuslot map | raw rculfhash | GLib + rwlock | "
+	    "map / raw | map / rwlock |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	for (int k = 0; k < opt.nkeys; k++)
+		for (int ri = 0; ri < opt.nreaders; ri++)
+			for (int u = 0; u < opt.nrates; u++) {
+				double *m = med[k][ri][u];
+
+				say("| %ld | %ld | %ld | %s | %s | %s | %.2f | %.2f |\n", opt.keys[k],
+				    opt.readers[ri], opt.rates[u], human(m[0], b[0]),
+				    human(m[1], b[1]), human(m[2], b[2]), m[0] / m[1], m[0] / m[2]);
+			}
+	say("\n## Readers' CPU time per lookup, ns (median; less depends on how busy the "
+	    "machine is)\n\n");
+	say("| keys | readers | updates/s | rcuslot map | raw rculfhash | GLib + rwlock | "
+	    "raw / map | rwlock / map |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	for (int k = 0; k < opt.nkeys; k++)
+		for (int ri = 0; ri < opt.nreaders; ri++)
+			for (int u = 0; u < opt.nrates; u++) {
+				double *m = medcpu[k][ri][u];
+
+				say("| %ld | %ld | %ld | %.1f | %.1f | %.1f | %.2f | %.2f |\n",
+				    opt.keys[k], opt.readers[ri], opt.rates[u], m[0], m[1], m[2],
+				    m[1] / m[0], m[2] / m[0]);
+			}
 	free(runs);
 }
 
