@@ -701,6 +701,33 @@ START_TEST(test_string_keys)
 }
 END_TEST
 
+/* The named-flavor generator, given the unit's flavor as a bare token. */
+RCU_MAP_DEFINE_FLAVOR(fvmap, struct mobj, node, key, mobj_free, RCUSLOT_FLAVOR);
+
+START_TEST(test_named_flavor)
+{
+	struct fvmap m;
+	struct fvmap_old old;
+	const struct mobj *o;
+	uint32_t k = 1;
+
+	ck_assert_int_eq(fvmap_init(&m, 0), 0);
+	ck_assert_int_eq(fvmap_insert(&m, mobj_new(1, 10)), 0);
+	old = fvmap_upsert(&m, mobj_new(1, 11));
+	ck_assert(!fvmap_old_is_empty(&old));
+	fvmap_old_defer(&old);
+	rcuslot_read_lock();
+	o = fvmap_find(&m, &k);
+	ck_assert_ptr_nonnull(o);
+	ck_assert_int_eq(o->value, 11);
+	rcuslot_read_unlock();
+	fvmap_destroy(&m);
+	rcuslot_barrier();
+	ck_assert_int_eq(mobj_frees, 2);
+	ck_assert_int_eq(mobj_bad_frees, 0);
+}
+END_TEST
+
 Suite *map_suite(void)
 {
 	TCase *tc;
@@ -721,5 +748,6 @@ Suite *map_suite(void)
 	tcase_add_test(tc, test_grow_shrink);
 	tcase_add_test(tc, test_hash);
 	tcase_add_test(tc, test_string_keys);
+	tcase_add_test(tc, test_named_flavor);
 	return s;
 }
