@@ -127,7 +127,7 @@ long icount_read_guard(long n)
 	long sum = 0;
 
 	for (long i = 0; i < n; i++) {
-		RCU_SLOT_READ_SCOPE() {
+		RCUSLOT_READ_SCOPE() {
 			sum += icount_slot_dereference(&slot)->a;
 		}
 	}

@@ -99,7 +99,7 @@ def icount_check(target, source, env):
              'iterations (gcc -O2)' % (variant, n)]
 
     equal = d['read-slot'] == d['read-raw'] and d['read-guard'] == d['read-raw']
-    lines.append('    per read:   rcuslot %.2f, rcuslot with RCU_SLOT_READ_SCOPE '
+    lines.append('    per read:   rcuslot %.2f, rcuslot with RCUSLOT_READ_SCOPE '
                  '%.2f, raw liburcu %.2f: %s' %
                  (per['read-slot'], per['read-guard'], per['read-raw'],
                   'equal' if equal else 'NOT EQUAL'))

@@ -13,12 +13,16 @@ import sys
 
 
 def version_of(header):
-    """RCUSLOT_VERSION_STRING from rcuslot/version.h, the one place it is set."""
+    """MAJOR.MINOR.PATCH from rcuslot/version.h, the one place it is set."""
     with open(header) as f:
-        m = re.search(r'#define\s+RCUSLOT_VERSION_STRING\s+"([^"]+)"', f.read())
-    if not m:
-        raise ValueError('%s: no RCUSLOT_VERSION_STRING' % header)
-    return m.group(1)
+        text = f.read()
+    parts = []
+    for part in ('MAJOR', 'MINOR', 'PATCH'):
+        m = re.search(r'#define\s+RCUSLOT_VERSION_%s\s+(\d+)' % part, text)
+        if not m:
+            raise ValueError('%s: no RCUSLOT_VERSION_%s' % (header, part))
+        parts.append(m.group(1))
+    return '.'.join(parts)
 
 
 def man_source(target, source, env):

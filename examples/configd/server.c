@@ -58,7 +58,7 @@ static int client_timeout_ms(struct daemon *d)
 {
 	int ms = CONFIG_TIMEOUT_DEFAULT_MS;
 
-	RCU_SLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE() {
 		ms = config_slot_dereference(&d->config)->client_timeout_ms;
 	}
 	return ms;
@@ -95,7 +95,7 @@ static void client_set_events(struct worker *w, struct client *c)
 static void answer_from_config(struct daemon *d, struct outbuf *out,
 			       const struct proto_request *req)
 {
-	RCU_SLOT_READ_GUARD();
+	RCUSLOT_READ_GUARD();
 	const struct config *cfg = config_slot_dereference(&d->config);
 
 	if (req->cmd == PROTO_GET)
@@ -106,7 +106,7 @@ static void answer_from_config(struct daemon *d, struct outbuf *out,
 
 static void answer_stats(struct daemon *d, struct outbuf *out)
 {
-	RCU_SLOT_READ_GUARD();
+	RCUSLOT_READ_GUARD();
 	const struct reload_status *rs = status_slot_dereference(&d->status);
 	struct proto_stats st = {
 		.generation = config_slot_dereference(&d->config)->generation,
