@@ -5,6 +5,8 @@ import re
 import subprocess
 import sys
 
+from rcuslot_check import records_verdict
+
 # A finding, in clang-tidy's and in cppcheck's (--template below) format.
 FINDING_RE = re.compile(r':\d+:\d+: (warning|error|style|performance|'
                         r'portability|information|note)?:? ?.*\[[\w.,-]+\]$')
@@ -14,6 +16,7 @@ FINDING_START_RE = re.compile(r'^\S+:\d+:\d+: (warning|error|style|performance|'
 CPPCHECK_TEMPLATE = '{file}:{line}:{column}: {severity}: {message} [{id}]'
 
 
+@records_verdict
 def run_tool(target, source, env):
     """Run LINT_ARGV from the top directory. Fails when the tool exits
     non-zero or reports anything; target[0] is the log."""
