@@ -19,7 +19,7 @@ N1, N2 = 1000, 11000
 # rcuslot's replace + old_defer against the same work written by hand: a
 # plain type with a node per update, and a type that embeds its rcu_head
 # (RCU_SLOT_DEFINE_HEAD). Both pairs run the same code paths, so anything
-# above 1.00 is overhead rcuslot adds: the goal.
+# above 1.00 is overhead rcuslot adds; UPDATE_BOUND is how much it may add.
 UPDATE_BOUND = 1.05
 # What RCU_SLOT_DEFINE_HEAD's old_defer may add to hand-written call_rcu with
 # an embedded rcu_head, in instructions: the deferral bound's accounting (a
