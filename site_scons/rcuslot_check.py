@@ -113,12 +113,14 @@ def verdict_of(path):
     return (PASSED, '') if ok else (FAILED, why)
 
 
-def summary_lines(results, failed_builds=()):
+def summary_lines(results, failed_builds=(), keep_going=False):
     """The summary, as lines.
 
     results: [(name, log path, outcome, reason)] for every check;
     failed_builds: [(name, reason)] for failed build steps that are not
-    checks (a compile error), each counted as one failure."""
+    checks (a compile error), each counted as one failure;
+    keep_going: scons ran with -k, so the checks NOT_RUN are only those that
+    need a failed build."""
     passed = [r for r in results if r[2] == PASSED]
     failed = [r for r in results if r[2] == FAILED]
     not_run = [r for r in results if r[2] == NOT_RUN]
@@ -130,9 +132,10 @@ def summary_lines(results, failed_builds=()):
         lines.append('  FAILED %s: %s%s' % (name, log,
                                             ' (%s)' % reason if reason else ''))
     if not_run:
-        lines.append('scons check: %d not run: a build they need failed, or '
-                     'scons stopped at a failed build (`scons -k -j2 check` '
-                     'goes on with all that does not need it)' % len(not_run))
+        lines.append('scons check: %d not run: %s' % (
+            len(not_run), 'a build they need failed' if keep_going else
+            'scons stopped at the failed build (`scons -k -j2 check` runs all '
+            'that does not need it)'))
     return lines
 
 
@@ -170,7 +173,7 @@ def _summarize_at_exit(nodes, top, path):
     """atexit: when the build stopped before the summary action could run
     (a compile error, Ctrl-C), print the totals of what did run."""
     import SCons.Node
-    from SCons.Script import GetBuildFailures
+    from SCons.Script import GetBuildFailures, GetOption
     if _state['summarized']:
         return
     failures = GetBuildFailures()
@@ -192,7 +195,7 @@ def _summarize_at_exit(nodes, top, path):
               if f.node is None or id(f.node) not in ids]
     if not results and not builds:
         return
-    _write(summary_lines(results, builds), path)
+    _write(summary_lines(results, builds, GetOption('keep_going')), path)
 
 
 def add_summary(env, checks, target='#build/check-summary.txt'):
