@@ -90,7 +90,8 @@ void ICOUNT_FN(icount_slot_setup)(long nupdates)
 #endif
 }
 
-/* The loop the issue specifies: lock, dereference, read one field, unlock. */
+/* The read loop the instruction counts compare: lock, dereference, read one field,
+ * unlock (icount_raw.c has the same loop written against liburcu). */
 long ICOUNT_FN(icount_read_slot)(long n)
 {
 	long sum = 0;

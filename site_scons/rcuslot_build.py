@@ -10,6 +10,7 @@ import sys
 from SCons.Script import Exit
 
 import rcuslot_doc as rd
+from rcuslot_check import records_verdict
 
 FLAVORS = ['memb', 'qsbr', 'mb', 'bp', 'signal']
 LINKS = ['lgpl', 'dyn']
@@ -172,9 +173,11 @@ def sanitizer_env(sanitize):
     return env
 
 
+@records_verdict
 def run_logged(target, source, env):
     """Run source[0] (with RUN_ARGS), echo its output and keep it in target[0].
-    Fails when the program exits non-zero."""
+    Fails when the program exits non-zero (under `scons check`, records the
+    failure in the log and lets the build go on: rcuslot_check)."""
     prog = source[0].abspath
     args = env.get('RUN_ARGS', [])
     run_env = sanitizer_env(env.get('RCUSLOT_SANITIZE', ''))
@@ -215,19 +218,10 @@ def run_streamed(argv, run_env, log_path, status_line=True):
     return rc
 
 
-def summarize(target, source, env):
-    """Close `scons check` with one line counting the runs that passed."""
-    n = len(source)
-    line = 'scons check: %d passed, 0 failed' % n
-    print(line)
-    with open(target[0].abspath, 'w') as f:
-        f.write(line + '\n')
-    return 0
-
-
 # ---------------------------------------------------------------------------
 # librcuslot as programs use it, and its ABI.
 
+@records_verdict
 def scenarios(target, source, env):
     """test/scenarios/run.py for one compiler, logged."""
     script = os.path.join(os.path.dirname(source[0].srcnode().abspath), 'run.py')
@@ -248,6 +242,7 @@ def version_script_symbols(path):
     return sorted(s.strip() for s in body.split(';') if s.strip())
 
 
+@records_verdict
 def abi_check(target, source, env):
     """librcuslot.so exports exactly the version script's symbols, and its
     SONAME is librcuslot.so.MAJOR; the static library defines them too."""
@@ -305,7 +300,11 @@ def expected_errors(path, cc):
     return pats
 
 
+@records_verdict
 def compile_fail(target, source, env):
+    """Compile the case's correct twin (must compile) and its misuse (must
+    fail with the expected error); the verdict and the compiler's output go
+    to target[0]."""
     src = source[0].srcnode().abspath
     cc = env.subst('$CC')
     flags = env.subst('$CCFLAGS $CFLAGS $_CCCOMCOM', target=target,
@@ -313,36 +312,43 @@ def compile_fail(target, source, env):
     # A real compile: gcc reports unused results only past -fsyntax-only.
     base = [cc] + flags + ['-c', '-o', os.devnull, src]
     name = os.path.basename(src)
-    lines = []
     cenv = dict(os.environ, LC_ALL='C')  # plain quotes in diagnostics
     ok = subprocess.run(base + ['-DRCUSLOT_CF_OK'], stdout=subprocess.PIPE,
                         stderr=subprocess.STDOUT, text=True, env=cenv)
+    bad = None
     if ok.returncode != 0:
-        print('compile-fail: %s: its correct twin does not compile:\n%s' %
-              (name, ok.stdout))
-        return 1
-    bad = subprocess.run(base, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True, env=cenv)
-    if bad.returncode == 0:
-        print('compile-fail: %s: the misuse compiled' % name)
-        return 1
-    errors = [l for l in bad.stdout.splitlines() if ' error: ' in l]
-    for pat in expected_errors(src, cc):
-        if not any(re.search(pat, l) for l in errors):
-            print('compile-fail: %s: no error matches /%s/; errors were:\n  %s' %
-                  (name, pat, '\n  '.join(errors) or '(none)'))
-            return 1
-    lines.append('compile-fail: %s: rejected as expected (%s)' %
-                 (name, os.path.basename(cc)))
+        problem = ('compile-fail: %s: its correct twin does not compile:\n%s' %
+                   (name, ok.stdout))
+    else:
+        bad = subprocess.run(base, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, env=cenv)
+        errors = [l for l in bad.stdout.splitlines() if ' error: ' in l]
+        unmatched = [p for p in expected_errors(src, cc)
+                     if not any(re.search(p, l) for l in errors)]
+        if bad.returncode == 0:
+            problem = 'compile-fail: %s: the misuse compiled' % name
+        elif unmatched:
+            problem = ('compile-fail: %s: no error matches /%s/; errors were:\n  %s' %
+                       (name, unmatched[0], '\n  '.join(errors) or '(none)'))
+        else:
+            problem = None
     with open(target[0].abspath, 'w') as log:
-        log.write('\n'.join(lines) + '\n' + bad.stdout)
-    print(lines[0])
+        log.write((problem or 'compile-fail: %s: rejected as expected (%s)' %
+                   (name, os.path.basename(cc))) + '\n')
+        if bad is not None:
+            log.write(bad.stdout)
+    if problem:
+        print(problem)
+        return 1
+    print('compile-fail: %s: rejected as expected (%s)' %
+          (name, os.path.basename(cc)))
     return 0
 
 
 # ---------------------------------------------------------------------------
 # sparse: zero warnings on correct code; the expected warning on misuse.
 
+@records_verdict
 def sparse_check(target, source, env):
     """Run sparse on source[0] with SPARSE_FLAGS. With SPARSE_EXPECT set,
     every line it prints must be accounted for and the pattern must appear;

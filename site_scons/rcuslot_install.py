@@ -8,6 +8,8 @@ import subprocess
 import sys
 import tempfile
 
+from rcuslot_check import records_verdict
+
 # The pkg-config files: rcuslot.pc (the default flavor, memb, without a
 # -DRCUSLOT_FLAVOR) and one rcuslot-<flavor>.pc per flavor.
 DEFAULT_FLAVOR = 'memb'
@@ -59,6 +61,7 @@ def _clean_env(extra):
     return env
 
 
+@records_verdict
 def consumer_build(target, source, env):
     """Copy the consumer program to a fresh directory outside the tree,
     compile it with CONSUMER_COMMAND (pkg-config the only source of flags,
@@ -122,6 +125,7 @@ def _run(argv, env, out):
     return proc.returncode, proc.stdout.strip()
 
 
+@records_verdict
 def check_layout(target, source, env):
     """Check installed trees: CHECK_TREES is [(root, prefix, files)], root
     being DESTDIR + prefix. Every file must be there; every .pc must pass
@@ -165,7 +169,7 @@ def check_layout(target, source, env):
         else:
             out.append('man not found (apt-get install man-db): '
                        'man -w not checked')
-    text = '\n'.join(out) + '\n'
+    text = '\n'.join(out + errors) + '\n'
     with open(target[0].abspath, 'w') as f:
         f.write(text)
     if errors:
