@@ -436,13 +436,46 @@ def served_quickly(d, what, limit=5.0):
     expect(took < limit, '%s: a fresh client waited %.1f s' % (what, took))
 
 
+def unquote(text):
+    """(the string, what follows it) for text starting with a quoted string
+    as configd writes one: \\" \\\\ \\n \\t \\r \\xHH escaped."""
+    expect(text.startswith('"'), 'not quoted: ' + text)
+    out, i = [], 1
+    while i < len(text) and text[i] != '"':
+        if text[i] == '\\':
+            esc = text[i + 1]
+            if esc == 'x':
+                out.append(chr(int(text[i + 2:i + 4], 16)))
+                i += 2
+            else:
+                out.append({'n': '\n', 't': '\t', 'r': '\r'}.get(esc, esc))
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    expect(i < len(text), 'unterminated quote: ' + text)
+    return ''.join(out), text[i + 1:]
+
+
 def abuse_requests(d):
     c = d.connect()
     expect(c.request('FROB x').startswith('ERR unknown command "FROB"'), 'unknown command')
     expect(c.request('').startswith('ERR empty request'), 'empty line')
     c.send(b'GET \x00\xff\x1b[2J.k\n')
     expect(c.line() == 'ERR binary data in request (byte 0x00 at column 5)', 'binary')
-    expect(c.request('GET nosuch.key') == 'ERR not found: nosuch.key', 'missing key')
+    n = 4
+    for word in ('FO"O\\', 'X"', '\\"\\', 'A' * 31 + '"\\'):
+        reply = c.request(word)
+        expect(reply.startswith('ERR unknown command "'), 'unknown command: ' + reply)
+        echoed, rest = unquote(reply[len('ERR unknown command '):])
+        expect(echoed == word[:32] and rest.startswith(('... (', ' (')),
+               'echo of %r does not parse back: %s' % (word, reply))
+        reply = c.request('GET %s.k' % word)
+        echoed, rest = unquote(reply[len('ERR not found: '):])
+        expect(echoed == word + '.k' and rest == '',
+               'GET %r.k: echo does not parse back: %s' % (word, reply))
+        n += 2
+    expect(c.request('GET nosuch.key') == 'ERR not found: "nosuch.key"', 'missing key')
     expect(c.request('GET meta') == 'ERR usage: GET section.key', 'GET usage')
     c.send(b'GET meta.generation\r\nSTATS\nGET s0.k0\n')  # pipelined
     expect(c.line() == 'OK 1', 'pipelined 1')
@@ -450,7 +483,7 @@ def abuse_requests(d):
     expect(c.line().startswith('OK '), 'pipelined 3')
     expect(c.request('QUIT') == 'OK bye' and c.closed(), 'QUIT')
     c.close()
-    return 8
+    return n + 4
 
 
 def abuse_long_lines(d):
