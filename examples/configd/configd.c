@@ -239,13 +239,14 @@ static bool reserve_descriptors(unsigned needed)
 	return setrlimit(RLIMIT_NOFILE, &rl) == 0;
 }
 
+/* The socket file goes with the first of daemon_stop() and this. */
 static void close_listeners(struct daemon *d, const struct options *o)
 {
 	unsigned i;
 
 	for (i = 0; i < d->n_listen; i++)
 		close(d->listen[i].fd);
-	if (d->n_listen)
+	if (d->n_listen && !atomic_load(&d->stopping))
 		unlink(o->socket);
 	d->n_listen = 0;
 }
@@ -404,8 +405,8 @@ static int serve(struct daemon *d, const struct options *o, int sigfd)
 	       o->config, o->socket, o->workers);
 	fflush(stdout);
 	control_loop(d, sigfd, inofd, base);
-	fprintf(stderr, "configd: stopping\n");
 	daemon_stop(d);
+	fprintf(stderr, "configd: stopping: no longer listening\n");
 	workers_join(workers, o->workers);
 	if (inofd >= 0)
 		close(inofd);
@@ -430,6 +431,7 @@ int main(int argc, char **argv)
 	rcuslot_register_thread();
 	pthread_mutex_init(&d.reload_lock, NULL);
 	d.config_path = o.config;
+	d.socket_path = o.socket;
 	d.max_clients = o.max_clients;
 	daemon_publish_initial(&d, cfg);
 	d.wake.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

@@ -54,6 +54,7 @@ struct watch {
 
 struct daemon {
 	const char *config_path;
+	const char *socket_path;	/* removed by daemon_stop() */
 	struct config_slot config;	/* never empty while workers run */
 	struct status_slot status;
 	pthread_mutex_t reload_lock;	/* serializes updaters only */

@@ -40,6 +40,7 @@ struct worker {
 	pthread_t thread;
 	bool started;
 	int epfd;
+	bool draining;		/* shutting down: close clients once answered */
 	struct client **clients;
 	size_t n_clients;
 	size_t cap_clients;
@@ -257,8 +258,15 @@ static void client_service(struct worker *w, struct client *c)
 			c->ready = true;
 			break;
 		}
-		if (client_step(w, c) == STEP_WAIT)
+		if (client_step(w, c) == STEP_WAIT) {
+			/* Everything it sent is answered and its answers are
+			 * with the kernel: at shutdown, that is the end. */
+			if (w->draining) {
+				client_close(w, c);
+				return;
+			}
 			break;
+		}
 	}
 	client_set_events(w, c);
 }
@@ -312,12 +320,13 @@ static bool worker_add_client(struct worker *w, int fd)
 	return true;
 }
 
-static void worker_accept(struct worker *w, int lfd)
+/* False when there was no connection to accept. */
+static bool worker_accept(struct worker *w, int lfd)
 {
 	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (fd < 0)
-		return;		/* another worker took it, or it went away */
+		return false;	/* another worker took it, or it went away */
 	if (!admit(w->d)) {
 		char msg[64];
 
@@ -325,13 +334,14 @@ static void worker_accept(struct worker *w, int lfd)
 			 w->d->max_clients);
 		send_line(fd, msg);
 		close(fd);
-		return;
+		return true;
 	}
 	if (!worker_add_client(w, fd)) {
 		send_line(fd, "ERR server out of memory\n");
 		close(fd);
 		atomic_fetch_sub(&w->d->clients, 1);
 	}
+	return true;
 }
 
 static void worker_dispatch(struct worker *w, const struct epoll_event *ev)
@@ -390,6 +400,7 @@ static int worker_wait_ms(const struct worker *w)
 	return first <= now ? 0 : (int)(first - now > 60000 ? 60000 : first - now);
 }
 
+/* Wait for events for at most timeout_ms (-1: no limit), serve them. */
 static void worker_poll(struct worker *w, int timeout_ms)
 {
 	struct epoll_event ev[EVENTS_PER_WAIT];
@@ -403,9 +414,12 @@ static void worker_poll(struct worker *w, int timeout_ms)
 }
 
 /*
- * Shutdown: accept nothing more, give each client one more turn to answer
- * what it has already sent (a RELOAD gets "ERR shutting down"), send the
- * replies for a bounded time, close everything.
+ * Shutdown. daemon_stop() has already stopped the listening sockets, so no
+ * connection can arrive any more: take those the kernel queued before
+ * that, then serve every client as usual (a RELOAD gets "ERR shutting
+ * down") until all it has sent is answered and it would have to wait for
+ * more, and close it then. A client that does not read its answers holds
+ * the worker for SHUTDOWN_FLUSH_MS at most.
  */
 static void worker_finish(struct worker *w)
 {
@@ -413,19 +427,23 @@ static void worker_finish(struct worker *w)
 	unsigned i;
 	size_t c;
 
-	for (i = 0; i < w->d->n_listen; i++)
+	w->draining = true;
+	for (i = 0; i < w->d->n_listen; i++) {
+		while (worker_accept(w, w->d->listen[i].fd))
+			;
 		epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->d->listen[i].fd, NULL);
+	}
 	epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->d->wake.fd, NULL);
 	for (c = 0; c < w->n_clients; c++)
 		w->clients[c]->ready = true;
-	worker_run_ready(w);	/* one more turn each */
-	for (c = 0; c < w->n_clients; c++) {
-		w->clients[c]->closing = true;
-		w->clients[c]->ready = true;
+	while (w->n_clients) {
+		int64_t left = deadline - now_ms();
+		int ms = worker_wait_ms(w);
+
+		if (left <= 0)
+			break;
+		worker_poll(w, ms < 0 || ms > left ? (int)left : ms);
 	}
-	worker_run_ready(w);	/* closes those with nothing left to send */
-	while (w->n_clients && now_ms() < deadline)
-		worker_poll(w, (int)(deadline - now_ms()));
 	while (w->n_clients)
 		client_close(w, w->clients[0]);
 }
@@ -495,7 +513,16 @@ struct worker *workers_start(struct daemon *d, unsigned n)
 void daemon_stop(struct daemon *d)
 {
 	uint64_t one = 1;
+	unsigned i;
 
+	/* Refuse new connections from now on, before the workers drain: a
+	 * connection the kernel accepted would wait unanswered until exit.
+	 * The descriptors stay open (workers may be in accept4 on them);
+	 * teardown closes them once the workers are joined. */
+	for (i = 0; i < d->n_listen; i++)
+		shutdown(d->listen[i].fd, SHUT_RDWR);
+	if (d->n_listen && d->socket_path && !atomic_load(&d->stopping))
+		unlink(d->socket_path);
 	atomic_store(&d->stopping, true);
 	/* Level-triggered and never read: every worker's epoll_wait returns. */
 	if (write(d->wake.fd, &one, sizeof(one)) != sizeof(one))

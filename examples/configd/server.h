@@ -18,7 +18,9 @@ struct worker;
  * (with a message on stderr and nothing left running). */
 struct worker *workers_start(struct daemon *d, unsigned n);
 
-/* Set d->stopping and wake every worker; safe to call more than once. */
+/* Stop listening (new connections are refused, the socket file is
+ * removed), set d->stopping and wake every worker; safe to call more than
+ * once. */
 void daemon_stop(struct daemon *d);
 
 /* After daemon_stop(): wait for every
