@@ -6,6 +6,7 @@
   e2e.py corpus --daemon PATH --corpus DIR   malformed configs are rejected
   e2e.py abuse  --daemon PATH                misbehaving clients
   e2e.py shutdown --daemon PATH              SIGTERM while requests are pending
+  e2e.py reload --daemon PATH                RELOAD leaves the worker serving
 
 Each mode starts the daemon on a temporary config, drives it over its
 sockets, stops it with SIGTERM and requires exit status 0 (under
@@ -15,6 +16,7 @@ daemon under a tool, e.g. --wrapper 'valgrind --error-exitcode=99'.
 """
 
 import argparse
+import fcntl
 import os
 import random
 import shlex
@@ -31,6 +33,7 @@ import time
 import zlib
 
 TIMEOUT = 30  # seconds any one reply may take, even under valgrind
+F_SETPIPE_SZ = 1031  # <linux/fcntl.h>; Python's fcntl has it from 3.10
 
 
 class Failure(Exception):
@@ -143,7 +146,7 @@ def replace_file(path, data):
 class Daemon:
     spawned = []  # killed at exit if a failed test left them running
 
-    def __init__(self, args, config, workers=4, max_clients=None):
+    def __init__(self, args, config, workers=4, max_clients=None, stderr_pipe=False):
         self.dir = tempfile.mkdtemp(prefix='configd-e2e.')
         self.config = os.path.join(self.dir, 'configd.conf')
         self.socket = os.path.join(self.dir, 'configd.sock')
@@ -154,9 +157,13 @@ class Daemon:
         self.stderr_path = os.path.join(self.dir, 'stderr.log')
         self.stderr = open(self.stderr_path, 'w')
         self.stdout_path = os.path.join(self.dir, 'stdout.log')
+        self.copier = None
         with open(self.stdout_path, 'w') as out:
             self.proc = subprocess.Popen(argv + [self.config, self.socket], stdout=out,
-                                         stderr=self.stderr)
+                                         stderr=subprocess.PIPE if stderr_pipe
+                                         else self.stderr)
+        if stderr_pipe:  # unread until read_stderr(): it fills up
+            fcntl.fcntl(self.proc.stderr, F_SETPIPE_SZ, 4096)
         Daemon.spawned.append(self)
         self.port = None
         deadline = time.monotonic() + TIMEOUT
@@ -179,7 +186,17 @@ class Daemon:
     def connect(self, tcp=False):
         return Client(('127.0.0.1', self.port) if tcp else self.socket)
 
+    def read_stderr(self):
+        """Start copying the stderr pipe to the log file."""
+        def copy():
+            for chunk in iter(lambda: os.read(self.proc.stderr.fileno(), 65536), b''):
+                self.stderr.write(chunk.decode(errors='replace'))
+        self.copier = threading.Thread(target=copy, name='stderr')
+        self.copier.start()
+
     def log(self):
+        if self.copier:
+            self.copier.join(0.1)
         self.stderr.flush()
         with open(self.stderr_path, errors='replace') as f:
             return f.read()
@@ -197,6 +214,8 @@ class Daemon:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             raise Failure('daemon did not stop on SIGTERM')
+        if self.copier:
+            self.copier.join(TIMEOUT)
         log = self.log()
         self.stderr.close()
         expect(rc == 0, 'daemon exited %d:\n%s' % (rc, log[-4000:]))
@@ -742,9 +761,66 @@ def shutdown(args):
     return passed
 
 
+# --- reload: a RELOAD runs on the control thread, not in the worker ----------------
+
+def reload_handoff(args):
+    """A RELOAD is handed to the control thread: while that reload is held
+    up (here in its log write to a stderr pipe nobody reads), the worker
+    that took the request keeps answering its other clients, and the
+    client is answered once the reload is done."""
+    rng = random.Random(args.seed)
+    d = Daemon(args, make_config(1, rng)[0], workers=1, stderr_pipe=True)
+    a, b = d.connect(), d.connect()
+    expect(b.ok('GET meta.generation') == 'OK 1', 'first GET')
+    # Each reload logs a line; at 4 KiB the pipe is full and the next
+    # reload blocks in its log write, after publishing.
+    a.sock.settimeout(1.0)
+    for reloads in range(1000):
+        a.send(b'RELOAD\n')
+        try:
+            reply = a.line()
+        except socket.timeout:
+            break
+        expect(reply.startswith('OK reloaded'), 'RELOAD %d: %s' % (reloads + 1, reply))
+    else:
+        raise Failure('the log pipe never filled')
+    b.sock.settimeout(5.0)
+    try:
+        gen = int(b.ok('GET meta.generation').split()[1])
+        st = stats(b)
+    except socket.timeout:
+        d.read_stderr()
+        raise Failure('a reload in progress held up the worker: GET unanswered '
+                      'for 5 s (after %d reloads)' % reloads) from None
+    expect(gen == 1, 'meta.generation %d' % gen)
+    expect(st['generation'] >= reloads + 1, 'STATS during the reload: %r' % st)
+    # A RELOAD queued behind the running one, then SIGTERM: once the
+    # running reload is done, the daemon stops and refuses the queued one.
+    c = d.connect()
+    c.send(b'RELOAD\n')
+    time.sleep(0.2)
+    d.signal(signal.SIGTERM)
+    d.read_stderr()  # the reload finishes: the client has its answer
+    a.sock.settimeout(TIMEOUT)
+    reply = a.line()
+    expect(reply == 'OK reloaded generation=%d' % (reloads + 2),
+           'RELOAD %d: %s' % (reloads + 1, reply))
+    reply = c.line()
+    expect(reply == 'ERR shutting down', 'RELOAD queued at SIGTERM: %s' % reply)
+    for client in (a, b, c):
+        expect(client.closed(), 'connection kept open at shutdown')
+        client.close()
+    d.stop(signalled=True)
+    print('reload: %d RELOADs answered; the next, held up in its log write, '
+          'left its worker serving another client, was answered when done, '
+          'and one queued behind it at SIGTERM got "ERR shutting down"'
+          % reloads)
+    return 5
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('mode', choices=['stress', 'corpus', 'abuse', 'shutdown'])
+    p.add_argument('mode', choices=['stress', 'corpus', 'abuse', 'shutdown', 'reload'])
     p.add_argument('--daemon', required=True)
     p.add_argument('--corpus')
     p.add_argument('--rounds', type=int, default=1000)
@@ -753,7 +829,7 @@ def main():
     args = p.parse_args()
     try:
         passed = {'stress': stress, 'corpus': corpus, 'abuse': abuse,
-                  'shutdown': shutdown}[args.mode](args)
+                  'shutdown': shutdown, 'reload': reload_handoff}[args.mode](args)
     except (Failure, OSError) as e:  # OSError: a socket timed out or broke
         print('%s: FAILED: %s: %s' % (args.mode, type(e).__name__, e))
         traceback.print_exc(file=sys.stdout)
