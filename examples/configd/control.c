@@ -45,6 +45,11 @@ static int watch_config(const char *path, char **base)
 		fd = -1;
 	}
 	*base = fd < 0 ? NULL : strdup(basename(base_copy));
+	if (fd >= 0 && !*base) {
+		perror("configd: inotify");
+		close(fd);
+		fd = -1;
+	}
 	free(dir_copy);
 	free(base_copy);
 	return fd;
@@ -110,7 +115,7 @@ void control_run(struct daemon *d, int sigfd)
 			break;
 		if (fds[REQUESTS].revents & POLLIN)
 			daemon_serve_reload_requests(d);
-		if ((fds[CHANGES].revents & POLLIN) && config_changed(inofd, base))
+		if (base && (fds[CHANGES].revents & POLLIN) && config_changed(inofd, base))
 			reload(d, "file changed");
 	}
 	daemon_refuse_reload_requests(d);

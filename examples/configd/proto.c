@@ -104,7 +104,7 @@ void outbuf_free(struct outbuf *out)
  * client can parse it back whatever it holds. Requests are printable ASCII
  * by then (check_bytes), so only '"' and '\\' grow, to two bytes each.
  */
-#define ECHO_MAX 32	/* bytes of an unknown command echoed back */
+#define ECHO_MAX ((size_t)32)	/* bytes of an unknown command echoed back */
 #define UNKNOWN_TAIL " (commands: GET DUMP STATS RELOAD QUIT)"
 
 _Static_assert(sizeof("unknown command ") - 1 + 2 * ECHO_MAX + 2 + 3 +
