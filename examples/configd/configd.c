@@ -57,7 +57,7 @@ static void usage(FILE *f)
 		"\n"
 		"Exit status: 0 after a clean shutdown, 1 when the daemon cannot set\n"
 		"up (socket, threads), 2 for a usage error, 3 when CONFIG is\n"
-		"rejected at startup.\n");
+		"rejected at startup. The manual: configd(8).\n");
 }
 
 static bool parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
