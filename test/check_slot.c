@@ -241,7 +241,8 @@ static int copy_fail(const struct tobj *old, struct tobj **new_out, void *arg)
 
 #ifndef RCUSLOT_DEBUG
 /* A callback that forgets *new_out changes nothing (debug builds abort). */
-static int copy_forgets(const struct tobj *old, struct tobj **new_out, void *arg)
+static int copy_forgets(const struct tobj *old, struct tobj **new_out,
+			void *arg)
 {
 	(void)old;
 	(void)new_out;
@@ -380,8 +381,10 @@ START_TEST(test_copy_update_retry)
 	ck_assert_int_eq(tobj_last_freed_value, 2);
 	ck_assert_int_eq(read_value(&s), 101);
 	/* We retired the intruder's object; the intruder retired ours. */
-	ck_assert_ptr_eq(rcuslot_priv_strip(old.rcuslot_priv_obj), ctx.intruder);
-	ck_assert_ptr_eq(rcuslot_priv_strip(ctx.intruder_old.rcuslot_priv_obj), first);
+	ck_assert_ptr_eq(rcuslot_priv_strip(old.rcuslot_priv_obj),
+			 ctx.intruder);
+	ck_assert_ptr_eq(rcuslot_priv_strip(ctx.intruder_old.rcuslot_priv_obj),
+			 first);
 	tslot_old_free(&old);
 	tslot_old_free(&ctx.intruder_old);
 	tslot_destroy(&s);

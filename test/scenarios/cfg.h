@@ -31,9 +31,9 @@ RCU_SLOT_DEFINE(cfg_slot, struct cfg, cfg_free);
 /* Defined in lib.c, built with or without RCUSLOT_DEBUG. */
 extern struct cfg_slot lib_slot;
 void lib_init(void);
-int lib_read(void);                            /* dereferences lib_slot */
-struct cfg_slot_old lib_replace(int a);        /* a handle for the caller */
-void lib_free(struct cfg_slot_old *old);       /* consumes one */
-void lib_read_locked(int (*fn)(void));         /* calls fn under the read lock */
+int lib_read(void);                      /* dereferences lib_slot */
+struct cfg_slot_old lib_replace(int a);  /* a handle for the caller */
+void lib_free(struct cfg_slot_old *old); /* consumes one */
+void lib_read_locked(int (*fn)(void));   /* calls fn under the read lock */
 
 #endif

@@ -65,15 +65,16 @@ int main(int argc, char **argv)
 	struct qsbr_hslot_old hold;
 	int a, b;
 
-	rcuslot_register_thread();          /* memb, this unit's default */
+	rcuslot_register_thread(); /* memb, this unit's default */
 	if (!strcmp(what, "unregistered-qsbr")) {
 		/* Registered with memb only: a qsbr update must be refused. */
-		if (qsbr_slot_copy_update(&qs, copy_plus_one, NULL, &qold) != 0) /* QSBR_UNREG */
+		/* QSBR_UNREG */
+		if (qsbr_slot_copy_update(&qs, copy_plus_one, NULL, &qold))
 			return 1;
 		printf("not caught\n");
 		return 0;
 	}
-	rcuslot_qsbr_register_thread();     /* and qsbr, by name */
+	rcuslot_qsbr_register_thread(); /* and qsbr, by name */
 	if (!strcmp(what, "two-units")) {
 		/* The other unit's qsbr slot, from a thread it also registered. */
 		long hits = 0;
@@ -114,8 +115,9 @@ int main(int argc, char **argv)
 	memb_slot_destroy(&ms);
 	qsbr_slot_destroy(&qs);
 	qsbr_hslot_destroy(&hs);
-	rcuslot_barrier();                  /* both flavors' callbacks */
-	printf("one unit: memb=%d qsbr=%d pending=%ld\n", a, b, rcuslot_defer_pending());
+	rcuslot_barrier(); /* both flavors' callbacks */
+	printf("one unit: memb=%d qsbr=%d pending=%ld\n", a, b,
+	       rcuslot_defer_pending());
 	rcuslot_qsbr_unregister_thread();
 	rcuslot_unregister_thread();
 	return a == 1000 && b == 1000 && rcuslot_defer_pending() == 0 ? 0 : 1;

@@ -29,7 +29,8 @@ void qsbr_unit_unregister(void)
 	rcuslot_unregister_thread();
 }
 
-static int bump(const struct stat_obj *old, struct stat_obj **new_out, void *arg)
+static int bump(const struct stat_obj *old, struct stat_obj **new_out,
+		void *arg)
 {
 	struct stat_obj *s = malloc(sizeof(*s));
 
@@ -46,7 +47,8 @@ long qsbr_unit_bump(void)
 	struct stat_slot_old old;
 	long hits;
 
-	if (stat_slot_copy_update(&stats, bump, NULL, &old) != 0) /* QSBR_UPDATE */
+	if (stat_slot_copy_update(&stats, bump, NULL, &old) !=
+	    0) /* QSBR_UPDATE */
 		abort();
 	stat_slot_old_defer(&old);
 	rcuslot_read_lock();

@@ -39,7 +39,8 @@ int main(int argc, char **argv)
 		printf("read %d\n", main_read());
 	} else if (!strcmp(what, "handle-across")) {
 		/* A handle created here, consumed there; and the other way. */
-		struct cfg_slot_old here = cfg_slot_replace(&lib_slot, cfg_new(3));
+		struct cfg_slot_old here =
+			cfg_slot_replace(&lib_slot, cfg_new(3));
 		struct cfg_slot_old there;
 
 		lib_free(&here);

@@ -25,11 +25,12 @@ passes = 0
 
 
 def line_of(src, marker):
-    """The line of `src` holding the comment marker."""
+    """The line of `src` holding the comment marker, or the line after a
+    marker that stands alone."""
     with open(os.path.join(HERE, src)) as f:
         for n, text in enumerate(f, 1):
             if '/* %s */' % marker in text:
-                return n
+                return n + 1 if text.strip() == '/* %s */' % marker else n
     raise ValueError('%s: no marker %s' % (src, marker))
 
 

@@ -30,7 +30,8 @@ int main(void)
 {
 	int ok = 1;
 
-	if (rcuslot_set_allocator(count_alloc, count_free) != 0 || rcuslot_set_defer_max(64) != 0)
+	if (rcuslot_set_allocator(count_alloc, count_free) != 0 ||
+	    rcuslot_set_defer_max(64) != 0)
 		return 1;
 	rcuslot_register_thread();
 	settings_lib_work(500);
