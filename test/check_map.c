@@ -304,6 +304,7 @@ START_TEST(test_copy_update)
 	ck_assert_int_eq(value_of(&m, 42), 10);
 	tmap_old_free(&old);
 	ck_assert_int_eq(mobj_frees, 1);
+#ifndef RCUSLOT_DEBUG /* debug builds abort on it, as for a slot */
 	/* Untouched *new_out: no change, nothing published, handle empty. */
 	old = garbage_handle();
 	ck_assert_int_eq(tmap_copy_update(&m, &k, copy_untouched, &calls, &old), 0);
@@ -315,6 +316,10 @@ START_TEST(test_copy_update)
 	ck_assert_int_eq(tmap_copy_update(&m, &k, copy_untouched, &calls, &old), 0);
 	ck_assert(tmap_old_is_empty(&old));
 	ck_assert_int_eq(value_of(&m, 43), -1);
+#else
+	(void)copy_untouched;
+	calls = 1;
+#endif
 	/* An error leaves the map unchanged and the handle empty. */
 	k = 42;
 	old = garbage_handle();
