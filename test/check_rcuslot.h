@@ -44,13 +44,12 @@ void offline_sem_wait(sem_t *sem);
 void offline_join(pthread_t thread);
 void offline_sleep_ms(int ms);
 
-
 /* Debug-check tests: when a misuse is one the checks can see, by flavor. */
 enum misuse_when {
-	ANY,      /* every flavor */
-	REG,      /* flavors whose threads must register (not bp) */
-	LOCKED,   /* flavors whose read lock leaves a trace (not qsbr) */
-	OFFLINE,  /* qsbr, where "outside a read-side section" means offline */
+	ANY,     /* every flavor */
+	REG,     /* flavors whose threads must register (not bp) */
+	LOCKED,  /* flavors whose read lock leaves a trace (not qsbr) */
+	OFFLINE, /* qsbr, where "outside a read-side section" means offline */
 };
 
 static inline bool misuse_checked_here(enum misuse_when when)
