@@ -21,5 +21,6 @@
 #include <rcuslot/batch.h>
 #include <rcuslot/fork.h>
 #include <rcuslot/slot.h>
+#include <rcuslot/map.h>
 
 #endif /* RCUSLOT_RCUSLOT_H */

@@ -126,7 +126,7 @@ def make_env(base, cc, flavor, link, sanitize, debug, cxx=None):
         san = ['-fsanitize=' + sanitize, '-fno-sanitize-recover=all',
                '-fno-omit-frame-pointer']
         env.Append(CCFLAGS=san, LINKFLAGS=san)
-    env.ParseConfig('pkg-config --cflags --libs liburcu-' + flavor)
+    env.ParseConfig('pkg-config --cflags --libs liburcu-' + flavor + ' liburcu-cds')
     libdir, shared, _ = library(base, cc, sanitize)
     env.Prepend(LIBS=['rcuslot'])
     env.Append(LIBPATH=[libdir], RPATH=[libdir.abspath])

@@ -264,18 +264,10 @@ static int unlock_twice(int run)
 #define UNTOUCHED "got 0 from a copy callback that did not write *new_out " \
 	"(write the new object, NULL to empty, or old for no change)"
 
-/* When a misuse is one the checks can see, by flavor. */
-enum when {
-	ANY,      /* every flavor */
-	REG,      /* flavors whose threads must register (not bp) */
-	LOCKED,   /* flavors whose read lock leaves a trace (not qsbr) */
-	OFFLINE,  /* qsbr, where "outside a read-side section" means offline */
-};
-
 static const struct misuse {
 	int (*fn)(int run);
 	const char *what;
-	enum when when;
+	enum misuse_when when;
 } misuses[] = {
 	{ deref_outside, "tslot_dereference called outside a read-side critical section", LOCKED },
 	{ deref_offline, "tslot_dereference called from an offline thread", OFFLINE },
@@ -299,19 +291,6 @@ static const struct misuse {
 	{ copy_untouched, "tslot_copy_update " UNTOUCHED, ANY },
 };
 
-static bool checked_here(enum when when)
-{
-	switch (when) {
-	case REG:
-		return RCUSLOT_THREADS_MUST_REGISTER;
-	case LOCKED:
-		return RCUSLOT_READ_ONGOING_TRACKS_LOCK;
-	case OFFLINE:
-		return !RCUSLOT_READ_ONGOING_TRACKS_LOCK;
-	default:
-		return true;
-	}
-}
 
 #define NMISUSES ((int)(sizeof(misuses) / sizeof(misuses[0])))
 
@@ -404,7 +383,7 @@ Suite *debug_suite(void)
 	Suite *s = rcu_suite("debug-checks", &tc, NULL, NULL);
 
 	for (int i = 0; i < NMISUSES; i++)
-		if (checked_here(misuses[i].when))
+		if (misuse_checked_here(misuses[i].when))
 			checked[nchecked++] = &misuses[i];
 	/* A raise-signal test kills the runner when Check does not fork. */
 	if (!fork || strcmp(fork, "no") != 0)

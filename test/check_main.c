@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "check_map.h"
 #include "check_rcuslot.h"
 #include "failalloc.h"
 #include "testobj.h"
@@ -71,8 +72,12 @@ int main(void)
 	srunner_add_suite(sr, batch_suite());
 	srunner_add_suite(sr, fork_suite());
 	srunner_add_suite(sr, faults_suite());
+	srunner_add_suite(sr, map_suite());
+	srunner_add_suite(sr, map_concurrency_suite());
+	srunner_add_suite(sr, map_faults_suite());
 #ifdef RCUSLOT_DEBUG
 	srunner_add_suite(sr, debug_suite());
+	srunner_add_suite(sr, map_debug_suite());
 #endif
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);

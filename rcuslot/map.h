@@ -1,0 +1,885 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file rcuslot/map.h
+ * @brief RCU_MAP_DEFINE(): a typed RCU hash map over liburcu's rculfhash.
+ *
+ * Objects embed a `struct rcuslot_map_node` and carry their own key. Readers
+ * look keys up and iterate without locks inside a read-side critical
+ * section; updaters insert, replace and remove concurrently; what an update
+ * takes out is handed back as an old handle, retired exactly as a slot's
+ * (name_old_free, name_old_defer, name_batch_add, ...). The reference is
+ * doc/map_api.h (the `RCU_MAP_DEFINE` pages).
+ *
+ * Generators, each used once at file scope and followed by a semicolon:
+ * - `RCU_MAP_DEFINE(name, type, node_member, key_member, free_fn)`: the key
+ *   is compared bytewise (memcmp) and hashed with rcuslot_map_hash_bytes();
+ *   lookups take `const K *` where K is the key member's type.
+ * - `RCU_MAP_DEFINE_CUSTOM(name, type, node_member, key_member, key_type,
+ *   hash_fn, eq_fn, free_fn)`: lookups take a `key_type` by value;
+ *   `obj->key_member` must convert to `key_type`; the functions are
+ *   `unsigned long hash_fn(key_type)` and `bool eq_fn(key_type, key_type)`
+ *   (exactly these types: a mismatch is an error at the DEFINE line).
+ * - `RCU_MAP_DEFINE_STRING(name, type, node_member, key_member, free_fn)`:
+ *   RCU_MAP_DEFINE_CUSTOM() for NUL-terminated string keys, a
+ *   `const char *` or `char[N]` member, looked up by `const char *`.
+ * - `RCU_MAP_DEFINE_FLAVOR(name, type, node_member, key_member, free_fn,
+ *   flavor)`: RCU_MAP_DEFINE() for a named liburcu flavor (memb, qsbr, mb,
+ *   bp, signal); today it must be the unit's RCUSLOT_FLAVOR.
+ *
+ * Memory ordering, once for the whole file:
+ * - Publication (insert, upsert, replace, copy_update) goes through
+ *   rculfhash's add_unique / add_replace / replace, each a full barrier
+ *   before its commit: the stores that built the object happen before it
+ *   is reachable. It pairs with the reader's rcu_dereference of the chain
+ *   inside cds_lfht_lookup / cds_lfht_next (address dependency).
+ * - Unpublication (remove, replace, upsert, copy_update, destroy) is
+ *   rculfhash's del / replace, a full barrier after its commit; the updater
+ *   that took an object out sees everything its publisher wrote.
+ * - A grace period (rcuslot_synchronize, or the one call_rcu waits for)
+ *   ends after every read_unlock of a section that could have reached the
+ *   object; only then does free_fn run.
+ * - TSan builds name these edges (rcuslot/compiler.h): RELEASE(obj) before
+ *   publication pairs with ACQUIRE(obj) wherever the kit hands out or reads
+ *   an object it found (find, iteration, the match function, updates).
+ */
+#ifndef RCUSLOT_MAP_H
+#define RCUSLOT_MAP_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rcuslot/compiler.h>
+#include <rcuslot/flavor.h>
+#include <rcuslot/rcu.h>
+#include <rcuslot/debug.h>
+#include <rcuslot/reclaim.h>
+#include <rcuslot/batch.h>
+#include <rcuslot/slot.h>
+
+#include <urcu/rculfhash.h>
+
+RCUSLOT_PRIV_BEGIN_DECLS
+
+/** @addtogroup RCU_MAP_DEFINE
+ * @{
+ */
+
+/**
+ * The map's link, embedded in every object a map holds.
+ *
+ * It carries liburcu's `cds_lfht_node` and the `rcu_head` that deferral
+ * uses, so retiring an object allocates nothing. Its members are private;
+ * the map initializes the node when it inserts, so objects may come
+ * straight from malloc(). Debug builds add a word that tracks whether the
+ * object is in a map or awaiting its grace period.
+ */
+struct rcuslot_map_node {
+	/** @cond RCUSLOT_INTERNAL */
+	struct cds_lfht_node rcuslot_priv_lfht;
+	union {
+		struct rcu_head rcuslot_priv_head;          /* deferral */
+		/* cppcheck-suppress unusedStructMember ; used by name_destroy */
+		struct rcuslot_map_node *rcuslot_priv_chain; /* destroy */
+	};
+#ifdef RCUSLOT_DEBUG
+	/* cppcheck-suppress unusedStructMember ; used by the debug checks */
+	unsigned long rcuslot_priv_state;
+#endif
+	/** @endcond */
+};
+
+/** Largest `expected` size NAME_init() accepts (larger is -EINVAL). */
+#define RCUSLOT_MAP_EXPECTED_MAX (1UL << 31)
+
+/** @cond RCUSLOT_INTERNAL */
+/* The finalizer of splitmix64 / murmur3: every input bit reaches every output bit. */
+RCUSLOT_PRIV_FUNC uint64_t rcuslot_priv_map_mix(uint64_t h)
+{
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return h;
+}
+/** @endcond */
+
+/**
+ * Hash `len` bytes at `key`: the hash RCU_MAP_DEFINE() uses.
+ *
+ * Eight bytes at a time, each word folded in by a multiply and the whole
+ * finished by a 64-bit mixer (splitmix64's), so every key bit reaches the
+ * low bits rculfhash uses for its buckets. Fast for short fixed-size keys
+ * (a constant `len` folds); not keyed, so not a defence against keys
+ * chosen to collide: a map of attacker-chosen keys should use
+ * RCU_MAP_DEFINE_CUSTOM() with a seeded hash.
+ *
+ * @param key  The bytes.
+ * @param len  How many.
+ * @return The hash. Any thread, any context.
+ */
+RCUSLOT_PRIV_FUNC unsigned long rcuslot_map_hash_bytes(const void *key, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)key;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)len, w;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	if (len) {
+		w = 0;
+		memcpy(&w, p, len);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+	}
+	return (unsigned long)rcuslot_priv_map_mix(h);
+}
+
+/**
+ * Hash a NUL-terminated string: rcuslot_map_hash_bytes() over its bytes.
+ * The hash RCU_MAP_DEFINE_STRING() uses.
+ *
+ * @param s  The string.
+ * @return The hash. Any thread, any context.
+ */
+RCUSLOT_PRIV_FUNC unsigned long rcuslot_map_hash_string(const char *s)
+{
+	return rcuslot_map_hash_bytes(s, strlen(s));
+}
+
+/**
+ * Compare two NUL-terminated strings: the equality RCU_MAP_DEFINE_STRING()
+ * uses.
+ *
+ * @param a  A string.
+ * @param b  Another.
+ * @return true when they are equal.
+ */
+RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+/** @} */
+
+/** @cond RCUSLOT_INTERNAL */
+
+/*
+ * NOLINTBEGIN(bugprone-macro-parentheses): as in slot.h, `type`, the member
+ * names and `free_fn` cannot be parenthesized.
+ */
+
+/*
+ * Every flavor-specific liburcu name the map uses goes through
+ * RCUSLOT_PRIV_URCU_OF(flavor, op) and RCUSLOT_PRIV_FL(flavor) (flavor.h).
+ *
+ * The map's own read-side sections (rculfhash's updates need the read
+ * lock). They are liburcu's, so the debug checks see them as any others
+ * (a copy callback may call name_find); under TSan the unlock ends the
+ * updater's reads as a reader's.
+ */
+#define RCUSLOT_PRIV_MAP_LOCK(flavor) RCUSLOT_PRIV_URCU_OF(flavor, read_lock)()
+#define RCUSLOT_PRIV_MAP_UNLOCK(flavor, fn)                                    \
+	do {                                                                   \
+		RCUSLOT_PRIV_TSAN_READER_DONE();                               \
+		RCUSLOT_PRIV_URCU_OF(flavor, read_unlock)();                   \
+	} while (0)
+
+#define RCUSLOT_PRIV_MAP_TSAN_PUBLISH(obj) RCUSLOT_PRIV_TSAN_RELEASE(obj)
+#define RCUSLOT_PRIV_MAP_TSAN_SUBSCRIBE(obj) RCUSLOT_PRIV_TSAN_ACQUIRE(obj)
+
+/*
+ * Debug builds: where an object stands. Free memory and a fresh malloc()
+ * hold neither magic word (the kit clears the word before every free_fn).
+ */
+#ifdef RCUSLOT_DEBUG
+#define RCUSLOT_PRIV_MAP_LINKED 0x4d41504c494e4b44UL  /* in a map */
+#define RCUSLOT_PRIV_MAP_RETIRED 0x4d41505245544952UL /* out, before its grace period */
+#define RCUSLOT_PRIV_MAP_SET_STATE(node, s) uatomic_set(&(node)->rcuslot_priv_state, (s))
+#define RCUSLOT_PRIV_MAP_DBG_FRESH(fn, node)                                   \
+	do {                                                                   \
+		unsigned long rcuslot_priv_st = uatomic_read(&(node)->rcuslot_priv_state); \
+		if (rcuslot_priv_st == RCUSLOT_PRIV_MAP_LINKED)                \
+			rcuslot_priv_dbg_fail(fn, "called with an object that is already in a map", \
+					      &rcuslot_priv_loc);              \
+		if (rcuslot_priv_st == RCUSLOT_PRIV_MAP_RETIRED)               \
+			rcuslot_priv_dbg_fail(fn, "called with an object taken out of a map whose " \
+					      "grace period has not passed (an old handle owns it)", \
+					      &rcuslot_priv_loc);              \
+	} while (0)
+#else
+#define RCUSLOT_PRIV_MAP_SET_STATE(node, s) do { } while (0)
+#define RCUSLOT_PRIV_MAP_DBG_FRESH(fn, node) do { } while (0)
+#endif
+#define RCUSLOT_PRIV_MAP_STATE_FREE 0UL
+
+/*
+ * Inlined even in debug builds, so that a debug check inside reports the
+ * caller of the generated function that calls it.
+ */
+#define RCUSLOT_PRIV_MAP_INLINE static inline __attribute__((always_inline, unused))
+
+/* The object that embeds an lfht node, and back. */
+#define RCUSLOT_PRIV_MAP_OBJ(type, member, lnode)                              \
+	caa_container_of(lnode, type, member.rcuslot_priv_lfht)
+#define RCUSLOT_PRIV_MAP_LNODE(obj, member) (&(obj)->member.rcuslot_priv_lfht)
+
+/* --- the generated types ------------------------------------------------- */
+
+#define RCUSLOT_PRIV_MAP_DEF_TYPES(name, type)                                 \
+	struct name {                                                          \
+		struct cds_lfht *rcuslot_priv_ht;                              \
+	};                                                                     \
+	struct name##_old {                                                    \
+		type *rcuslot_priv_obj;                                        \
+	};                                                                     \
+	typedef int name##_copy_fn(const type *old, type **new_out, void *arg);
+
+/* --- keys: what distinguishes the two generators ------------------------ */
+
+/*
+ * Every key helper takes the key as name_priv_karg: `const K *` for bytewise
+ * keys, `key_type` by value for custom ones. rculfhash gets a pointer to
+ * the key (name_priv_kp), the match function turns it back.
+ */
+#define RCUSLOT_PRIV_MAP_DEF_KEY_BYTES(name, type, node_member, key_member)    \
+	typedef __typeof__(((type *)0)->key_member) name##_key;                \
+	typedef const name##_key *name##_priv_karg;                            \
+	RCUSLOT_PRIV_FUNC unsigned long name##_priv_hash(name##_priv_karg key) \
+	{                                                                      \
+		return rcuslot_map_hash_bytes(key, sizeof(*key));              \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC name##_priv_karg name##_priv_key_of(const type *obj) \
+	{                                                                      \
+		return &obj->key_member;                                       \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC const void *name##_priv_kp(const name##_priv_karg *key) \
+	{                                                                      \
+		return *key;                                                   \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC int name##_priv_match(struct cds_lfht_node *lnode,   \
+						const void *key)               \
+	{                                                                      \
+		const type *obj = RCUSLOT_PRIV_MAP_OBJ(type, node_member, lnode); \
+                                                                               \
+		RCUSLOT_PRIV_MAP_TSAN_SUBSCRIBE(obj);                          \
+		return memcmp(&obj->key_member, key, sizeof(name##_key)) == 0; \
+	}
+
+/* (void)(fp = fn) style: a wrong hash or equality type fails here. */
+#define RCUSLOT_PRIV_MAP_DEF_KEY_CUSTOM(name, type, node_member, key_member,   \
+					key_type, hash_fn, eq_fn)              \
+	typedef key_type name##_key;                                           \
+	typedef key_type name##_priv_karg;                                     \
+	RCUSLOT_PRIV_FUNC void name##_priv_check_fns(void)                     \
+	{                                                                      \
+		unsigned long (*h)(name##_key) = hash_fn;                      \
+		bool (*e)(name##_key, name##_key) = eq_fn;                     \
+		(void)h;                                                       \
+		(void)e;                                                       \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC unsigned long name##_priv_hash(name##_priv_karg key) \
+	{                                                                      \
+		return hash_fn(key);                                           \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC name##_priv_karg name##_priv_key_of(const type *obj) \
+	{                                                                      \
+		return obj->key_member;                                        \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC const void *name##_priv_kp(const name##_priv_karg *key) \
+	{                                                                      \
+		return key;                                                    \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC int name##_priv_match(struct cds_lfht_node *lnode,   \
+						const void *key)               \
+	{                                                                      \
+		const type *obj = RCUSLOT_PRIV_MAP_OBJ(type, node_member, lnode); \
+                                                                               \
+		RCUSLOT_PRIV_MAP_TSAN_SUBSCRIBE(obj);                          \
+		return eq_fn(obj->key_member, *(const name##_priv_karg *)key); \
+	}
+
+/* --- set-up -------------------------------------------------------------- */
+
+/*
+ * Auto-resize needs accounting to shrink; min_nr_alloc_buckets 1 lets it
+ * shrink all the way. NULL from rculfhash after our own checks means memory
+ * (liburcu up to 0.15 asserts instead; see the reference).
+ */
+#define RCUSLOT_PRIV_MAP_DEF_INIT(name, flavor)                                \
+	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE int                            \
+	name##_init(struct name *map, unsigned long expected)                  \
+	{                                                                      \
+		unsigned long size = 1;                                        \
+                                                                               \
+		if (!map)                                                      \
+			return -EINVAL;                                        \
+		map->rcuslot_priv_ht = NULL;                                   \
+		if (expected > RCUSLOT_MAP_EXPECTED_MAX)                       \
+			return -EINVAL;                                        \
+		while (size < expected)                                        \
+			size <<= 1;                                            \
+		map->rcuslot_priv_ht = cds_lfht_new_flavor(                    \
+			size, 1, 0, CDS_LFHT_AUTO_RESIZE | CDS_LFHT_ACCOUNTING, \
+			RCUSLOT_PRIV_FL(flavor), NULL);        \
+		return map->rcuslot_priv_ht ? 0 : -ENOMEM;                     \
+	}
+
+/* --- read side ----------------------------------------------------------- */
+
+#define RCUSLOT_PRIV_MAP_DEF_FIND(name, type, node_member, flavor)             \
+	RCUSLOT_PRIV_FUNC const type *name##_find(struct name *map,            \
+						  name##_priv_karg key)        \
+	{                                                                      \
+		struct cds_lfht_iter iter;                                     \
+		struct cds_lfht_node *lnode;                                   \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
+                                                                               \
+		RCUSLOT_PRIV_DBG_READ_SIDE(flavor, #name "_find");                     \
+		cds_lfht_lookup(map->rcuslot_priv_ht, name##_priv_hash(key),   \
+				name##_priv_match, name##_priv_kp(&key), &iter); \
+		lnode = cds_lfht_iter_get_node(&iter);                         \
+		if (!lnode)                                                    \
+			return NULL;                                           \
+		RCUSLOT_PRIV_MAP_TSAN_SUBSCRIBE(RCUSLOT_PRIV_MAP_OBJ(type, node_member, lnode)); \
+		return RCUSLOT_PRIV_MAP_OBJ(type, node_member, lnode);         \
+	}
+
+/* Iteration: the first object, then each next one; NULL at the end. */
+#define RCUSLOT_PRIV_MAP_DEF_ITER(name, type, node_member, flavor)             \
+	RCUSLOT_PRIV_FUNC const type *name##_priv_iter_obj(struct cds_lfht_iter *iter) \
+	{                                                                      \
+		struct cds_lfht_node *lnode = cds_lfht_iter_get_node(iter);    \
+                                                                               \
+		if (!lnode)                                                    \
+			return NULL;                                           \
+		RCUSLOT_PRIV_MAP_TSAN_SUBSCRIBE(RCUSLOT_PRIV_MAP_OBJ(type, node_member, lnode)); \
+		return RCUSLOT_PRIV_MAP_OBJ(type, node_member, lnode);         \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC struct cds_lfht_iter                                 \
+	name##_priv_iter_first(struct name *map, const type **obj)             \
+	{                                                                      \
+		struct cds_lfht_iter iter;                                     \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
+                                                                               \
+		RCUSLOT_PRIV_DBG_READ_SIDE(flavor, "RCU_MAP_FOREACH(" #name ")");      \
+		cds_lfht_first(map->rcuslot_priv_ht, &iter);                   \
+		*obj = name##_priv_iter_obj(&iter);                            \
+		return iter;                                                   \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC const type *name##_priv_iter_next(struct name *map,  \
+							    struct cds_lfht_iter *iter) \
+	{                                                                      \
+		cds_lfht_next(map->rcuslot_priv_ht, iter);                     \
+		return name##_priv_iter_obj(iter);                             \
+	}
+
+/*
+ * Exact without concurrent updates: rculfhash's split counters are only
+ * committed in steps of 1024, so count the chain itself.
+ */
+#define RCUSLOT_PRIV_MAP_DEF_COUNT(name, flavor)                               \
+	RCUSLOT_PRIV_FUNC unsigned long name##_count(struct name *map)         \
+	{                                                                      \
+		long before, after;                                            \
+		unsigned long n;                                               \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
+                                                                               \
+		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_count");                   \
+		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
+		cds_lfht_count_nodes(map->rcuslot_priv_ht, &before, &n, &after); \
+		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_count");               \
+		return n;                                                      \
+	}
+
+/* --- updates ------------------------------------------------------------- */
+
+/* An object about to be published: fresh (debug), node ready, released (TSan). */
+#define RCUSLOT_PRIV_MAP_PREPARE(fn, obj, node_member)                         \
+	do {                                                                   \
+		RCUSLOT_PRIV_MAP_DBG_FRESH(fn, &(obj)->node_member);           \
+		cds_lfht_node_init(RCUSLOT_PRIV_MAP_LNODE(obj, node_member));  \
+		RCUSLOT_PRIV_MAP_SET_STATE(&(obj)->node_member, RCUSLOT_PRIV_MAP_LINKED); \
+		RCUSLOT_PRIV_MAP_TSAN_PUBLISH(obj);                            \
+	} while (0)
+
+/*
+ * An object the caller took out of the map: the old handle `handle` owns it
+ * now (in debug builds tagged and entered in librcuslot's registry).
+ */
+#define RCUSLOT_PRIV_MAP_RETIRE(handle, type, obj, node_member)                \
+	do {                                                                   \
+		if (obj) {                                                     \
+			RCUSLOT_PRIV_MAP_TSAN_SUBSCRIBE(obj);                  \
+			RCUSLOT_PRIV_MAP_SET_STATE(&(obj)->node_member, RCUSLOT_PRIV_MAP_RETIRED); \
+		}                                                              \
+		(handle)->rcuslot_priv_obj = RCUSLOT_PRIV_DBG_TAG(type, obj);  \
+	} while (0)
+
+/* add_unique: the object is never visible to readers when the key is present. */
+#define RCUSLOT_PRIV_MAP_DEF_INSERT(name, type, node_member, flavor)           \
+	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE int name##_insert(struct name *map, type *obj) \
+	{                                                                      \
+		struct cds_lfht_node *got;                                     \
+		name##_priv_karg key = name##_priv_key_of(obj);                \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
+                                                                               \
+		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_insert");                  \
+		RCUSLOT_PRIV_MAP_PREPARE(#name "_insert", obj, node_member);   \
+		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
+		got = cds_lfht_add_unique(map->rcuslot_priv_ht, name##_priv_hash(key), \
+					  name##_priv_match, name##_priv_kp(&key), \
+					  RCUSLOT_PRIV_MAP_LNODE(obj, node_member)); \
+		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_insert");              \
+		if (got == RCUSLOT_PRIV_MAP_LNODE(obj, node_member))           \
+			return 0;                                              \
+		RCUSLOT_PRIV_MAP_SET_STATE(&obj->node_member, RCUSLOT_PRIV_MAP_STATE_FREE); \
+		return -EEXIST;                                                \
+	}
+
+/* add_replace: one atomic step, so readers see the old object or the new one. */
+#define RCUSLOT_PRIV_MAP_DEF_UPSERT(name, type, node_member, flavor)           \
+	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE struct name##_old              \
+	name##_upsert(struct name *map, type *obj)                             \
+	{                                                                      \
+		struct name##_old old;                                         \
+		struct cds_lfht_node *got;                                     \
+		name##_priv_karg key = name##_priv_key_of(obj);                \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
+                                                                               \
+		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_upsert");                  \
+		RCUSLOT_PRIV_MAP_PREPARE(#name "_upsert", obj, node_member);   \
+		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
+		got = cds_lfht_add_replace(map->rcuslot_priv_ht, name##_priv_hash(key), \
+					   name##_priv_match, name##_priv_kp(&key), \
+					   RCUSLOT_PRIV_MAP_LNODE(obj, node_member)); \
+		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_upsert");              \
+		RCUSLOT_PRIV_MAP_RETIRE(&old, type,                            \
+					got ? RCUSLOT_PRIV_MAP_OBJ(type, node_member, got) : NULL, \
+					node_member);                          \
+		return old;                                                    \
+	}
+
+/*
+ * One attempt at an update of the object under `key`, inside the caller's
+ * read-side section, with `iter` from its lookup and `cur` what it found:
+ * insert `new_obj` (cur NULL), remove cur (new_obj NULL) or replace cur.
+ * False when another updater changed that entry first: look up again.
+ */
+#define RCUSLOT_PRIV_MAP_DEF_COMMIT(name, type, node_member)                   \
+	RCUSLOT_PRIV_FUNC bool name##_priv_commit(struct name *map, name##_priv_karg key, \
+						  struct cds_lfht_iter *iter,  \
+						  type *cur, type *new_obj)    \
+	{                                                                      \
+		struct cds_lfht *ht = map->rcuslot_priv_ht;                    \
+                                                                               \
+		if (!cur)                                                      \
+			return cds_lfht_add_unique(ht, name##_priv_hash(key),  \
+						   name##_priv_match, name##_priv_kp(&key), \
+						   RCUSLOT_PRIV_MAP_LNODE(new_obj, node_member)) == \
+			       RCUSLOT_PRIV_MAP_LNODE(new_obj, node_member);   \
+		if (!new_obj)                                                  \
+			return cds_lfht_del(ht, RCUSLOT_PRIV_MAP_LNODE(cur, node_member)) == 0; \
+		return cds_lfht_replace(ht, iter, name##_priv_hash(key), name##_priv_match, \
+					name##_priv_kp(&key),                  \
+					RCUSLOT_PRIV_MAP_LNODE(new_obj, node_member)) == 0; \
+	}
+
+/* Lookup inside the caller's read-side section: the object, or NULL. */
+#define RCUSLOT_PRIV_MAP_DEF_LOOKUP(name, type, node_member)                   \
+	RCUSLOT_PRIV_FUNC type *name##_priv_lookup(struct name *map, name##_priv_karg key, \
+						   struct cds_lfht_iter *iter) \
+	{                                                                      \
+		struct cds_lfht_node *lnode;                                   \
+                                                                               \
+		cds_lfht_lookup(map->rcuslot_priv_ht, name##_priv_hash(key),   \
+				name##_priv_match, name##_priv_kp(&key), iter); \
+		lnode = cds_lfht_iter_get_node(iter);                          \
+		return lnode ? RCUSLOT_PRIV_MAP_OBJ(type, node_member, lnode) : NULL; \
+	}
+
+/*
+ * Replace whatever object holds obj's key; a lost race (the object we found
+ * was replaced or removed meanwhile) looks up again, so a replace racing an
+ * upsert succeeds against the newer object.
+ */
+#define RCUSLOT_PRIV_MAP_DEF_REPLACE(name, type, node_member, flavor)          \
+	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE int                            \
+	name##_replace(struct name *map, type *obj, struct name##_old *old_out) \
+	{                                                                      \
+		struct cds_lfht_iter iter;                                     \
+		type *cur;                                                     \
+		bool won = false;                                              \
+		name##_priv_karg key = name##_priv_key_of(obj);                \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
+                                                                               \
+		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_replace");                 \
+		old_out->rcuslot_priv_obj = NULL;                              \
+		RCUSLOT_PRIV_MAP_PREPARE(#name "_replace", obj, node_member);  \
+		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
+		while ((cur = name##_priv_lookup(map, key, &iter)) != NULL &&  \
+		       !(won = name##_priv_commit(map, key, &iter, cur, obj))) \
+			;                                                      \
+		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_replace");             \
+		if (!won) {                                                    \
+			RCUSLOT_PRIV_MAP_SET_STATE(&obj->node_member, RCUSLOT_PRIV_MAP_STATE_FREE); \
+			return -ENOENT;                                        \
+		}                                                              \
+		RCUSLOT_PRIV_MAP_RETIRE(old_out, type, cur, node_member);      \
+		return 0;                                                      \
+	}
+
+/* A lost race means another updater removed or replaced it: look again. */
+#define RCUSLOT_PRIV_MAP_DEF_REMOVE(name, type, node_member, flavor)           \
+	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE struct name##_old              \
+	name##_remove(struct name *map, name##_priv_karg key)                  \
+	{                                                                      \
+		struct cds_lfht_iter iter;                                     \
+		struct name##_old old;                                         \
+		type *cur;                                                     \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
+                                                                               \
+		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_remove");                  \
+		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
+		while ((cur = name##_priv_lookup(map, key, &iter)) != NULL &&  \
+		       !name##_priv_commit(map, key, &iter, cur, NULL))         \
+			;                                                      \
+		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_remove");              \
+		RCUSLOT_PRIV_MAP_RETIRE(&old, type, cur, node_member);         \
+		return old;                                                    \
+	}
+
+/*
+ * One read-copy-update attempt, inside one read-side section from lookup
+ * to commit, so `cur` cannot be freed and its address reused meanwhile (no
+ * ABA). Returns copy's status (or -EINVAL for a copy under another key);
+ * *won tells whether the attempt took effect, *retired what it took out.
+ * A losing copy was never published, so it is freed at once.
+ */
+#define RCUSLOT_PRIV_MAP_DEF_TRY_UPDATE(name, type, node_member, free_fn, flavor) \
+	RCUSLOT_PRIV_MAP_INLINE int name##_priv_try_update(struct name *map, name##_priv_karg key, \
+						     name##_copy_fn *copy, void *arg, \
+						     type **retired, bool *won) \
+	{                                                                      \
+		struct cds_lfht_iter iter;                                     \
+		type *cur, *new_obj;                                           \
+		type *const untouched = (type *)(void *)&new_obj;              \
+		int err;                                                       \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
+                                                                               \
+		*retired = NULL;                                               \
+		*won = false;                                                  \
+		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
+		cur = name##_priv_lookup(map, key, &iter);                     \
+		if (cur)                                                       \
+			RCUSLOT_PRIV_MAP_TSAN_SUBSCRIBE(cur);                  \
+		new_obj = untouched; /* copy must write it, as a slot's */     \
+		err = copy(cur, &new_obj, arg);                                \
+		if (!err && new_obj == untouched)                              \
+			new_obj = RCUSLOT_PRIV_DBG_UNTOUCHED(#name "_copy_update", \
+							     &rcuslot_priv_loc, cur); \
+		if (err)                                                       \
+			new_obj = cur;                                         \
+		if (!err && new_obj && new_obj != cur) {                       \
+			if (!name##_priv_match(RCUSLOT_PRIV_MAP_LNODE(new_obj, node_member), \
+					       name##_priv_kp(&key))) {        \
+				free_fn(new_obj);                              \
+				err = -EINVAL;                                 \
+			} else {                                               \
+				RCUSLOT_PRIV_MAP_PREPARE(#name "_copy_update", new_obj, \
+							 node_member);         \
+			}                                                      \
+		}                                                              \
+		if (!err)                                                      \
+			*won = new_obj == cur ||                               \
+			       name##_priv_commit(map, key, &iter, cur, new_obj); \
+		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_copy_update");         \
+		if (err || new_obj == cur)                                     \
+			return err;                                            \
+		if (*won) {                                                    \
+			*retired = cur;                                        \
+		} else if (new_obj) {                                          \
+			RCUSLOT_PRIV_MAP_SET_STATE(&new_obj->node_member,      \
+						   RCUSLOT_PRIV_MAP_STATE_FREE); \
+			free_fn(new_obj);                                      \
+		}                                                              \
+		return 0;                                                      \
+	}
+
+#define RCUSLOT_PRIV_MAP_DEF_COPY_UPDATE(name, type, node_member, flavor)      \
+	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE int                            \
+	name##_copy_update(struct name *map, name##_priv_karg key, name##_copy_fn *copy, \
+			   void *arg, struct name##_old *old_out)              \
+	{                                                                      \
+		type *retired;                                                 \
+		bool won;                                                      \
+		int err;                                                       \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
+                                                                               \
+		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_copy_update");     \
+		do                                                             \
+			err = name##_priv_try_update(map, key, copy, arg, &retired, &won); \
+		while (!err && !won);                                          \
+		RCUSLOT_PRIV_MAP_RETIRE(old_out, type, err ? NULL : retired, node_member); \
+		return err;                                                    \
+	}
+
+/* --- old handles: as a slot's, with the node's own rcu_head -------------- */
+
+/* Back to the caller, free to reuse or re-insert. */
+#define RCUSLOT_PRIV_MAP_DEF_OLD_RECLAIM(name, type, node_member, flavor)      \
+	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE type *                         \
+	name##_old_reclaim(struct name##_old *old)                             \
+	{                                                                      \
+		RCUSLOT_PRIV_TAKE(name, type, "_old_reclaim", old, obj);       \
+		RCUSLOT_PRIV_DBG_NO_WAIT(flavor, #name "_old_reclaim");        \
+		if (obj) {                                                     \
+			obj = (type *)rcuslot_priv_retire_wait(RCUSLOT_PRIV_FL(flavor), obj); \
+			RCUSLOT_PRIV_MAP_SET_STATE(&obj->node_member, RCUSLOT_PRIV_MAP_STATE_FREE); \
+		}                                                              \
+		return obj;                                                    \
+	}
+
+/* free_fn, with the debug word cleared first (the memory may come back). */
+#define RCUSLOT_PRIV_MAP_DEF_FREE(name, type, node_member, free_fn)            \
+	RCUSLOT_PRIV_FUNC void name##_priv_free(type *obj)                     \
+	{                                                                      \
+		RCUSLOT_PRIV_MAP_SET_STATE(&obj->node_member, RCUSLOT_PRIV_MAP_STATE_FREE); \
+		free_fn(obj);                                                  \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC void name##_priv_free_void(void *obj)                \
+	{                                                                      \
+		name##_priv_free((type *)obj);                                 \
+	}
+
+/*
+ * The rest of the old handle's life is a slot's (slot.h), with the node's
+ * own rcu_head and name_priv_free as the free function: old_is_empty,
+ * old_free, old_defer (nothing allocated) and its callback, batch_add.
+ */
+#define RCUSLOT_PRIV_MAP_DEF_OLD(name, type, node_member, flavor)              \
+	RCUSLOT_PRIV_DEF_OLD_IS_EMPTY(name, type)                              \
+	RCUSLOT_PRIV_DEF_OLD_FREE(name, type, name##_priv_free, flavor)        \
+	RCUSLOT_PRIV_DEF_HEAD_DEFER_CB(name, type, node_member.rcuslot_priv_head, \
+				       name##_priv_free)                       \
+	RCUSLOT_PRIV_DEF_HEAD_OLD_DEFER(name, type, node_member.rcuslot_priv_head, \
+					name##_priv_free, flavor)              \
+	RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, flavor)
+
+/*
+ * Everything out, chained through the nodes' spare rcu_heads (nothing to
+ * allocate); the table destroyed; one grace period; every free_fn, in the
+ * caller's thread before returning.
+ *
+ * liburcu 0.13.2's cds_lfht_destroy waits for an in-flight resize, whose
+ * shrink waits for a grace period: a caller that holds one up (inside a
+ * read-side section, or online under qsbr) deadlocks (fixed in 0.13.3 by
+ * destroying from the resize worker). Debug builds refuse the first;
+ * the second is avoided by going offline around it (read_ongoing() means
+ * "online" under qsbr; outside a read-side section it is 0 for the others).
+ */
+#define RCUSLOT_PRIV_MAP_DEF_DESTROY(name, type, node_member, flavor)          \
+	RCUSLOT_PRIV_FUNC void name##_destroy(struct name *map)                \
+	{                                                                      \
+		struct cds_lfht_iter iter;                                     \
+		struct cds_lfht_node *lnode;                                   \
+		struct rcuslot_map_node *chain = NULL;                         \
+		int online;                                                    \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
+                                                                               \
+		RCUSLOT_PRIV_DBG_NO_WAIT(flavor, #name "_destroy");                    \
+		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_destroy");                 \
+		if (!map->rcuslot_priv_ht)                                     \
+			return;                                                \
+		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
+		cds_lfht_for_each(map->rcuslot_priv_ht, &iter, lnode) {        \
+			type *obj = RCUSLOT_PRIV_MAP_OBJ(type, node_member, lnode); \
+                                                                               \
+			if (cds_lfht_del(map->rcuslot_priv_ht, lnode) == 0) {  \
+				obj->node_member.rcuslot_priv_chain = chain;   \
+				chain = &obj->node_member;                     \
+			}                                                      \
+		}                                                              \
+		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_destroy");             \
+		online = RCUSLOT_PRIV_URCU_OF(flavor, read_ongoing)();         \
+		if (online)                                                    \
+			RCUSLOT_PRIV_URCU_OF(flavor, thread_offline)();        \
+		(void)cds_lfht_destroy(map->rcuslot_priv_ht, NULL);            \
+		if (online)                                                    \
+			RCUSLOT_PRIV_URCU_OF(flavor, thread_online)();         \
+		map->rcuslot_priv_ht = NULL;                                   \
+		if (!chain)                                                    \
+			return;                                                \
+		rcuslot_priv_synchronize(RCUSLOT_PRIV_FL(flavor));             \
+		while (chain) {                                                \
+			type *obj = caa_container_of(chain, type, node_member); \
+                                                                               \
+			chain = chain->rcuslot_priv_chain;                     \
+			name##_priv_free(obj);                                 \
+		}                                                              \
+	}
+
+/* --- composition --------------------------------------------------------- */
+
+#define RCUSLOT_PRIV_MAP_DEF_OPS(name, type, node_member, free_fn, flavor)     \
+	RCUSLOT_PRIV_MAP_DEF_INIT(name, flavor)                                \
+	RCUSLOT_PRIV_MAP_DEF_FIND(name, type, node_member, flavor)             \
+	RCUSLOT_PRIV_MAP_DEF_ITER(name, type, node_member, flavor)             \
+	RCUSLOT_PRIV_MAP_DEF_COUNT(name, flavor)                               \
+	RCUSLOT_PRIV_MAP_DEF_INSERT(name, type, node_member, flavor)           \
+	RCUSLOT_PRIV_MAP_DEF_UPSERT(name, type, node_member, flavor)           \
+	RCUSLOT_PRIV_MAP_DEF_LOOKUP(name, type, node_member)                   \
+	RCUSLOT_PRIV_MAP_DEF_COMMIT(name, type, node_member)                   \
+	RCUSLOT_PRIV_MAP_DEF_REPLACE(name, type, node_member, flavor)          \
+	RCUSLOT_PRIV_MAP_DEF_REMOVE(name, type, node_member, flavor)           \
+	RCUSLOT_PRIV_MAP_DEF_TRY_UPDATE(name, type, node_member, free_fn, flavor) \
+	RCUSLOT_PRIV_MAP_DEF_COPY_UPDATE(name, type, node_member, flavor)      \
+	RCUSLOT_PRIV_MAP_DEF_OLD_RECLAIM(name, type, node_member, flavor)      \
+	RCUSLOT_PRIV_MAP_DEF_FREE(name, type, node_member, free_fn)            \
+	RCUSLOT_PRIV_MAP_DEF_OLD(name, type, node_member, flavor)              \
+	RCUSLOT_PRIV_MAP_DEF_DESTROY(name, type, node_member, flavor)
+
+#ifdef __cplusplus
+/* C++ reports a wrong node member at its first use instead. */
+#define RCUSLOT_PRIV_MAP_IS_NODE(type, node_member) 1
+#else
+#define RCUSLOT_PRIV_MAP_IS_NODE(type, node_member)                            \
+	_Generic(((type *)0)->node_member, struct rcuslot_map_node: 1, default: 0)
+#endif
+
+/* First, before the functions' own errors about the same mistake. */
+#define RCUSLOT_PRIV_MAP_DEF_BEGIN(gen, name, type, node_member)               \
+	RCUSLOT_PRIV_STATIC_ASSERT(RCUSLOT_PRIV_MAP_IS_NODE(type, node_member), \
+				   gen "(" #name "): node_member must be a struct rcuslot_map_node");
+
+#define RCUSLOT_PRIV_MAP_DEF_END(gen, name, flavor)                            \
+	RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct name) == sizeof(void *) &&    \
+				   sizeof(struct name##_old) == sizeof(void *), \
+				   gen "(" #name "): map and old handle must be one pointer wide")
+
+#define RCUSLOT_PRIV_MAP_DEF_BYTES(name, type, node_member, key_member, free_fn, flavor) \
+	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
+	RCUSLOT_PRIV_MAP_DEF_TYPES(name, type)                                 \
+	RCUSLOT_PRIV_MAP_DEF_KEY_BYTES(name, type, node_member, key_member)    \
+	RCUSLOT_PRIV_MAP_DEF_OPS(name, type, node_member, free_fn, flavor)     \
+	RCUSLOT_PRIV_GENERATED_END
+
+#define RCUSLOT_PRIV_MAP_DEF_CUSTOM(name, type, node_member, key_member, key_type, \
+				    hash_fn, eq_fn, free_fn, flavor)           \
+	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
+	RCUSLOT_PRIV_MAP_DEF_TYPES(name, type)                                 \
+	RCUSLOT_PRIV_MAP_DEF_KEY_CUSTOM(name, type, node_member, key_member,   \
+					key_type, hash_fn, eq_fn)              \
+	RCUSLOT_PRIV_MAP_DEF_OPS(name, type, node_member, free_fn, flavor)     \
+	RCUSLOT_PRIV_GENERATED_END
+
+#define RCUSLOT_PRIV_MAP_FOREACH(name, map, obj, it)                           \
+	for (struct cds_lfht_iter it = name##_priv_iter_first((map), &(obj)); (obj); \
+	     (obj) = name##_priv_iter_next((map), &it))
+
+/* NOLINTEND(bugprone-macro-parentheses) */
+
+/** @endcond */
+
+/** @addtogroup RCU_MAP_DEFINE
+ * @{
+ */
+
+/**
+ * Define a typed RCU hash map `struct name` of objects of `type`, each
+ * linked by its `struct rcuslot_map_node node_member` and keyed by its
+ * `key_member` (compared bytewise, hashed by rcuslot_map_hash_bytes()), freed
+ * by `free_fn`; with its old handle `struct name_old` and its operations
+ * (name_init, name_find, name_insert, name_upsert, name_replace,
+ * name_remove, name_copy_update, name_count, name_destroy, RCU_MAP_FOREACH,
+ * name_old_free, ...). See the RCU_MAP_DEFINE group for each of them.
+ * @code
+ * struct route {
+ *         uint32_t dst;                  // the key
+ *         uint32_t via, metric;
+ *         struct rcuslot_map_node node;
+ * };
+ * RCU_MAP_DEFINE(route_map, struct route, node, dst, route_free);
+ * @endcode
+ * Bytewise keys: a struct key with padding must have its padding zeroed
+ * (memset or calloc) in the objects and in every key looked up, or equal
+ * keys compare unequal; floating-point keys compare by representation
+ * (0.0 and -0.0 differ, a NaN equals itself).
+ */
+#define RCU_MAP_DEFINE(name, type, node_member, key_member, free_fn)            \
+	RCUSLOT_PRIV_MAP_DEF_BEGIN("RCU_MAP_DEFINE", name, type, node_member)  \
+	RCUSLOT_PRIV_MAP_DEF_BYTES(name, type, node_member, key_member, free_fn, RCUSLOT_FLAVOR) \
+	RCUSLOT_PRIV_MAP_DEF_END("RCU_MAP_DEFINE", name, RCUSLOT_FLAVOR)
+
+/**
+ * RCU_MAP_DEFINE() bound to a named liburcu flavor (a bare token: memb,
+ * qsbr, mb, bp, signal) instead of the unit's default, as
+ * RCU_SLOT_DEFINE_FLAVOR(): include that flavor's liburcu header before
+ * rcuslot/rcuslot.h; readers take its read lock (rcuslot_qsbr_read_lock(),
+ * RCUSLOT_READ_GUARD_FLAVOR(qsbr)), and the map's table, grace periods and
+ * deferrals are that flavor's.
+ */
+#define RCU_MAP_DEFINE_FLAVOR(name, type, node_member, key_member, free_fn, flavor) \
+	RCUSLOT_PRIV_FLAVOR_INCLUDED(name, flavor);                            \
+	RCUSLOT_PRIV_MAP_DEF_BEGIN("RCU_MAP_DEFINE_FLAVOR", name, type, node_member) \
+	RCUSLOT_PRIV_MAP_DEF_BYTES(name, type, node_member, key_member, free_fn, flavor) \
+	RCUSLOT_PRIV_MAP_DEF_END("RCU_MAP_DEFINE_FLAVOR", name, flavor)
+
+/**
+ * A map with the user's hash and equality: lookups take a `key_type` by
+ * value, `obj->key_member` must convert to `key_type`, and the functions
+ * must have exactly the types `unsigned long hash_fn(key_type)` and
+ * `bool eq_fn(key_type, key_type)` (an error at this line otherwise; under
+ * `-Werror` for gcc, which only warns). Equal keys must hash alike.
+ * @code
+ * struct user { char name[32]; int uid; struct rcuslot_map_node node; };
+ * RCU_MAP_DEFINE_CUSTOM(user_map, struct user, node, name, const char *,
+ *                       rcuslot_map_hash_string, rcuslot_map_string_eq, user_free);
+ * // user_map_find(&users, "alice")
+ * @endcode
+ */
+#define RCU_MAP_DEFINE_CUSTOM(name, type, node_member, key_member, key_type,    \
+			      hash_fn, eq_fn, free_fn)                         \
+	RCUSLOT_PRIV_MAP_DEF_BEGIN("RCU_MAP_DEFINE_CUSTOM", name, type, node_member) \
+	RCUSLOT_PRIV_MAP_DEF_CUSTOM(name, type, node_member, key_member, key_type, \
+				    hash_fn, eq_fn, free_fn, RCUSLOT_FLAVOR)   \
+	RCUSLOT_PRIV_MAP_DEF_END("RCU_MAP_DEFINE_CUSTOM", name, RCUSLOT_FLAVOR)
+
+/**
+ * A map keyed by a NUL-terminated string member (`const char *` or
+ * `char[N]`), looked up by `const char *`: RCU_MAP_DEFINE_CUSTOM() with
+ * rcuslot_map_hash_string() and rcuslot_map_string_eq(). The string is part
+ * of the key: it must not change while the object is in the map.
+ */
+#define RCU_MAP_DEFINE_STRING(name, type, node_member, key_member, free_fn)     \
+	RCUSLOT_PRIV_MAP_DEF_BEGIN("RCU_MAP_DEFINE_STRING", name, type, node_member) \
+	RCUSLOT_PRIV_MAP_DEF_CUSTOM(name, type, node_member, key_member, const char *, \
+				    rcuslot_map_hash_string, rcuslot_map_string_eq, \
+				    free_fn, RCUSLOT_FLAVOR)                   \
+	RCUSLOT_PRIV_MAP_DEF_END("RCU_MAP_DEFINE_STRING", name, RCUSLOT_FLAVOR)
+
+/**
+ * Iterate over every object of a map: `for`-style, inside a read-side
+ * critical section; `obj` is a `const TYPE *` the caller declares, and
+ * `break` leaves the loop cleanly.
+ * @code
+ * const struct route *r;
+ * rcuslot_read_lock();
+ * RCU_MAP_FOREACH(route_map, &routes, r)
+ *         printf("%u via %u\n", r->dst, r->via);
+ * rcuslot_read_unlock();
+ * @endcode
+ * An object in the map for the whole iteration is seen exactly once;
+ * objects inserted or removed meanwhile may or may not be seen; none is
+ * freed before the read-side section ends.
+ */
+#define RCU_MAP_FOREACH(name, map, obj)                                        \
+	RCUSLOT_PRIV_MAP_FOREACH(name, map, obj, RCUSLOT_PRIV_UNIQUE(rcuslot_priv_it_))
+
+/** @} */
+
+RCUSLOT_PRIV_END_DECLS
+
+#endif /* RCUSLOT_MAP_H */
