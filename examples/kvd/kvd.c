@@ -339,8 +339,13 @@ static void wait_for_signal(int sigfd)
 
 	for (;;) {
 		struct signalfd_siginfo si;
+		int ready;
 
-		if (poll(&pfd, 1, TICK_MS) > 0 &&
+		/* qsbr: a thread that waits holds no item */
+		rcuslot_thread_offline();
+		ready = poll(&pfd, 1, TICK_MS);
+		rcuslot_thread_online();
+		if (ready > 0 &&
 		    read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 			if (kvd_verbose())
 				fprintf(stderr, "kvd: %s: stopping\n", strsignal((int)si.ssi_signo));

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The item store: an RCU_MAP_DEFINE map from key strings to immutable
- * items, and every memcached operation on it.
+ * The item store: an RCU_MAP_DEFINE_STRING map from key strings to
+ * immutable items, and every memcached operation on it.
  *
  * Readers (store_find) run inside a read-side critical section and take no
  * lock. Writers build a new item and publish it with the map's insert,
