@@ -35,6 +35,23 @@ void icount_update_raw(long n);
 void icount_update_rawnode(long n);
 void icount_raw_teardown(void);
 
+/*
+ * icount_map.c and icount_map_raw.c: one lookup per read-side section in a
+ * map of ICOUNT_MAP_KEYS objects, through RCU_MAP_DEFINE and through
+ * rculfhash by hand. Buckets enough that no chain reaches rculfhash's
+ * resize threshold: neither table resizes, so the counts are exact.
+ */
+#define ICOUNT_MAP_KEYS 512
+#define ICOUNT_MAP_BUCKETS 4096
+void icount_map_setup(void);
+long icount_find_map(long n);
+unsigned long icount_map_hash(unsigned int key);
+void icount_map_teardown(void);
+void icount_raw_map_setup(void);
+long icount_find_raw_map(long n);
+unsigned long icount_raw_map_hash(unsigned int key);
+void icount_raw_map_teardown(void);
+
 /* icount_raw.c: thread and call_rcu worker control, flavor-independent. */
 void icount_register(void);
 void icount_unregister(void);

@@ -18,6 +18,7 @@
  *
  * Loops: read-slot read-guard read-raw read-slot-perturbed
  *        update-slot update-slothead update-raw update-rawnode
+ *        find-map find-raw-map
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,8 @@ static const struct loop loops[] = {
 	{ "update-slothead", NULL, icount_update_slothead },
 	{ "update-raw", NULL, icount_update_raw },
 	{ "update-rawnode", NULL, icount_update_rawnode },
+	{ "find-map", icount_find_map, NULL },
+	{ "find-raw-map", icount_find_raw_map, NULL },
 };
 
 static long run_loop(const struct loop *l, long n)
@@ -90,6 +93,14 @@ int main(int argc, char **argv)
 	icount_slot_setup(nupdates);
 	icount_slot_setup_perturbed(0);
 	icount_raw_setup(nupdates);
+	icount_map_setup();
+	icount_raw_map_setup();
+	/* Same hash, so the same chains: the loops differ in their code only. */
+	for (unsigned int k = 0; k < ICOUNT_MAP_KEYS; k++)
+		if (icount_map_hash(k) != icount_raw_map_hash(k)) {
+			fprintf(stderr, "icount: the raw map's hash differs from rcuslot's\n");
+			return 1;
+		}
 
 	sum += run_loop(l, WARMUP);
 	if (l->update)
@@ -103,6 +114,8 @@ int main(int argc, char **argv)
 	icount_slot_teardown();
 	icount_slot_teardown_perturbed();
 	icount_raw_teardown();
+	icount_map_teardown();
+	icount_raw_map_teardown();
 	icount_barrier();
 	icount_unregister();
 	printf("icount %s [%s]: %ld and %ld iterations done (checksum %ld)\n",

@@ -79,9 +79,11 @@ struct rcuslot_map_node {
 	struct cds_lfht_node rcuslot_priv_lfht;
 	union {
 		struct rcu_head rcuslot_priv_head;          /* deferral */
+		/* cppcheck-suppress unusedStructMember ; used by name_destroy */
 		struct rcuslot_map_node *rcuslot_priv_chain; /* destroy */
 	};
 #ifdef RCUSLOT_DEBUG
+	/* cppcheck-suppress unusedStructMember ; used by the debug checks */
 	unsigned long rcuslot_priv_state;
 #endif
 	/** @endcond */
@@ -793,10 +795,23 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
  * Waiting and deferral go through the kit's helpers, which serve the
  * unit's flavor; a map of another flavor waits for the compiled core.
  */
+#ifdef __cplusplus
+/* C++ reports a wrong node member at its first use instead. */
+#define RCUSLOT_PRIV_MAP_IS_NODE(type, node_member) 1
+#else
+#define RCUSLOT_PRIV_MAP_IS_NODE(type, node_member)                            \
+	_Generic(((type *)0)->node_member, struct rcuslot_map_node: 1, default: 0)
+#endif
+
+/* First, before the functions' own errors about the same mistake. */
+#define RCUSLOT_PRIV_MAP_DEF_BEGIN(gen, name, type, node_member)               \
+	RCUSLOT_PRIV_STATIC_ASSERT(RCUSLOT_PRIV_MAP_IS_NODE(type, node_member), \
+				   gen "(" #name "): node_member must be a struct rcuslot_map_node");
+
 #define RCUSLOT_PRIV_MAP_DEF_END(gen, name, flavor)                            \
 	RCUSLOT_PRIV_STATIC_ASSERT(RCUSLOT_PRIV_CAT(RCUSLOT_PRIV_FLAVOR_ID_, flavor) == \
 					   RCUSLOT_PRIV_FLAVOR_ID,             \
-				   gen "(" #name "): the flavor must be the unit's RCUSLOT_FLAVOR"); \
+				   gen "(" #name "): the flavor must be RCUSLOT_FLAVOR for now"); \
 	RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct name) == sizeof(void *) &&    \
 				   sizeof(struct name##_old) == sizeof(void *), \
 				   gen "(" #name "): map and old handle must be one pointer wide")
@@ -851,6 +866,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
  * (0.0 and -0.0 differ, a NaN equals itself).
  */
 #define RCU_MAP_DEFINE(name, type, node_member, key_member, free_fn)            \
+	RCUSLOT_PRIV_MAP_DEF_BEGIN("RCU_MAP_DEFINE", name, type, node_member)  \
 	RCUSLOT_PRIV_MAP_DEF_BYTES(name, type, node_member, key_member, free_fn, RCUSLOT_FLAVOR) \
 	RCUSLOT_PRIV_MAP_DEF_END("RCU_MAP_DEFINE", name, RCUSLOT_FLAVOR)
 
@@ -861,6 +877,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
  * otherwise).
  */
 #define RCU_MAP_DEFINE_FLAVOR(name, type, node_member, key_member, free_fn, flavor) \
+	RCUSLOT_PRIV_MAP_DEF_BEGIN("RCU_MAP_DEFINE_FLAVOR", name, type, node_member) \
 	RCUSLOT_PRIV_MAP_DEF_BYTES(name, type, node_member, key_member, free_fn, flavor) \
 	RCUSLOT_PRIV_MAP_DEF_END("RCU_MAP_DEFINE_FLAVOR", name, flavor)
 
@@ -879,6 +896,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
  */
 #define RCU_MAP_DEFINE_CUSTOM(name, type, node_member, key_member, key_type,    \
 			      hash_fn, eq_fn, free_fn)                         \
+	RCUSLOT_PRIV_MAP_DEF_BEGIN("RCU_MAP_DEFINE_CUSTOM", name, type, node_member) \
 	RCUSLOT_PRIV_MAP_DEF_CUSTOM(name, type, node_member, key_member, key_type, \
 				    hash_fn, eq_fn, free_fn, RCUSLOT_FLAVOR)   \
 	RCUSLOT_PRIV_MAP_DEF_END("RCU_MAP_DEFINE_CUSTOM", name, RCUSLOT_FLAVOR)
@@ -890,6 +908,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
  * of the key: it must not change while the object is in the map.
  */
 #define RCU_MAP_DEFINE_STRING(name, type, node_member, key_member, free_fn)     \
+	RCUSLOT_PRIV_MAP_DEF_BEGIN("RCU_MAP_DEFINE_STRING", name, type, node_member) \
 	RCUSLOT_PRIV_MAP_DEF_CUSTOM(name, type, node_member, key_member, const char *, \
 				    rcuslot_map_hash_string, rcuslot_map_string_eq, \
 				    free_fn, RCUSLOT_FLAVOR)                   \

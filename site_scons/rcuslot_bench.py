@@ -25,6 +25,10 @@ UPDATE_BOUND = 1.05
 # load, an add, a compare and branch, one locked add) and emptying the
 # handle. An absolute bound, since qsbr's whole update is under 70.
 HEAD_EXTRA_MAX = 6
+# A map lookup (RCU_MAP_DEFINE's find in a read-side section) against the
+# same lookup written over rculfhash by hand, same hash and same match.
+MAP_BOUND = 1.05
+MAP_LOOPS = ('find-map', 'find-raw-map')
 READ_LOOPS = ('read-raw', 'read-slot', 'read-guard')
 UPDATE_LOOPS = ('update-raw', 'update-rawnode', 'update-slot', 'update-slothead')
 SELFTEST_LOOP = 'read-slot-perturbed'
@@ -35,7 +39,8 @@ CSV_FIELDS = ['compiler', 'flavor', 'link',
               'rcuslot_instr_per_update', 'liburcu_node_instr_per_update',
               'liburcu_rcu_head_instr_per_update',
               'update_ratio_vs_node', 'update_ratio_vs_rcu_head',
-              'rcuslot_head_instr_per_update', 'update_ratio_head_vs_rcu_head']
+              'rcuslot_head_instr_per_update', 'update_ratio_head_vs_rcu_head',
+              'map_instr_per_find', 'raw_lfht_instr_per_find', 'find_ratio']
 
 
 class IcountError(Exception):
@@ -84,7 +89,8 @@ def icount_check(target, source, env):
     workdir = os.path.dirname(target[0].abspath)
     variant = env['RCUSLOT_VARIANT']
     selftest = env.get('ICOUNT_SELFTEST', False)
-    loops = READ_LOOPS + UPDATE_LOOPS + ((SELFTEST_LOOP,) if selftest else ())
+    loops = READ_LOOPS + UPDATE_LOOPS + MAP_LOOPS + \
+        ((SELFTEST_LOOP,) if selftest else ())
     n = N2 - N1
     try:
         d = {loop: callgrind_delta(prog, loop, workdir) for loop in loops}
@@ -134,6 +140,14 @@ def icount_check(target, source, env):
         failures.append('RCU_SLOT_DEFINE_HEAD update costs %+.2f instructions '
                         'over raw liburcu, more than %d' % (extra_hh, HEAD_EXTRA_MAX))
 
+    ratio_find = d['find-map'] / d['find-raw-map']
+    lines.append('    per map lookup (RCU_MAP_DEFINE find vs rculfhash by hand, same '
+                 'hash and match): rcuslot %.2f, raw %.2f: ratio %.3f (bound %.2f) %s' %
+                 (per['find-map'], per['find-raw-map'], ratio_find, MAP_BOUND,
+                  'ok' if ratio_find <= MAP_BOUND else 'FAILED'))
+    if ratio_find > MAP_BOUND:
+        failures.append('map lookup ratio %.3f above %.2f' % (ratio_find, MAP_BOUND))
+
     if selftest:
         extra = per[SELFTEST_LOOP] - per['read-raw']
         caught = d[SELFTEST_LOOP] != d['read-raw']
@@ -162,7 +176,10 @@ def icount_check(target, source, env):
            'update_ratio_vs_node': '%.3f' % ratio_node,
            'update_ratio_vs_rcu_head': '%.3f' % ratio_head,
            'rcuslot_head_instr_per_update': '%.2f' % per['update-slothead'],
-           'update_ratio_head_vs_rcu_head': '%.3f' % ratio_hh}
+           'update_ratio_head_vs_rcu_head': '%.3f' % ratio_hh,
+           'map_instr_per_find': '%.2f' % per['find-map'],
+           'raw_lfht_instr_per_find': '%.2f' % per['find-raw-map'],
+           'find_ratio': '%.3f' % ratio_find}
     with open(target[1].abspath, 'w', newline='') as f:
         w = csv.DictWriter(f, fieldnames=CSV_FIELDS)
         w.writeheader()
@@ -194,6 +211,13 @@ def icount_collect(target, source, env):
             r['rcuslot_head_instr_per_update'],
             r['liburcu_rcu_head_instr_per_update'],
             r['update_ratio_head_vs_rcu_head']))
+    table.write('\n### Instructions per map lookup (callgrind)\n\n')
+    table.write('| flavor | link | RCU_MAP_DEFINE find | rculfhash by hand | ratio |\n')
+    table.write('|---|---|---:|---:|---:|\n')
+    for r in rows:
+        table.write('| %s | %s | %s | %s | %s |\n' % (
+            r['flavor'], r['link'], r['map_instr_per_find'],
+            r['raw_lfht_instr_per_find'], r['find_ratio']))
     sys.stdout.write(table.getvalue())
     with open(target[1].abspath, 'w') as f:
         f.write(table.getvalue())

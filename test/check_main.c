@@ -70,6 +70,8 @@ int main(void)
 	srunner_add_suite(sr, fork_suite());
 	srunner_add_suite(sr, faults_suite());
 	srunner_add_suite(sr, map_suite());
+	srunner_add_suite(sr, map_concurrency_suite());
+	srunner_add_suite(sr, map_faults_suite());
 #ifdef RCUSLOT_DEBUG
 	srunner_add_suite(sr, debug_suite());
 	srunner_add_suite(sr, map_debug_suite());

@@ -26,6 +26,7 @@ struct mobj *mobj_new(uint32_t key, long value)
 	o->key = key;
 	o->value = value;
 	o->id = -1;
+	atomic_init(&o->unpub, 0);
 	atomic_fetch_add(&mobj_allocs, 1);
 	return o;
 }
@@ -423,7 +424,7 @@ START_TEST(test_foreach)
 	rcuslot_read_unlock();
 	ck_assert_uint_eq(n, 0);
 	for (uint32_t k = 0; k < N; k++)
-		ck_assert_int_eq(tmap_insert(&m, mobj_new(k, k * 2)), 0);
+		ck_assert_int_eq(tmap_insert(&m, mobj_new(k, (long)k * 2)), 0);
 	rcuslot_read_lock();
 	RCU_MAP_FOREACH(tmap, &m, o) {
 		ck_assert(mobj_live(o));
@@ -459,7 +460,7 @@ START_TEST(test_foreach)
 			n++;
 	}
 	rcuslot_read_unlock();
-	ck_assert_uint_eq(n, 3 * N);
+	ck_assert_uint_eq(n, 3UL * N);
 	tmap_destroy(&m);
 	ck_assert_int_eq(mobj_frees, N);
 }

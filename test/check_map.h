@@ -21,8 +21,10 @@ struct mobj {
 	uint32_t key;
 	long value;
 	struct rcuslot_map_node node;
-	/* Concurrency tests: the ledger's id for this object. */
+	/* Concurrency tests: the ledger's id for this object, and the clock
+	 * stamp taken just before its unpublish (0: never published). */
 	long id;
+	_Atomic uint64_t unpub;
 };
 
 extern atomic_long mobj_allocs;
@@ -43,6 +45,7 @@ void map_setup(void);
 
 Suite *map_suite(void);
 Suite *map_concurrency_suite(void);
+Suite *map_faults_suite(void);
 #ifdef RCUSLOT_DEBUG
 Suite *map_debug_suite(void);
 #endif

@@ -24,6 +24,11 @@
  * - ordered (1/4): one updater, so each slot's history is one sequence:
  *   readers check that the generations they see never go backwards, and
  *   the updater checks each operation's exact effect on the slot.
+ * The mixed phase also runs a map (RCU_MAP_DEFINE) of the same objects:
+ * updaters insert, upsert, replace, remove and copy_update random keys
+ * (the same callback), retire what comes out the same ways, and now and
+ * then insert and remove a burst of keys so the table grows and shrinks;
+ * readers find keys and, now and then, iterate over the whole map.
  * Throughout, readers take nested read-side sections (plain calls and the
  * guards), hold what they dereference for random lengths (spinning,
  * yielding, sleeping) and check it is intact at the end, and churn lanes
@@ -32,7 +37,8 @@
  * Invariants, each a counted check; a violation is printed and the program
  * exits 1:
  * - every object a reader (or a copy callback) sees is intact: magic
- *   number and checksum (free_fn poisons both before free());
+ *   number and checksum (free_fn poisons both before free()); one found in
+ *   the map under a key holds that key;
  * - ordered phase: a reader's generations per slot never go backwards; an
  *   operation leaves the slot and the old handle exactly as documented;
  * - always: copy_update's error is the callback's, with an empty old
@@ -302,6 +308,12 @@ static int nslots; /* of each kind; slot index i < nslots is pslots[i] */
 static atomic_int stop;
 static int ordered; /* set before the phase's threads start */
 
+/* The map: keys 0 .. MAP_KEYS-1, and each updater's burst range. */
+#define MAP_KEYS 1024
+#define MAP_BURST_BASE 100000u
+#define MAP_BURST 1024
+static struct smap map;
+
 static const struct sobj *slot_dereference(int i)
 {
 	return i < nslots ? pslot_dereference(&pslots[i]) : hslot_dereference(&hslots[i - nslots]);
@@ -316,6 +328,9 @@ struct stats {
 	long ret_free, ret_reclaim, ret_defer, ret_defer_head, ret_batched;
 	long batch_frees, batch_defers;
 	long registrations, spawned;
+	long map_finds, map_misses, map_iterations;
+	long map_inserts, map_exists, map_upserts, map_replaces, map_absent;
+	long map_removes, map_copy_updates, map_bursts, ret_map_defer;
 	long checks;
 };
 
@@ -405,10 +420,40 @@ static void hold(struct reader *rd)
 	}
 }
 
+/* Find a random key in the map; what it finds is intact and holds the key. */
+static const struct sobj *read_map(struct reader *rd)
+{
+	uint32_t key = (uint32_t)rng_below(&rd->rng, MAP_KEYS);
+	const struct sobj *o = smap_find(&map, &key);
+
+	rd->st.map_finds++;
+	rd->st.checks++;
+	if (!o)
+		rd->st.map_misses++;
+	else if (!sobj_intact(o) || o->key != key)
+		violation("reader lane %d: map key %u found a torn, freed or misfiled object "
+			  "(id %" PRIu64 ", key %u)", rd->lane, key, o->id, o->key);
+	return o;
+}
+
+/* Every object the map holds is intact. */
+static void iterate_map(struct reader *rd)
+{
+	const struct sobj *o;
+
+	rd->st.map_iterations++;
+	RCU_MAP_FOREACH(smap, &map, o) {
+		rd->st.checks++;
+		if (!sobj_intact(o))
+			violation("reader lane %d: iteration met a torn or freed object "
+				  "(id %" PRIu64 ")", rd->lane, o->id);
+	}
+}
+
 /* One outermost read-side critical section, with nesting and holding. */
 static void read_once(struct reader *rd)
 {
-	const struct sobj *held[4];
+	const struct sobj *held[5];
 	int nheld = 0;
 
 	rcuslot_read_lock();
@@ -427,6 +472,11 @@ static void read_once(struct reader *rd)
 			rd->st.nested++;
 			held[nheld++] = read_slot(rd);
 		}
+	}
+	if (!ordered) {
+		held[nheld++] = read_map(rd);
+		if (rng_below(&rd->rng, 256) == 0)
+			iterate_map(rd);
 	}
 	hold(rd);
 	/* Everything dereferenced in this section is still intact at its end. */
@@ -512,6 +562,7 @@ struct updater {
 
 struct copy_ctx {
 	struct updater *u;
+	uint32_t key; /* a map's copy_update: the key a new object gets */
 	int calls;
 	enum outcome outcome;
 	const struct sobj *saw;
@@ -559,6 +610,7 @@ static int copy_cb(const struct sobj *old, struct sobj **new_out, void *arg)
 		return 0;
 	}
 	c->made = sobj_new(old);
+	c->made->key = c->key;
 	*new_out = c->made;
 	c->outcome = OUT_NEW;
 	return 0;
@@ -737,6 +789,90 @@ STRESS_DEF_RETIRE(pslot, ret_defer)
 STRESS_DEF_RETIRE(hslot, ret_defer_head)
 STRESS_DEF_UPDATE(pslot)
 STRESS_DEF_UPDATE(hslot)
+STRESS_DEF_RETIRE(smap, ret_map_defer)
+
+static struct sobj *map_obj_new(uint32_t key)
+{
+	struct sobj *o = sobj_new(NULL);
+
+	o->key = key;
+	return o;
+}
+
+/* Grow the table, then shrink it: a burst of keys in and out again. */
+static void map_burst(struct updater *u)
+{
+	uint32_t base = MAP_BURST_BASE + (uint32_t)u->index * MAP_BURST;
+
+	u->st.map_bursts++;
+	for (uint32_t k = base; k < base + MAP_BURST; k++) {
+		struct sobj *o = map_obj_new(k);
+
+		if (smap_insert(&map, o) != 0) {
+			violation("map burst: key %u already present", k);
+			sobj_free(o);
+		}
+	}
+	rcuslot_quiescent_state();
+	for (uint32_t k = base; k < base + MAP_BURST; k++) {
+		uint64_t stamp = atomic_fetch_add(&clock_now, 1);
+		struct smap_old old = smap_remove(&map, &k);
+
+		u->st.checks++;
+		if (smap_old_is_empty(&old))
+			violation("map burst: key %u missing", k);
+		smap_retire(u, &old, stamp);
+	}
+}
+
+/* One random map update, then retire what it took out. */
+static void map_update(struct updater *u)
+{
+	uint32_t key = (uint32_t)rng_below(&u->rng, MAP_KEYS);
+	uint64_t stamp = atomic_fetch_add(&clock_now, 1);
+	uint64_t r = rng_below(&u->rng, 100);
+	struct smap_old old = { NULL };
+	struct sobj *o;
+
+	if (rng_below(&u->rng, 512) == 0) {
+		map_burst(u);
+		return;
+	}
+	if (r < 20) {
+		o = map_obj_new(key);
+		u->st.map_inserts++;
+		if (smap_insert(&map, o) == -EEXIST) {
+			u->st.map_exists++;
+			sobj_free(o); /* never visible: freed at once */
+		}
+	} else if (r < 35) {
+		old = smap_upsert(&map, map_obj_new(key));
+		u->st.map_upserts++;
+	} else if (r < 50) {
+		o = map_obj_new(key);
+		u->st.map_replaces++;
+		if (smap_replace(&map, o, &old) == -ENOENT) {
+			u->st.map_absent++;
+			sobj_free(o);
+		}
+	} else if (r < 70) {
+		old = smap_remove(&map, &key);
+		u->st.map_removes++;
+	} else {
+		struct copy_ctx c = { .u = u, .key = key };
+		int err = smap_copy_update(&map, &key, copy_cb, &c, &old);
+
+		u->st.map_copy_updates++;
+		u->st.retries += c.calls - 1;
+		check_copy_update(u, err, &c, OLD_OBJ(&old), NULL, NULL, (int)key);
+		if (err)
+			return;
+	}
+	u->st.checks++;
+	if (OLD_OBJ(&old) && (!sobj_intact(OLD_OBJ(&old)) || OLD_OBJ(&old)->key != key))
+		violation("map key %u: an update handed back a torn or misfiled object", key);
+	smap_retire(u, &old, stamp);
+}
 
 static void *updater_main(void *arg)
 {
@@ -750,7 +886,9 @@ static void *updater_main(void *arg)
 	while (!atomic_load(&stop)) {
 		int si = (int)rng_below(&u->rng, 2 * (uint64_t)nslots);
 
-		if (si < nslots)
+		if (!ordered && rng_below(&u->rng, 4) == 0)
+			map_update(u);
+		else if (si < nslots)
 			pslot_update(u, &pslots[si], si);
 		else
 			hslot_update(u, &hslots[si - nslots], si);
@@ -840,6 +978,11 @@ static void run_phase(const char *name, int updaters, double seconds, int is_ord
 		pslot_init(&pslots[i], sobj_new(NULL));
 		hslot_init(&hslots[i], sobj_new(NULL));
 	}
+	/* One bucket to start with: the table resizes as the phase runs. */
+	if (smap_init(&map, 1) != 0) {
+		fprintf(stderr, "stress: cannot create the map\n");
+		exit(1);
+	}
 	for (int i = 0; i < nreaders; i++) {
 		rd[i].lane = i;
 		rd[i].rng = rng_for(1000 * (uint64_t)is_ordered + 100 + (uint64_t)i);
@@ -877,10 +1020,12 @@ static void run_phase(const char *name, int updaters, double seconds, int is_ord
 		pslot_destroy(&pslots[i]);
 		hslot_destroy(&hslots[i]);
 	}
+	smap_destroy(&map);
 	rcuslot_barrier();
 	checks = check_phase_end(name);
 
-	ops = t->copy_updates + t->replaces + t->clears;
+	ops = t->copy_updates + t->replaces + t->clears + t->map_inserts + t->map_upserts +
+	      t->map_replaces + t->map_removes + t->map_copy_updates;
 	frees = atomic_load(&obj_frees) - frees0;
 	checks += t->checks + atomic_load(&free_checks) - fchecks0;
 	printf("stress: phase %s: %d updaters, %d readers, %d churn lanes, %.1f s\n",
@@ -898,6 +1043,13 @@ static void run_phase(const char *name, int updaters, double seconds, int is_ord
 	       "slept inside=%ld; registrations=%ld, churn threads=%ld\n", t->reads,
 	       t->empty_reads, t->nested, t->guarded, t->held_long, t->slept_inside,
 	       t->registrations, t->spawned);
+	if (!is_ordered)
+		printf("  map: finds=%ld (absent %ld) iterations=%ld; insert=%ld (present %ld) "
+		       "upsert=%ld replace=%ld (absent %ld) remove=%ld copy_update=%ld "
+		       "bursts=%ld; retired by old_defer=%ld\n", t->map_finds, t->map_misses,
+		       t->map_iterations, t->map_inserts, t->map_exists, t->map_upserts,
+		       t->map_replaces, t->map_absent, t->map_removes, t->map_copy_updates,
+		       t->map_bursts, t->ret_map_defer);
 	printf("  objects freed=%ld, invariants checked=%ld, violations so far=%ld\n",
 	       frees, checks, atomic_load(&violations));
 	fflush(stdout);

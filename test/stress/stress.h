@@ -30,6 +30,8 @@ struct sobj {
 	uint64_t sum;        /* over gen, id and words */
 	_Atomic uint64_t unpub; /* clock stamp before its unpublish; 0: never published */
 	struct rcu_head rcu; /* hslot's intrusive deferral */
+	uint32_t key;        /* smap's key, while in the map */
+	struct rcuslot_map_node mnode; /* smap's link */
 };
 
 /* Every slot's free_fn: checks, poisons, frees. */
@@ -37,5 +39,6 @@ void sobj_free(struct sobj *o);
 
 RCU_SLOT_DEFINE(pslot, struct sobj, sobj_free);
 RCU_SLOT_DEFINE_HEAD(hslot, struct sobj, rcu, sobj_free);
+RCU_MAP_DEFINE(smap, struct sobj, mnode, key, sobj_free);
 
 #endif

@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Readers, two updaters and a grower on one map, for a bounded number of
+ * operations. The updaters mix insert, upsert, replace, remove and
+ * copy_update on overlapping keys and retire what they take out by free,
+ * defer, batch and reclaim in turn; the grower inserts and removes a range
+ * of 20000 keys, round after round, so the table (created with one bucket)
+ * grows and shrinks all the while.
+ *
+ * Checked:
+ * - a ledger of every object: each is freed exactly once, none is left;
+ * - never freed while a reader that could hold it is still inside its
+ *   read-side section (the clock argument of check_concurrency.c: a reader
+ *   stores the clock it read inside its section; an updater stamps the
+ *   clock before it unpublishes; free_fn must find no reader inside whose
+ *   stored clock is <= the object's stamp);
+ * - every object a reader finds or iterates to is live and under its key;
+ * - the stable keys, always present and only ever replaced (upsert,
+ *   replace, copy_update), are never seen missing, replace on them never
+ *   fails, and each full iteration sees each of them exactly once.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_map.h"
+#include "check_rcuslot.h"
+
+#define READERS 3
+#define KEYS 512            /* churned keys: 0 .. KEYS-1 */
+#define STABLE 64           /* stable keys: STABLE_BASE .. + STABLE-1 */
+#define STABLE_BASE 100000u
+#define GROW_BASE 200000u   /* the grower's keys */
+#define GROW_KEYS 20000
+#define GROW_ROUNDS 3
+#define UPDATES 4000        /* per updater */
+#define LEDGER_MAX (1 << 20)
+
+static struct tmap map;
+static atomic_ulong clock_now;
+static atomic_ulong reader_begin[READERS];
+static atomic_int stop;
+static atomic_long next_id;
+static atomic_char ledger[LEDGER_MAX]; /* 1 live, 2 freed */
+static atomic_long double_frees, early_frees, bad_reads, stable_missing;
+static atomic_long stable_miscounts, replace_failures, reads, iterations;
+
+static struct mobj *obj_new(uint32_t key, long value)
+{
+	struct mobj *o = mobj_new(key, value);
+	long id = atomic_fetch_add(&next_id, 1);
+
+	ck_assert_ptr_nonnull(o);
+	ck_assert_int_lt(id, LEDGER_MAX);
+	o->id = id;
+	atomic_store(&o->unpub, 0);
+	atomic_store(&ledger[id], 1);
+	return o;
+}
+
+/* mobj_free's hook: the ledger and the clock. */
+static void on_free(struct mobj *o)
+{
+	uint64_t unpub = atomic_load(&o->unpub);
+	char was = 1;
+
+	if (!atomic_compare_exchange_strong(&ledger[o->id], &was, 2))
+		atomic_fetch_add(&double_frees, 1);
+	if (unpub == 0) /* never published, or freed by destroy at the end */
+		return;
+	for (int r = 0; r < READERS; r++) {
+		unsigned long b = atomic_load(&reader_begin[r]);
+
+		if (b != 0 && b <= unpub)
+			atomic_fetch_add(&early_frees, 1);
+	}
+}
+
+/* A per-thread generator (xorshift32): seed must not be 0. */
+static unsigned next_rand(unsigned *seed)
+{
+	unsigned x = *seed;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *seed = x;
+}
+
+static void check_read(const struct mobj *o, uint32_t key)
+{
+	if (!mobj_live(o) || o->key != key)
+		atomic_fetch_add(&bad_reads, 1);
+}
+
+/* One full iteration: every object live; every stable key exactly once. */
+static void iterate(void)
+{
+	unsigned char seen[STABLE];
+	const struct mobj *o;
+
+	memset(seen, 0, sizeof(seen));
+	RCU_MAP_FOREACH(tmap, &map, o) {
+		if (!mobj_live(o))
+			atomic_fetch_add(&bad_reads, 1);
+		else if (o->key >= STABLE_BASE && o->key < STABLE_BASE + STABLE)
+			seen[o->key - STABLE_BASE]++;
+	}
+	for (int i = 0; i < STABLE; i++)
+		if (seen[i] != 1)
+			atomic_fetch_add(&stable_miscounts, 1);
+	atomic_fetch_add(&iterations, 1);
+}
+
+static void *reader(void *arg)
+{
+	int r = (int)(intptr_t)arg;
+	unsigned seed = (unsigned)r * 7919u + 3;
+
+	rcuslot_register_thread();
+	while (!atomic_load(&stop)) {
+		rcuslot_read_lock();
+		atomic_store(&reader_begin[r], atomic_load(&clock_now));
+		if (next_rand(&seed) % 64 == 0) {
+			iterate();
+		} else {
+			for (int i = 0; i < 16; i++) {
+				uint32_t k = (uint32_t)next_rand(&seed) % KEYS;
+				uint32_t s = STABLE_BASE + (uint32_t)next_rand(&seed) % STABLE;
+				const struct mobj *o = tmap_find(&map, &k);
+
+				if (o)
+					check_read(o, k);
+				o = tmap_find(&map, &s);
+				if (!o)
+					atomic_fetch_add(&stable_missing, 1);
+				else
+					check_read(o, s);
+			}
+			atomic_fetch_add(&reads, 32);
+		}
+		atomic_store(&reader_begin[r], 0);
+		rcuslot_read_unlock();
+		rcuslot_quiescent_state();
+		for (int spin = (int)(next_rand(&seed) % 64); spin > 0; spin--)
+			caa_cpu_relax();
+		if (next_rand(&seed) % 128 == 0)
+			sched_yield();
+	}
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+/* Retire by free, defer, batch or reclaim, in turn; stamp first. */
+static void retire(struct tmap_old *old, uint64_t stamp, struct rcuslot_batch *batch,
+		   unsigned how)
+{
+	if (tmap_old_is_empty(old))
+		return;
+	atomic_store(&old->rcuslot_priv_obj->unpub, stamp);
+	switch (how % 4) {
+	case 0:
+		tmap_old_free(old);
+		break;
+	case 1:
+		tmap_old_defer(old);
+		break;
+	case 2:
+		tmap_batch_add(batch, old);
+		if (rcuslot_batch_count(batch) >= 16)
+			rcuslot_batch_defer(batch);
+		break;
+	default:
+		mobj_free(tmap_old_reclaim(old));
+		break;
+	}
+}
+
+struct copy_arg {
+	unsigned what; /* with an existing entry: 0 remove, 1 no change, 2 replace */
+	uint32_t key;
+};
+
+static int copy_op(const struct mobj *old, struct mobj **new_out, void *arg)
+{
+	unsigned what = ((struct copy_arg *)arg)->what;
+	uint32_t key = ((struct copy_arg *)arg)->key;
+
+	if (old && what % 3 == 0) {
+		*new_out = NULL;            /* remove */
+	} else if (old && what % 3 == 1) {
+		return 0;                   /* no change */
+	} else {
+		*new_out = obj_new(key, old ? old->value + 1 : 0); /* insert or replace */
+	}
+	return 0;
+}
+
+static void update_once(uint32_t key, unsigned op, struct rcuslot_batch *batch, unsigned i)
+{
+	bool stable = key >= STABLE_BASE;
+	struct tmap_old old = { NULL };
+	uint64_t stamp = atomic_fetch_add(&clock_now, 1);
+	struct mobj *o;
+	struct copy_arg arg = { stable ? 2 : op / 5, key };
+
+	switch (stable ? 1 + op % 3 : op % 5) {
+	case 0:
+		o = obj_new(key, 1);
+		if (tmap_insert(&map, o) == -EEXIST)
+			mobj_free(o); /* never visible: freed at once */
+		break;
+	case 1:
+		old = tmap_upsert(&map, obj_new(key, 2));
+		break;
+	case 2:
+		o = obj_new(key, 3);
+		if (tmap_replace(&map, o, &old) == -ENOENT) {
+			if (stable)
+				atomic_fetch_add(&replace_failures, 1);
+			mobj_free(o);
+		}
+		break;
+	case 3:
+		ck_assert_int_eq(tmap_copy_update(&map, &key, copy_op, &arg, &old), 0);
+		break;
+	default:
+		old = tmap_remove(&map, &key);
+		break;
+	}
+	retire(&old, stamp, batch, i);
+}
+
+static void *updater(void *arg)
+{
+	unsigned seed = (unsigned)(intptr_t)arg * 104729u + 11;
+	struct rcuslot_batch batch = RCUSLOT_BATCH_INITIALIZER;
+
+	rcuslot_register_thread();
+	for (unsigned i = 0; i < UPDATES; i++) {
+		unsigned op = next_rand(&seed);
+		uint32_t key = op % 8 == 0 ? STABLE_BASE + (op >> 8) % STABLE
+					   : (uint32_t)next_rand(&seed) % KEYS;
+
+		update_once(key, op >> 3, &batch, i);
+		rcuslot_quiescent_state();
+	}
+	rcuslot_batch_free(&batch);
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+static void *grower(void *arg)
+{
+	(void)arg;
+	rcuslot_register_thread();
+	for (int round = 0; round < GROW_ROUNDS; round++) {
+		for (uint32_t k = GROW_BASE; k < GROW_BASE + GROW_KEYS; k++) {
+			ck_assert_int_eq(tmap_insert(&map, obj_new(k, k)), 0);
+			if (k % 64 == 0)
+				rcuslot_quiescent_state();
+		}
+		for (uint32_t k = GROW_BASE; k < GROW_BASE + GROW_KEYS; k++) {
+			uint64_t stamp = atomic_fetch_add(&clock_now, 1);
+			struct tmap_old old = tmap_remove(&map, &k);
+
+			ck_assert(!tmap_old_is_empty(&old));
+			atomic_store(&old.rcuslot_priv_obj->unpub, stamp);
+			tmap_old_defer(&old);
+			if (k % 64 == 0)
+				rcuslot_quiescent_state();
+		}
+	}
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+START_TEST(test_map_readers_updaters_resizes)
+{
+	pthread_t rt[READERS], ut[2], gt;
+
+	atomic_store(&clock_now, 1);
+	atomic_store(&stop, 0);
+	atomic_store(&next_id, 0);
+	memset(ledger, 0, sizeof(ledger));
+	mobj_free_hook = on_free;
+	ck_assert_int_eq(tmap_init(&map, 1), 0);
+	for (uint32_t s = 0; s < STABLE; s++)
+		ck_assert_int_eq(tmap_insert(&map, obj_new(STABLE_BASE + s, 0)), 0);
+	for (int r = 0; r < READERS; r++)
+		ck_assert_int_eq(pthread_create(&rt[r], NULL, reader, (void *)(intptr_t)r), 0);
+	for (int u = 0; u < 2; u++)
+		ck_assert_int_eq(pthread_create(&ut[u], NULL, updater, (void *)(intptr_t)u), 0);
+	ck_assert_int_eq(pthread_create(&gt, NULL, grower, NULL), 0);
+	for (int u = 0; u < 2; u++)
+		offline_join(ut[u]);
+	offline_join(gt);
+	atomic_store(&stop, 1);
+	for (int r = 0; r < READERS; r++)
+		offline_join(rt[r]);
+
+	ck_assert_uint_ge(tmap_count(&map), STABLE);
+	tmap_destroy(&map);
+	rcuslot_barrier();
+
+	long ids = atomic_load(&next_id), left = 0;
+
+	for (long id = 0; id < ids; id++)
+		if (atomic_load(&ledger[id]) != 2)
+			left++;
+	long n_double = atomic_load(&double_frees), n_bad = atomic_load(&mobj_bad_frees);
+	long n_early = atomic_load(&early_frees), n_bad_reads = atomic_load(&bad_reads);
+	long n_missing = atomic_load(&stable_missing), n_miscount = atomic_load(&stable_miscounts);
+	long n_replace = atomic_load(&replace_failures);
+
+	ck_assert_int_eq(left, 0);
+	ck_assert_int_eq(n_double, 0);
+	ck_assert_int_eq(n_bad, 0);
+	ck_assert_int_eq(n_early, 0);
+	ck_assert_int_eq(n_bad_reads, 0);
+	ck_assert_int_eq(n_missing, 0);
+	ck_assert_int_eq(n_miscount, 0);
+	ck_assert_int_eq(n_replace, 0);
+	ck_assert_int_eq(mobj_frees, mobj_allocs);
+	ck_assert_int_eq(mobj_allocs, ids);
+	long n_reads = atomic_load(&reads), n_iter = atomic_load(&iterations);
+
+	ck_assert_int_gt(n_reads, 0);
+	ck_assert_int_gt(n_iter, 0);
+	ck_assert_int_ge(ids, 2 * GROW_ROUNDS * GROW_KEYS / 2);
+}
+END_TEST
+
+Suite *map_concurrency_suite(void)
+{
+	TCase *tc;
+	Suite *s = rcu_suite("map-concurrency", &tc, map_setup, NULL);
+
+	tcase_add_test(tc, test_map_readers_updaters_resizes);
+	return s;
+}
