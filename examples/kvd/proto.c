@@ -279,7 +279,9 @@ static void get_one(struct outbuf *o, const char *key, size_t nkey, bool with_ca
 static void process_get(struct proto *p, struct outbuf *o, struct token *t,
 			bool with_cas, bool touch, int64_t now)
 {
-	size_t start = o->len;
+	/* where this reply starts, counted from the unsent output: growing
+	 * the buffer may move the unsent bytes to its front */
+	size_t start = o->len - o->sent;
 	struct token *k = &t[1];
 	int64_t exptime_ms = 0;
 	int32_t exptime;
@@ -296,7 +298,7 @@ static void process_get(struct proto *p, struct outbuf *o, struct token *t,
 		for (; k->len != 0; k++) {
 			if (k->len > KVD_KEY_MAX) {
 				/* memcached drops the whole reply */
-				o->len = start;
+				o->len = o->sent + start;
 				reply(p, o, "CLIENT_ERROR bad command line format");
 				return;
 			}

@@ -180,8 +180,11 @@ static bool conn_serve(struct worker *w, struct conn *c, int64_t now)
 			return false;
 		if (c->proto.close_now)
 			return false;
-		/* more to serve once the output has gone? */
-		if (c->out.len != 0 || !used || c->proto.close_after)
+		if (c->out.len != 0 || c->proto.close_after)
+			break;	/* wait until the client reads */
+		/* The output has gone: serve what waited for it. The client
+		 * may have sent everything already, so no read would wake us. */
+		if (!proto_has_request(&c->proto, c->in, c->in_len))
 			break;
 	}
 	if (c->proto.close_after && c->out.len == 0)

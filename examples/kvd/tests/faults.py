@@ -11,6 +11,8 @@ Modes (`all` runs each in turn):
   slow        clients that send a byte at a time; others keep being served
   nonreader   clients that send gets and never read; others keep being
               served and kvd's memory stays bounded
+  backlog     a client that reads slowly gets its replies whole, in order,
+              including an error that drops a half-built multi-get reply
   flood       connections past -c are told so and closed; the limit frees
   halfclosed  a request then shutdown(SHUT_WR): the reply still comes
   garbage     random bytes, endless lines, an HTTP request: those clients
@@ -192,6 +194,34 @@ def nonreader(server, scale):
           % grown)
 
 
+def backlog(server, scale):
+    c = server.client()
+    v = os.urandom(900000)
+    expect(c.call(b'set fat2 0 0 %d\r\n%s\r\n' % (len(v), v)) == b'STORED', 'set fat2')
+    c.close()
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connecting
+    s.settimeout(kt.TIMEOUT)
+    s.connect(server.address())
+    # more replies than the kernel's send buffer takes (tcp_wmem: 4 MiB) pile
+    # up unsent in kvd, and the error comes while its buffer holds them
+    s.sendall(b'get fat2\r\n' * 8 + b'get ' + b'fat2 ' * 10 + b'y' * 251 + b'\r\n' +
+              b'get fat2\r\n')
+    time.sleep(0.5)
+    r = kt.Client(s)
+    block = b'VALUE fat2 0 %d\r\n%s\r\nEND\r\n' % (len(v), v)
+    want = block * 8 + b'CLIENT_ERROR bad command line format\r\n' + block
+    try:
+        while len(r.buf) < len(want):
+            r._fill()
+    except OSError as e:
+        raise kt.Failure('a slow reader got %d of %d bytes (%s)' % (len(r.buf), len(want), e))
+    expect(r.buf == want, 'a slow reader got %d bytes, not the %d expected in order'
+           % (len(r.buf), len(want)))
+    r.close()
+    print('backlog: 9 replies of 900 kB and an error, whole and in order, read slowly')
+
+
 def flood(path, wrapper):
     limit = 20
     s = kt.kvd(path, '-c', str(limit), '-t', '2', wrapper=wrapper)
@@ -301,8 +331,8 @@ def drain(path, wrapper, scale):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    modes = ['race', 'load', 'slow', 'nonreader', 'flood', 'halfclosed', 'garbage',
-             'drain']
+    modes = ['race', 'load', 'slow', 'nonreader', 'backlog', 'flood', 'halfclosed',
+             'garbage', 'drain']
     p.add_argument('mode', choices=modes + ['all'])
     p.add_argument('--kvd', required=True)
     p.add_argument('--scale', type=float, default=1.0)
