@@ -7,6 +7,8 @@
   clients.py tools   --kvd PATH    memccp, memccat, memcrm, memcstat, memcflush
   clients.py unix    --kvd PATH    -s: the same protocol on a UNIX socket
   clients.py expiry  --kvd PATH    expiry times and flush_all with a delay
+  clients.py limits  --kvd PATH    -m without eviction, -I, stats of both
+  clients.py cli     --kvd PATH    --help, --version, bad options, a taken port
 
 Each starts kvd on a free port (or a temporary socket), stops it with
 SIGTERM and requires exit status 0 (under AddressSanitizer: no leak).
@@ -192,9 +194,83 @@ def expiry(args):
     print('expiry: relative, absolute, negative, touch, flush_all with a delay')
 
 
+def limits(args):
+    s = kt.kvd(args.kvd, '-m', '2', '-I', '200k', wrapper=args.wrapper)
+    try:
+        c = s.client()
+        v = b'm' * 100000
+        stored = 0
+        while True:
+            r = c.call(b'set m%d 0 0 %d\r\n%s\r\n' % (stored, len(v), v))
+            if r != b'STORED':
+                break
+            stored += 1
+        expect(r == b'SERVER_ERROR out of memory storing object', 'past -m: %r' % r)
+        expect(18 <= stored <= 21, '%d items of 100 kB fit in -m 2' % stored)
+        st = c.stats()
+        expect(int(st['bytes']) <= 2 * 1024 * 1024 and st['evictions'] == '0' and
+               st['limit_maxbytes'] == str(2 * 1024 * 1024), 'stats: %r' % st)
+        expect(c.get(b'm0') == v, 'nothing evicted')
+        # a set that fails takes the old value with it, as memcached's
+        expect(c.call(b'set m0 0 0 %d\r\n%s\r\n' % (len(v) * 3, v * 3)) ==
+               b'SERVER_ERROR object too large for cache', 'past -I')
+        expect(c.get(b'm0') is None, 'a failed set leaves no stale value')
+        for i in range(1, 6):
+            expect(c.call(b'delete m%d\r\n' % i) == b'DELETED', 'delete')
+        # the deleted items' memory returns after a grace period
+        deadline = time.time() + kt.TIMEOUT
+        while True:
+            r = c.call(b'set again 0 0 %d\r\n%s\r\n' % (len(v), v))
+            if r == b'STORED' or time.time() > deadline:
+                break
+            time.sleep(0.05)
+        expect(r == b'STORED', 'memory freed by deletes is reused: %r' % r)
+        while int(c.stats()['bytes']) > 1600000 and time.time() < deadline:
+            time.sleep(0.05)  # every deleted item freed: room for the next
+        w = b'w' * 150000  # fits -I alone, not with m6's 100 kB
+        r = c.call(b'append m6 0 0 %d\r\n%s\r\n' % (len(w), w))
+        expect(r == b'NOT_STORED', 'an append whose result is past -I: %r' % r)
+        expect(c.get(b'm6') == v, 'the item appended to is unchanged')
+        st = c.stats()
+        expect(st['store_too_large'] == '1' and int(st['store_no_memory']) >= 1,
+               'stats of the failures: %r' % st)
+        c.close()
+        s.stop_ok()
+    finally:
+        s.kill()
+    print('limits: %d items of 100 kB in -m 2, then out of memory; -I; memory reused'
+          % stored)
+
+
+def cli(args):
+    p = subprocess.run([args.kvd, '--help'], stdout=subprocess.PIPE, text=True, timeout=30)
+    expect(p.returncode == 0 and '--memory-limit' in p.stdout and '-t, --threads' in p.stdout,
+           '--help: %d %r' % (p.returncode, p.stdout[:200]))
+    p = subprocess.run([args.kvd, '--version'], stdout=subprocess.PIPE, text=True, timeout=30)
+    expect(p.returncode == 0 and p.stdout.startswith('kvd '), '--version: %r' % p.stdout)
+    for bad, why in ((['-t', '0'], "invalid -t '0'"), (['-m', 'lots'], "invalid -m 'lots'"),
+                     (['-I', '1000'], 'at least 1024'), (['-m', '1', '-I', '1m'], 'half'),
+                     (['--frobnicate'], 'Usage'), (['extra'], "unexpected argument")):
+        p = subprocess.run([args.kvd] + bad, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, timeout=30)
+        expect(p.returncode == 2 and why in p.stderr,
+               '%s: exit %d, %r' % (' '.join(bad), p.returncode, p.stderr[:200]))
+    s = kt.kvd(args.kvd, wrapper=args.wrapper)
+    try:
+        p = subprocess.run([args.kvd, '-p', str(s.port)], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=30)
+        expect(p.returncode == 1 and 'cannot listen' in p.stderr,
+               'a taken port: exit %d, %r' % (p.returncode, p.stderr))
+        s.stop_ok()
+    finally:
+        s.kill()
+    print('cli: --help, --version, six bad command lines (exit 2), a taken port (exit 1)')
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('mode', choices=['capable', 'python', 'tools', 'unix', 'expiry'])
+    p.add_argument('mode', choices=['capable', 'python', 'tools', 'unix', 'expiry',
+                                    'limits', 'cli'])
     p.add_argument('--kvd', required=True)
     p.add_argument('--wrapper')
     args = p.parse_args()
