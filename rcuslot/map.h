@@ -61,7 +61,7 @@
 
 RCUSLOT_PRIV_BEGIN_DECLS
 
-/** @addtogroup rcuslot_map
+/** @addtogroup RCU_MAP_DEFINE
  * @{
  */
 
@@ -840,7 +840,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 
 /** @endcond */
 
-/** @addtogroup rcuslot_map
+/** @addtogroup RCU_MAP_DEFINE
  * @{
  */
 

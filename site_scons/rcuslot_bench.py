@@ -260,3 +260,34 @@ def bench_plot(target, source, env):
     except FileNotFoundError:
         print('scons: *** gnuplot not found: apt-get install gnuplot-nox')
         return 1
+
+
+def mapbench_run(target, source, env):
+    """Run mapbench, its report shown as it comes; its files go to
+    target[0]'s directory (map-report.md, map-lookups.csv, map-updates.csv)."""
+    outdir = os.path.dirname(target[0].abspath)
+    argv = [source[0].abspath, '--out=' + outdir] + \
+        shlex.split(env.get('BENCH_ARGS', ''))
+    print('mapbench: %s' % ' '.join(shlex.quote(a) for a in argv))
+    log = os.path.join(outdir, 'map-run.log')
+    return rb.run_streamed(argv, dict(os.environ), log, status_line=False)
+
+
+def mapbench_plot(target, source, env):
+    """Plot lookups/s against readers, one panel per key count
+    (bench/map_plot.gp)."""
+    script, data = source[0].abspath, source[1].abspath
+    keys, rates = [], []
+    with open(data, newline='') as f:
+        for r in csv.DictReader(f):
+            if r['keys'] not in keys:
+                keys.append(r['keys'])
+            if r['rate'] not in rates:
+                rates.append(r['rate'])
+    cmd = ['gnuplot', '-e', "datafile='%s'; outfile='%s'; keys='%s'; rates='%s'" %
+           (data, target[0].abspath, ' '.join(keys), ' '.join(rates)), script]
+    try:
+        return subprocess.call(cmd)
+    except FileNotFoundError:
+        print('scons: *** gnuplot not found: apt-get install gnuplot-nox')
+        return 1
