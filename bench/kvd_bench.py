@@ -390,7 +390,7 @@ def main():
     p.add_argument('--kvd', required=True)
     p.add_argument('--out', default=os.path.join(HERE, 'results'))
     p.add_argument('--seconds', type=int, default=3)
-    p.add_argument('--reps', type=int, default=2)
+    p.add_argument('--reps', type=int, default=3)
     args = p.parse_args()
     try:
         globals()[args.mode](args)
