@@ -52,7 +52,8 @@
  * RCU_MAP_DEFINE(route_map, struct route, node, dst, route_free);
  *
  * struct route_map routes;
- * route_map_init(&routes, 1024);
+ * if (route_map_init(&routes, 1024) != 0)
+ *         return -ENOMEM;
  * @endcode
  *
  * **Keys.** RCU_MAP_DEFINE() compares keys bytewise (`memcmp` over

@@ -172,30 +172,19 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
  */
 
 /*
- * Every flavor-specific liburcu name the map uses: urcu_memb_read_lock,
- * urcu_qsbr_thread_offline, urcu_memb_flavor (for cds_lfht_new_flavor), ...
- * The extra level expands a flavor given as a macro (RCUSLOT_FLAVOR).
- */
-#define RCUSLOT_PRIV_MAP_URCU(flavor, op) RCUSLOT_PRIV_MAP_URCU2(flavor, op)
-#define RCUSLOT_PRIV_MAP_URCU2(flavor, op) urcu_##flavor##_##op
-/* The flavor's descriptor, urcu_memb_flavor (a parameter cannot be `flavor`). */
-#define RCUSLOT_PRIV_MAP_FLAVOR_STRUCT(fl) RCUSLOT_PRIV_MAP_URCU(fl, flavor)
-
-/*
+ * Every flavor-specific liburcu name the map uses goes through
+ * RCUSLOT_PRIV_URCU_OF(flavor, op) and RCUSLOT_PRIV_FL(flavor) (flavor.h).
+ *
  * The map's own read-side sections (rculfhash's updates need the read
- * lock). They count in the debug nesting depth, so a copy callback may call
- * name_find; under TSan the unlock ends the updater's reads as a reader's.
+ * lock). They are liburcu's, so the debug checks see them as any others
+ * (a copy callback may call name_find); under TSan the unlock ends the
+ * updater's reads as a reader's.
  */
-#define RCUSLOT_PRIV_MAP_LOCK(flavor)                                          \
-	do {                                                                   \
-		RCUSLOT_PRIV_DBG_LOCKED();                                     \
-		RCUSLOT_PRIV_MAP_URCU(flavor, read_lock)();                    \
-	} while (0)
+#define RCUSLOT_PRIV_MAP_LOCK(flavor) RCUSLOT_PRIV_URCU_OF(flavor, read_lock)()
 #define RCUSLOT_PRIV_MAP_UNLOCK(flavor, fn)                                    \
 	do {                                                                   \
-		RCUSLOT_PRIV_DBG_UNLOCKED(fn);                                 \
 		RCUSLOT_PRIV_TSAN_READER_DONE();                               \
-		RCUSLOT_PRIV_MAP_URCU(flavor, read_unlock)();                  \
+		RCUSLOT_PRIV_URCU_OF(flavor, read_unlock)();                   \
 	} while (0)
 
 #define RCUSLOT_PRIV_MAP_TSAN_PUBLISH(obj) RCUSLOT_PRIV_TSAN_RELEASE(obj)
@@ -334,13 +323,13 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 			size <<= 1;                                            \
 		map->rcuslot_priv_ht = cds_lfht_new_flavor(                    \
 			size, 1, 0, CDS_LFHT_AUTO_RESIZE | CDS_LFHT_ACCOUNTING, \
-			&RCUSLOT_PRIV_MAP_FLAVOR_STRUCT(flavor), NULL);        \
+			RCUSLOT_PRIV_FL(flavor), NULL);        \
 		return map->rcuslot_priv_ht ? 0 : -ENOMEM;                     \
 	}
 
 /* --- read side ----------------------------------------------------------- */
 
-#define RCUSLOT_PRIV_MAP_DEF_FIND(name, type, node_member)                     \
+#define RCUSLOT_PRIV_MAP_DEF_FIND(name, type, node_member, flavor)             \
 	RCUSLOT_PRIV_FUNC const type *name##_find(struct name *map,            \
 						  name##_priv_karg key)        \
 	{                                                                      \
@@ -348,7 +337,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		struct cds_lfht_node *lnode;                                   \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
-		RCUSLOT_PRIV_DBG_READ_SIDE(#name "_find");                     \
+		RCUSLOT_PRIV_DBG_READ_SIDE(flavor, #name "_find");                     \
 		cds_lfht_lookup(map->rcuslot_priv_ht, name##_priv_hash(key),   \
 				name##_priv_match, name##_priv_kp(&key), &iter); \
 		lnode = cds_lfht_iter_get_node(&iter);                         \
@@ -359,7 +348,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 	}
 
 /* Iteration: the first object, then each next one; NULL at the end. */
-#define RCUSLOT_PRIV_MAP_DEF_ITER(name, type, node_member)                     \
+#define RCUSLOT_PRIV_MAP_DEF_ITER(name, type, node_member, flavor)             \
 	RCUSLOT_PRIV_FUNC const type *name##_priv_iter_obj(struct cds_lfht_iter *iter) \
 	{                                                                      \
 		struct cds_lfht_node *lnode = cds_lfht_iter_get_node(iter);    \
@@ -375,7 +364,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		struct cds_lfht_iter iter;                                     \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
-		RCUSLOT_PRIV_DBG_READ_SIDE("RCU_MAP_FOREACH(" #name ")");      \
+		RCUSLOT_PRIV_DBG_READ_SIDE(flavor, "RCU_MAP_FOREACH(" #name ")");      \
 		cds_lfht_first(map->rcuslot_priv_ht, &iter);                   \
 		*obj = name##_priv_iter_obj(&iter);                            \
 		return iter;                                                   \
@@ -398,7 +387,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		unsigned long n;                                               \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
-		RCUSLOT_PRIV_DBG_REGISTERED(#name "_count");                   \
+		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_count");                   \
 		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
 		cds_lfht_count_nodes(map->rcuslot_priv_ht, &before, &n, &after); \
 		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_count");               \
@@ -416,14 +405,17 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		RCUSLOT_PRIV_MAP_TSAN_PUBLISH(obj);                            \
 	} while (0)
 
-/* An object the caller took out of the map: an old handle owns it now. */
-#define RCUSLOT_PRIV_MAP_RETIRE(obj, node_member)                              \
+/*
+ * An object the caller took out of the map: the old handle `handle` owns it
+ * now (in debug builds tagged and entered in librcuslot's registry).
+ */
+#define RCUSLOT_PRIV_MAP_RETIRE(handle, type, obj, node_member)                \
 	do {                                                                   \
 		if (obj) {                                                     \
 			RCUSLOT_PRIV_MAP_TSAN_SUBSCRIBE(obj);                  \
 			RCUSLOT_PRIV_MAP_SET_STATE(&(obj)->node_member, RCUSLOT_PRIV_MAP_RETIRED); \
-			RCUSLOT_PRIV_DBG_OWN(obj);                             \
 		}                                                              \
+		(handle)->rcuslot_priv_obj = RCUSLOT_PRIV_DBG_TAG(type, obj);  \
 	} while (0)
 
 /* add_unique: the object is never visible to readers when the key is present. */
@@ -434,7 +426,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		name##_priv_karg key = name##_priv_key_of(obj);                \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
-		RCUSLOT_PRIV_DBG_REGISTERED(#name "_insert");                  \
+		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_insert");                  \
 		RCUSLOT_PRIV_MAP_PREPARE(#name "_insert", obj, node_member);   \
 		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
 		got = cds_lfht_add_unique(map->rcuslot_priv_ht, name##_priv_hash(key), \
@@ -457,15 +449,16 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		name##_priv_karg key = name##_priv_key_of(obj);                \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
-		RCUSLOT_PRIV_DBG_REGISTERED(#name "_upsert");                  \
+		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_upsert");                  \
 		RCUSLOT_PRIV_MAP_PREPARE(#name "_upsert", obj, node_member);   \
 		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
 		got = cds_lfht_add_replace(map->rcuslot_priv_ht, name##_priv_hash(key), \
 					   name##_priv_match, name##_priv_kp(&key), \
 					   RCUSLOT_PRIV_MAP_LNODE(obj, node_member)); \
 		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_upsert");              \
-		old.rcuslot_priv_obj = got ? RCUSLOT_PRIV_MAP_OBJ(type, node_member, got) : NULL; \
-		RCUSLOT_PRIV_MAP_RETIRE(old.rcuslot_priv_obj, node_member);    \
+		RCUSLOT_PRIV_MAP_RETIRE(&old, type,                            \
+					got ? RCUSLOT_PRIV_MAP_OBJ(type, node_member, got) : NULL, \
+					node_member);                          \
 		return old;                                                    \
 	}
 
@@ -522,7 +515,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		name##_priv_karg key = name##_priv_key_of(obj);                \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
-		RCUSLOT_PRIV_DBG_REGISTERED(#name "_replace");                 \
+		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_replace");                 \
 		old_out->rcuslot_priv_obj = NULL;                              \
 		RCUSLOT_PRIV_MAP_PREPARE(#name "_replace", obj, node_member);  \
 		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
@@ -534,8 +527,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 			RCUSLOT_PRIV_MAP_SET_STATE(&obj->node_member, RCUSLOT_PRIV_MAP_STATE_FREE); \
 			return -ENOENT;                                        \
 		}                                                              \
-		old_out->rcuslot_priv_obj = cur;                               \
-		RCUSLOT_PRIV_MAP_RETIRE(cur, node_member);                     \
+		RCUSLOT_PRIV_MAP_RETIRE(old_out, type, cur, node_member);      \
 		return 0;                                                      \
 	}
 
@@ -549,14 +541,13 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		type *cur;                                                     \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
-		RCUSLOT_PRIV_DBG_REGISTERED(#name "_remove");                  \
+		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_remove");                  \
 		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
 		while ((cur = name##_priv_lookup(map, key, &iter)) != NULL &&  \
 		       !name##_priv_commit(map, key, &iter, cur, NULL))         \
 			;                                                      \
 		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_remove");              \
-		old.rcuslot_priv_obj = cur;                                    \
-		RCUSLOT_PRIV_MAP_RETIRE(cur, node_member);                     \
+		RCUSLOT_PRIV_MAP_RETIRE(&old, type, cur, node_member);         \
 		return old;                                                    \
 	}
 
@@ -574,6 +565,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 	{                                                                      \
 		struct cds_lfht_iter iter;                                     \
 		type *cur, *new_obj;                                           \
+		type *const untouched = (type *)(void *)&new_obj;              \
 		int err;                                                       \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
@@ -583,8 +575,13 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		cur = name##_priv_lookup(map, key, &iter);                     \
 		if (cur)                                                       \
 			RCUSLOT_PRIV_MAP_TSAN_SUBSCRIBE(cur);                  \
-		new_obj = cur;                                                 \
+		new_obj = untouched; /* copy must write it, as a slot's */     \
 		err = copy(cur, &new_obj, arg);                                \
+		if (!err && new_obj == untouched)                              \
+			new_obj = RCUSLOT_PRIV_DBG_UNTOUCHED(#name "_copy_update", \
+							     &rcuslot_priv_loc, cur); \
+		if (err)                                                       \
+			new_obj = cur;                                         \
 		if (!err && new_obj && new_obj != cur) {                       \
 			if (!name##_priv_match(RCUSLOT_PRIV_MAP_LNODE(new_obj, node_member), \
 					       name##_priv_kp(&key))) {        \
@@ -611,7 +608,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		return 0;                                                      \
 	}
 
-#define RCUSLOT_PRIV_MAP_DEF_COPY_UPDATE(name, type, node_member)              \
+#define RCUSLOT_PRIV_MAP_DEF_COPY_UPDATE(name, type, node_member, flavor)      \
 	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE int                            \
 	name##_copy_update(struct name *map, name##_priv_karg key, name##_copy_fn *copy, \
 			   void *arg, struct name##_old *old_out)              \
@@ -621,32 +618,25 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		int err;                                                       \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
-		RCUSLOT_PRIV_DBG_REGISTERED(#name "_copy_update");             \
+		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_copy_update");     \
 		do                                                             \
 			err = name##_priv_try_update(map, key, copy, arg, &retired, &won); \
 		while (!err && !won);                                          \
-		old_out->rcuslot_priv_obj = err ? NULL : retired;              \
-		RCUSLOT_PRIV_MAP_RETIRE(old_out->rcuslot_priv_obj, node_member); \
+		RCUSLOT_PRIV_MAP_RETIRE(old_out, type, err ? NULL : retired, node_member); \
 		return err;                                                    \
 	}
 
 /* --- old handles: as a slot's, with the node's own rcu_head -------------- */
 
-#define RCUSLOT_PRIV_MAP_DEF_OLD_IS_EMPTY(name)                                \
-	RCUSLOT_PRIV_FUNC bool name##_old_is_empty(const struct name##_old *old) \
-	{                                                                      \
-		return old->rcuslot_priv_obj == NULL;                          \
-	}
-
 /* Back to the caller, free to reuse or re-insert. */
-#define RCUSLOT_PRIV_MAP_DEF_OLD_RECLAIM(name, type, node_member)              \
+#define RCUSLOT_PRIV_MAP_DEF_OLD_RECLAIM(name, type, node_member, flavor)      \
 	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE type *                         \
 	name##_old_reclaim(struct name##_old *old)                             \
 	{                                                                      \
 		RCUSLOT_PRIV_TAKE(name, type, "_old_reclaim", old, obj);       \
-		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_old_reclaim");                \
+		RCUSLOT_PRIV_DBG_NO_WAIT(flavor, #name "_old_reclaim");        \
 		if (obj) {                                                     \
-			rcuslot_synchronize();                                 \
+			obj = (type *)rcuslot_priv_retire_wait(RCUSLOT_PRIV_FL(flavor), obj); \
 			RCUSLOT_PRIV_MAP_SET_STATE(&obj->node_member, RCUSLOT_PRIV_MAP_STATE_FREE); \
 		}                                                              \
 		return obj;                                                    \
@@ -664,55 +654,19 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		name##_priv_free((type *)obj);                                 \
 	}
 
-#define RCUSLOT_PRIV_MAP_DEF_OLD_FREE(name, type)                              \
-	RCUSLOT_PRIV_FUNC void name##_old_free(struct name##_old *old)          \
-	{                                                                      \
-		RCUSLOT_PRIV_TAKE(name, type, "_old_free", old, obj);          \
-		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_old_free");                   \
-		if (obj) {                                                     \
-			rcuslot_synchronize();                                 \
-			name##_priv_free(obj);                                 \
-		}                                                              \
-	}
-
-#define RCUSLOT_PRIV_MAP_DEF_DEFER_CB(name, type, node_member)                 \
-	RCUSLOT_PRIV_FUNC void name##_priv_defer_cb(struct rcu_head *head)     \
-	{                                                                      \
-		RCUSLOT_PRIV_TSAN_CALLBACK(head);                              \
-		name##_priv_free(caa_container_of(head, type,                  \
-						  node_member.rcuslot_priv_head)); \
-		rcuslot_priv_defer_done(1);                                    \
-	}
-
-/* Throttled (see rcuslot/reclaim.h): wait here instead. */
-#define RCUSLOT_PRIV_MAP_DEF_OLD_DEFER(name, type, node_member)                \
-	RCUSLOT_PRIV_FUNC void name##_old_defer(struct name##_old *old)         \
-	{                                                                      \
-		RCUSLOT_PRIV_TAKE(name, type, "_old_defer", old, obj);         \
-		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_old_defer");                  \
-		RCUSLOT_PRIV_DBG_REGISTERED(#name "_old_defer");               \
-		if (obj && !rcuslot_priv_defer_head(&obj->node_member.rcuslot_priv_head, \
-						    name##_priv_defer_cb, 1)) { \
-			rcuslot_synchronize();                                 \
-			name##_priv_free(obj);                                 \
-		}                                                              \
-	}
-
-/* As a slot's (slot.h): no chunk, wait here and free with the batch. */
-#define RCUSLOT_PRIV_MAP_DEF_BATCH_ADD(name, type)                             \
-	RCUSLOT_PRIV_FUNC void name##_batch_add(struct rcuslot_batch *batch,   \
-						struct name##_old *old)        \
-	{                                                                      \
-		RCUSLOT_PRIV_TAKE(name, type, "_batch_add", old, obj);         \
-		if (obj && !rcuslot_priv_batch_push(batch, obj, name##_priv_free_void)) { \
-			struct rcuslot_priv_batch_chunk *chain = batch->chunks; \
-                                                                               \
-			rcuslot_batch_init(batch);                             \
-			rcuslot_synchronize();                                 \
-			rcuslot_priv_batch_release(chain);                     \
-			name##_priv_free(obj);                                 \
-		}                                                              \
-	}
+/*
+ * The rest of the old handle's life is a slot's (slot.h), with the node's
+ * own rcu_head and name_priv_free as the free function: old_is_empty,
+ * old_free, old_defer (nothing allocated) and its callback, batch_add.
+ */
+#define RCUSLOT_PRIV_MAP_DEF_OLD(name, type, node_member, flavor)              \
+	RCUSLOT_PRIV_DEF_OLD_IS_EMPTY(name, type)                              \
+	RCUSLOT_PRIV_DEF_OLD_FREE(name, type, name##_priv_free, flavor)        \
+	RCUSLOT_PRIV_DEF_HEAD_DEFER_CB(name, type, node_member.rcuslot_priv_head, \
+				       name##_priv_free)                       \
+	RCUSLOT_PRIV_DEF_HEAD_OLD_DEFER(name, type, node_member.rcuslot_priv_head, \
+					name##_priv_free, flavor)              \
+	RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, flavor)
 
 /*
  * Everything out, chained through the nodes' spare rcu_heads (nothing to
@@ -735,8 +689,8 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		int online;                                                    \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
-		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_destroy");                    \
-		RCUSLOT_PRIV_DBG_REGISTERED(#name "_destroy");                 \
+		RCUSLOT_PRIV_DBG_NO_WAIT(flavor, #name "_destroy");                    \
+		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_destroy");                 \
 		if (!map->rcuslot_priv_ht)                                     \
 			return;                                                \
 		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
@@ -749,16 +703,16 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 			}                                                      \
 		}                                                              \
 		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_destroy");             \
-		online = RCUSLOT_PRIV_MAP_URCU(flavor, read_ongoing)();        \
+		online = RCUSLOT_PRIV_URCU_OF(flavor, read_ongoing)();         \
 		if (online)                                                    \
-			RCUSLOT_PRIV_MAP_URCU(flavor, thread_offline)();       \
+			RCUSLOT_PRIV_URCU_OF(flavor, thread_offline)();        \
 		(void)cds_lfht_destroy(map->rcuslot_priv_ht, NULL);            \
 		if (online)                                                    \
-			RCUSLOT_PRIV_MAP_URCU(flavor, thread_online)();        \
+			RCUSLOT_PRIV_URCU_OF(flavor, thread_online)();         \
 		map->rcuslot_priv_ht = NULL;                                   \
 		if (!chain)                                                    \
 			return;                                                \
-		rcuslot_synchronize();                                         \
+		rcuslot_priv_synchronize(RCUSLOT_PRIV_FL(flavor));             \
 		while (chain) {                                                \
 			type *obj = caa_container_of(chain, type, node_member); \
                                                                                \
@@ -771,8 +725,8 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 
 #define RCUSLOT_PRIV_MAP_DEF_OPS(name, type, node_member, free_fn, flavor)     \
 	RCUSLOT_PRIV_MAP_DEF_INIT(name, flavor)                                \
-	RCUSLOT_PRIV_MAP_DEF_FIND(name, type, node_member)                     \
-	RCUSLOT_PRIV_MAP_DEF_ITER(name, type, node_member)                     \
+	RCUSLOT_PRIV_MAP_DEF_FIND(name, type, node_member, flavor)             \
+	RCUSLOT_PRIV_MAP_DEF_ITER(name, type, node_member, flavor)             \
 	RCUSLOT_PRIV_MAP_DEF_COUNT(name, flavor)                               \
 	RCUSLOT_PRIV_MAP_DEF_INSERT(name, type, node_member, flavor)           \
 	RCUSLOT_PRIV_MAP_DEF_UPSERT(name, type, node_member, flavor)           \
@@ -781,20 +735,12 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 	RCUSLOT_PRIV_MAP_DEF_REPLACE(name, type, node_member, flavor)          \
 	RCUSLOT_PRIV_MAP_DEF_REMOVE(name, type, node_member, flavor)           \
 	RCUSLOT_PRIV_MAP_DEF_TRY_UPDATE(name, type, node_member, free_fn, flavor) \
-	RCUSLOT_PRIV_MAP_DEF_COPY_UPDATE(name, type, node_member)              \
-	RCUSLOT_PRIV_MAP_DEF_OLD_IS_EMPTY(name)                                \
-	RCUSLOT_PRIV_MAP_DEF_OLD_RECLAIM(name, type, node_member)              \
+	RCUSLOT_PRIV_MAP_DEF_COPY_UPDATE(name, type, node_member, flavor)      \
+	RCUSLOT_PRIV_MAP_DEF_OLD_RECLAIM(name, type, node_member, flavor)      \
 	RCUSLOT_PRIV_MAP_DEF_FREE(name, type, node_member, free_fn)            \
-	RCUSLOT_PRIV_MAP_DEF_OLD_FREE(name, type)                              \
-	RCUSLOT_PRIV_MAP_DEF_DEFER_CB(name, type, node_member)                 \
-	RCUSLOT_PRIV_MAP_DEF_OLD_DEFER(name, type, node_member)                \
-	RCUSLOT_PRIV_MAP_DEF_BATCH_ADD(name, type)                             \
+	RCUSLOT_PRIV_MAP_DEF_OLD(name, type, node_member, flavor)              \
 	RCUSLOT_PRIV_MAP_DEF_DESTROY(name, type, node_member, flavor)
 
-/*
- * Waiting and deferral go through the kit's helpers, which serve the
- * unit's flavor; a map of another flavor waits for the compiled core.
- */
 #ifdef __cplusplus
 /* C++ reports a wrong node member at its first use instead. */
 #define RCUSLOT_PRIV_MAP_IS_NODE(type, node_member) 1
@@ -809,9 +755,6 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 				   gen "(" #name "): node_member must be a struct rcuslot_map_node");
 
 #define RCUSLOT_PRIV_MAP_DEF_END(gen, name, flavor)                            \
-	RCUSLOT_PRIV_STATIC_ASSERT(RCUSLOT_PRIV_CAT(RCUSLOT_PRIV_FLAVOR_ID_, flavor) == \
-					   RCUSLOT_PRIV_FLAVOR_ID,             \
-				   gen "(" #name "): the flavor must be RCUSLOT_FLAVOR for now"); \
 	RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct name) == sizeof(void *) &&    \
 				   sizeof(struct name##_old) == sizeof(void *), \
 				   gen "(" #name "): map and old handle must be one pointer wide")
@@ -871,12 +814,15 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 	RCUSLOT_PRIV_MAP_DEF_END("RCU_MAP_DEFINE", name, RCUSLOT_FLAVOR)
 
 /**
- * RCU_MAP_DEFINE() for a named liburcu flavor (a bare token: memb, qsbr, mb,
- * bp, signal). Until the kit's core serves several flavors in one unit, it
- * must be the unit's RCUSLOT_FLAVOR (a compile error names the map
- * otherwise).
+ * RCU_MAP_DEFINE() bound to a named liburcu flavor (a bare token: memb,
+ * qsbr, mb, bp, signal) instead of the unit's default, as
+ * RCU_SLOT_DEFINE_FLAVOR(): include that flavor's liburcu header before
+ * rcuslot/rcuslot.h; readers take its read lock (rcuslot_qsbr_read_lock(),
+ * RCUSLOT_READ_GUARD_FLAVOR(qsbr)), and the map's table, grace periods and
+ * deferrals are that flavor's.
  */
 #define RCU_MAP_DEFINE_FLAVOR(name, type, node_member, key_member, free_fn, flavor) \
+	RCUSLOT_PRIV_FLAVOR_INCLUDED(name, flavor);                            \
 	RCUSLOT_PRIV_MAP_DEF_BEGIN("RCU_MAP_DEFINE_FLAVOR", name, type, node_member) \
 	RCUSLOT_PRIV_MAP_DEF_BYTES(name, type, node_member, key_member, free_fn, flavor) \
 	RCUSLOT_PRIV_MAP_DEF_END("RCU_MAP_DEFINE_FLAVOR", name, flavor)

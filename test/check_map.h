@@ -40,6 +40,9 @@ int mobj_live(const struct mobj *o);
 
 RCU_MAP_DEFINE(tmap, struct mobj, node, key, mobj_free);
 
+/* The object an old handle owns (test only; debug builds tag the handle). */
+#define RCUSLOT_TEST_OLD_OBJ(old) ((struct mobj *)rcuslot_priv_strip((old)->rcuslot_priv_obj))
+
 /* Fixture: the RCU thread fixture, plus the mobj counters zeroed. */
 void map_setup(void);
 

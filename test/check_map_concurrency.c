@@ -159,7 +159,7 @@ static void retire(struct tmap_old *old, uint64_t stamp, struct rcuslot_batch *b
 {
 	if (tmap_old_is_empty(old))
 		return;
-	atomic_store(&old->rcuslot_priv_obj->unpub, stamp);
+	atomic_store(&RCUSLOT_TEST_OLD_OBJ(old)->unpub, stamp);
 	switch (how % 4) {
 	case 0:
 		tmap_old_free(old);
@@ -191,7 +191,7 @@ static int copy_op(const struct mobj *old, struct mobj **new_out, void *arg)
 	if (old && what % 3 == 0) {
 		*new_out = NULL;            /* remove */
 	} else if (old && what % 3 == 1) {
-		return 0;                   /* no change */
+		*new_out = (struct mobj *)old; /* no change */
 	} else {
 		*new_out = obj_new(key, old ? old->value + 1 : 0); /* insert or replace */
 	}
@@ -267,7 +267,7 @@ static void *grower(void *arg)
 			struct tmap_old old = tmap_remove(&map, &k);
 
 			ck_assert(!tmap_old_is_empty(&old));
-			atomic_store(&old.rcuslot_priv_obj->unpub, stamp);
+			atomic_store(&RCUSLOT_TEST_OLD_OBJ(&old)->unpub, stamp);
 			tmap_old_defer(&old);
 			if (k % 64 == 0)
 				rcuslot_quiescent_state();

@@ -245,6 +245,25 @@ static int copy_update_linked(int run)
 	return 0;
 }
 
+/* A callback that returns 0 and leaves *new_out alone: a slip, as for slots. */
+static int copy_forgets(const struct mobj *old, struct mobj **new_out, void *arg)
+{
+	(void)old;
+	(void)new_out;
+	(void)arg;
+	return 0;
+}
+
+static int copy_update_untouched(int run)
+{
+	struct tmap *m = run ? full_map() : NULL;
+	struct tmap_old old;
+	uint32_t k = 1;
+
+	AT(run) if (tmap_copy_update(m, &k, copy_forgets, NULL, &old) != 0) return -1;
+	return 0;
+}
+
 #define WAITS "called inside a read-side critical section (it would wait for itself forever)"
 #define UNREG "called from a thread that is not registered (rcuslot_register_thread)"
 #define TWICE "consumed an old handle that was already consumed (through a copy of it?)"
@@ -255,24 +274,26 @@ static int copy_update_linked(int run)
 static const struct misuse {
 	int (*fn)(int run);
 	const char *what;
-	int needs_register; /* only a misuse where threads must register */
+	enum misuse_when when;
 } misuses[] = {
-	{ find_outside, "tmap_find called outside a read-side critical section", 0 },
-	{ foreach_outside, "RCU_MAP_FOREACH(tmap) called outside a read-side critical section", 0 },
-	{ destroy_inside, "tmap_destroy " WAITS, 0 },
-	{ free_inside, "tmap_old_free " WAITS, 0 },
-	{ reclaim_inside, "tmap_old_reclaim " WAITS, 0 },
-	{ defer_inside, "tmap_old_defer " WAITS, 0 },
-	{ find_unregistered, "tmap_find " UNREG, 1 },
-	{ insert_unregistered, "tmap_insert " UNREG, 1 },
-	{ remove_unregistered, "tmap_remove " UNREG, 1 },
-	{ copy_update_unregistered, "tmap_copy_update " UNREG, 1 },
-	{ free_copy_twice, "tmap_old_free " TWICE, 0 },
-	{ batch_copy_twice, "tmap_batch_add " TWICE, 0 },
-	{ insert_twice, "tmap_insert " LINKED, 0 },
-	{ upsert_linked, "tmap_upsert " LINKED, 0 },
-	{ reinsert_before_gp, "tmap_insert " EARLY, 0 },
-	{ copy_update_linked, "tmap_copy_update " LINKED, 0 },
+	{ find_outside, "tmap_find called outside a read-side critical section", LOCKED },
+	{ foreach_outside, "RCU_MAP_FOREACH(tmap) called outside a read-side critical section", LOCKED },
+	{ destroy_inside, "tmap_destroy " WAITS, LOCKED },
+	{ free_inside, "tmap_old_free " WAITS, LOCKED },
+	{ reclaim_inside, "tmap_old_reclaim " WAITS, LOCKED },
+	{ defer_inside, "tmap_old_defer " WAITS, LOCKED },
+	{ find_unregistered, "tmap_find " UNREG, REG },
+	{ insert_unregistered, "tmap_insert " UNREG, REG },
+	{ remove_unregistered, "tmap_remove " UNREG, REG },
+	{ copy_update_unregistered, "tmap_copy_update " UNREG, REG },
+	{ free_copy_twice, "tmap_old_free " TWICE, ANY },
+	{ batch_copy_twice, "tmap_batch_add " TWICE, ANY },
+	{ insert_twice, "tmap_insert " LINKED, ANY },
+	{ upsert_linked, "tmap_upsert " LINKED, ANY },
+	{ reinsert_before_gp, "tmap_insert " EARLY, ANY },
+	{ copy_update_linked, "tmap_copy_update " LINKED, ANY },
+	{ copy_update_untouched, "tmap_copy_update got 0 from a copy callback that did not write "
+	  "*new_out (write the new object, NULL to empty, or old for no change)", ANY },
 };
 
 #define NMISUSES ((int)(sizeof(misuses) / sizeof(misuses[0])))
@@ -364,7 +385,7 @@ Suite *map_debug_suite(void)
 	Suite *s = rcu_suite("map-debug-checks", &tc, map_setup, NULL);
 
 	for (int i = 0; i < NMISUSES; i++)
-		if (!misuses[i].needs_register || RCUSLOT_THREADS_MUST_REGISTER)
+		if (misuse_checked_here(misuses[i].when))
 			checked[nchecked++] = &misuses[i];
 	if (!fork || strcmp(fork, "no") != 0)
 		tcase_add_loop_test_raise_signal(tc, test_map_misuse_aborts, SIGABRT, 0, nchecked);

@@ -4,7 +4,7 @@
  *
  * - The sweep: for N = 1, 2, ... a scenario of map updates runs with its
  *   N-th allocation failing, until a run meets no injected failure; the
- *   allocations swept are the kit's (RCUSLOT_MALLOC: batch chunks) and the
+ *   allocations swept are the kit's (rcuslot_set_allocator: batch chunks) and the
  *   copy callback's, counted as one sequence. At every N: a failed copy
  *   makes copy_update return the callback's error with the map unchanged
  *   and the old handle empty; a failed chunk makes batch_add wait for one
@@ -17,7 +17,7 @@
  *   init returns -ENOMEM where liburcu reports the failure, and the process
  *   aborts in liburcu's own assertion where it does not (0.13 to 0.15).
  */
-#include "failalloc.h" /* before rcuslot: the kit allocates through it here */
+#include "failalloc.h" /* the kit allocates through it (check_main.c) */
 
 #include <errno.h>
 #include <signal.h>

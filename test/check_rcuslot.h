@@ -6,6 +6,9 @@
 #include <check.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <stdbool.h>
+
+#include <rcuslot/rcuslot.h>
 
 /* Anything that waits for grace periods gets this long (sanitizers are slow). */
 #define GP_TIMEOUT 60
@@ -40,5 +43,28 @@ void rcu_thread_teardown(void);
 void offline_sem_wait(sem_t *sem);
 void offline_join(pthread_t thread);
 void offline_sleep_ms(int ms);
+
+
+/* Debug-check tests: when a misuse is one the checks can see, by flavor. */
+enum misuse_when {
+	ANY,      /* every flavor */
+	REG,      /* flavors whose threads must register (not bp) */
+	LOCKED,   /* flavors whose read lock leaves a trace (not qsbr) */
+	OFFLINE,  /* qsbr, where "outside a read-side section" means offline */
+};
+
+static inline bool misuse_checked_here(enum misuse_when when)
+{
+	switch (when) {
+	case REG:
+		return RCUSLOT_THREADS_MUST_REGISTER;
+	case LOCKED:
+		return RCUSLOT_READ_ONGOING_TRACKS_LOCK;
+	case OFFLINE:
+		return !RCUSLOT_READ_ONGOING_TRACKS_LOCK;
+	default:
+		return true;
+	}
+}
 
 #endif
