@@ -210,6 +210,7 @@ static int update_copy(const struct item *old, struct item **new_out, void *arg)
 	const struct item *base = NULL;	/* append/prepend: the old value */
 	struct item *it;
 
+	*new_out = (struct item *)old; /* no change unless set below */
 	r->u.published = false;
 	switch (r->cmd) {
 	case CMD_SET:
@@ -324,6 +325,7 @@ static int delete_copy(const struct item *old, struct item **new_out, void *arg)
 {
 	struct update *u = arg;
 
+	*new_out = (struct item *)old; /* no change unless set below */
 	u->published = false;
 	if (!old) {
 		u->result = ST_NOT_FOUND;
@@ -359,6 +361,7 @@ static int touch_copy(const struct item *old, struct item **new_out, void *arg)
 	struct touch_req *r = arg;
 	struct item *it;
 
+	*new_out = (struct item *)old; /* no change unless set below */
 	r->u.published = false;
 	if (!old || !item_live(old, r->u.now)) {
 		r->u.result = ST_NOT_FOUND;
@@ -430,6 +433,7 @@ static int delta_copy(const struct item *old, struct item **new_out, void *arg)
 	size_t n, len;
 	struct item *it;
 
+	*new_out = (struct item *)old; /* no change unless set below */
 	r->u.published = false;
 	if (!old || !item_live(old, r->u.now)) {
 		r->u.result = ST_NOT_FOUND;
@@ -476,6 +480,7 @@ static int sweep_copy(const struct item *old, struct item **new_out, void *arg)
 {
 	struct update *u = arg;
 
+	*new_out = (struct item *)old; /* no change unless set below */
 	u->published = false;
 	if (old && !item_live(old, u->now))
 		*new_out = NULL;
