@@ -5,7 +5,8 @@
 set -eu
 
 PACKAGES="gcc g++ clang libclang-rt-dev binutils scons pkg-config liburcu-dev
-	check sparse doxygen man-db cppcheck clang-tidy clang-format valgrind libglib2.0-dev"
+	check sparse doxygen man-db cppcheck clang-tidy clang-format valgrind libglib2.0-dev
+	memcached libmemcached-tools python3-pymemcache"
 
 missing=""
 for p in $PACKAGES; do

@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Workers and connections (see server.h). All socket I/O happens outside
+ * read-side critical sections: proto_feed formats replies into memory and
+ * the worker writes them afterwards, so a slow client never delays a grace
+ * period.
+ */
+#define _GNU_SOURCE	/* accept4 */
+#include "server.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "proto.h"
+
+#define EVENTS_PER_WAIT 64
+#define READ_CHUNK 16384
+#define DRAIN_MS 2000		/* to send the last replies at shutdown */
+#define TOO_MANY "ERROR Too many open connections\r\n"
+
+struct conn {
+	int fd;			/* first: epoll's data.ptr points here */
+	uint32_t events;	/* what epoll waits for */
+	bool eof;		/* the client sends nothing more */
+	struct conn *prev, *next;	/* the worker's list */
+	char *in;
+	size_t in_len, in_cap;
+	struct outbuf out;
+	struct proto proto;
+};
+
+struct worker {
+	pthread_t thread;
+	int epfd;
+	int wakefd;		/* eventfd: server_stop() */
+	struct conn *conns;
+	struct kvd_stats stats;
+};
+
+static struct worker *workers;
+static unsigned n_workers;
+static const int *listen_fds;
+static size_t n_listen;
+static bool stopping;
+static unsigned curr_conns;
+
+unsigned kvd_curr_conns(void)
+{
+	return __atomic_load_n(&curr_conns, __ATOMIC_RELAXED);
+}
+
+static void conn_close(struct worker *w, struct conn *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		w->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	close(c->fd);	/* also takes it out of the epoll set */
+	outbuf_free(&c->out);
+	free(c->in);
+	free(c);
+	__atomic_sub_fetch(&curr_conns, 1, __ATOMIC_RELAXED);
+}
+
+static void accept_all(struct worker *w, int lfd)
+{
+	for (;;) {
+		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct epoll_event ev;
+		struct conn *c;
+
+		if (fd < 0)
+			return;	/* EAGAIN, or a client gone before we took it */
+		if (__atomic_add_fetch(&curr_conns, 1, __ATOMIC_RELAXED) >
+		    kvd_settings.max_conns) {
+			/* as memcached: say why, then close */
+			__atomic_sub_fetch(&curr_conns, 1, __ATOMIC_RELAXED);
+			KVD_COUNT(rejected_connections);
+			if (write(fd, TOO_MANY, sizeof(TOO_MANY) - 1) < 0) {
+				/* nothing to add: the client goes either way */
+			}
+			close(fd);
+			continue;
+		}
+		c = calloc(1, sizeof(*c));
+		if (!c) {
+			close(fd);
+			__atomic_sub_fetch(&curr_conns, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		c->fd = fd;
+		c->events = EPOLLIN;
+		ev.events = c->events;
+		ev.data.ptr = c;
+		if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+			close(fd);
+			free(c);
+			__atomic_sub_fetch(&curr_conns, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		c->next = w->conns;
+		if (w->conns)
+			w->conns->prev = c;
+		w->conns = c;
+		KVD_COUNT(total_connections);
+	}
+}
+
+/* Read once: 1 when bytes came, 0 when none did (c->eof tells whether
+ * any will), -1 when the connection is to close. */
+static int conn_read(struct conn *c)
+{
+	ssize_t n;
+
+	if (c->in_cap - c->in_len < READ_CHUNK) {
+		size_t cap = c->in_cap ? c->in_cap * 2 : READ_CHUNK * 2;
+		char *b;
+
+		while (cap - c->in_len < READ_CHUNK)
+			cap *= 2;
+		b = realloc(c->in, cap);
+		if (!b)
+			return -1;
+		c->in = b;
+		c->in_cap = cap;
+	}
+	n = read(c->fd, c->in + c->in_len, c->in_cap - c->in_len);
+	if (n > 0) {
+		c->in_len += (size_t)n;
+		KVD_COUNT_N(bytes_read, (uint64_t)n);
+		return 1;
+	}
+	if (n == 0) {
+		c->eof = true;
+		return 0;
+	}
+	return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
+}
+
+/* Write what is pending; false when the connection is to close. */
+static bool conn_write(struct conn *c)
+{
+	while (c->out.sent < c->out.len) {
+		ssize_t n = send(c->fd, c->out.buf + c->out.sent,
+				 c->out.len - c->out.sent, MSG_NOSIGNAL);
+
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+		c->out.sent += (size_t)n;
+		KVD_COUNT_N(bytes_written, (uint64_t)n);
+	}
+	c->out.len = c->out.sent = 0;
+	return true;
+}
+
+/* Serve what has arrived, write, and wait for the right events next.
+ * False when the connection is to close. */
+static bool conn_serve(struct worker *w, struct conn *c, int64_t now)
+{
+	struct epoll_event ev;
+	uint32_t want = 0;
+
+	for (;;) {
+		size_t used = proto_feed(&c->proto, c->in, c->in_len, &c->out, now);
+
+		if (used) {
+			memmove(c->in, c->in + used, c->in_len - used);
+			c->in_len -= used;
+		}
+		if (!conn_write(c))
+			return false;
+		if (c->proto.close_now)
+			return false;
+		if (c->out.len != 0 || c->proto.close_after)
+			break;	/* wait until the client reads */
+		/* The output has gone: serve what waited for it. The client
+		 * may have sent everything already, so no read would wake us. */
+		if (!proto_has_request(&c->proto, c->in, c->in_len))
+			break;
+	}
+	if (c->proto.close_after && c->out.len == 0)
+		return false;
+	if (c->eof && c->out.len == 0 &&
+	    !proto_has_request(&c->proto, c->in, c->in_len))
+		return false;	/* half-closed and nothing left to answer */
+	if (c->in_len > PROTO_GET_LINE_MAX + kvd_settings.item_max)
+		return false;
+	if (c->out.len != 0)
+		want |= EPOLLOUT;
+	if (!c->eof && !c->proto.close_after && c->out.len - c->out.sent <= PROTO_OUT_HIGH &&
+	    !__atomic_load_n(&stopping, __ATOMIC_RELAXED))
+		want |= EPOLLIN;
+	if (want != c->events) {
+		c->events = want;
+		ev.events = want;
+		ev.data.ptr = c;
+		if (epoll_ctl(w->epfd, EPOLL_CTL_MOD, c->fd, &ev) < 0)
+			return false;
+	}
+	return true;
+}
+
+/* Close at shutdown without losing replies: a close with unread input
+ * would reset the connection and discard what the client has not read yet,
+ * so shut the sending side, then discard the input. */
+static void conn_close_gently(struct worker *w, struct conn *c)
+{
+	shutdown(c->fd, SHUT_WR);
+	for (int i = 0; i < 64; i++) {	/* a bounded effort: 1 MiB */
+		c->in_len = 0;
+		if (conn_read(c) <= 0)
+			break;
+	}
+	conn_close(w, c);
+}
+
+/* Serve one connection during the drain; false once it is done with. */
+static bool drain_one(struct worker *w, struct conn *c)
+{
+	return conn_write(c) && conn_serve(w, c, kvd_now_ms()) && c->out.len != 0;
+}
+
+/*
+ * After server_stop(): answer every request received, including what
+ * already waits in the socket (it was sent before the stop), and send the
+ * replies for up to DRAIN_MS.
+ */
+static void drain(struct worker *w)
+{
+	int64_t deadline = kvd_now_ms() + DRAIN_MS;
+	struct epoll_event evs[EVENTS_PER_WAIT];
+
+	/* from now on every event is a connection's */
+	epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->wakefd, NULL);
+	for (size_t j = 0; j < n_listen; j++)
+		epoll_ctl(w->epfd, EPOLL_CTL_DEL, listen_fds[j], NULL);
+	for (struct conn *c = w->conns, *next; c; c = next) {
+		next = c->next;
+		while (!c->eof && c->in_len < PROTO_GET_LINE_MAX && conn_read(c) > 0)
+			continue;
+		if (!drain_one(w, c))
+			conn_close_gently(w, c);
+	}
+	while (w->conns) {
+		int64_t left = deadline - kvd_now_ms();
+		int n;
+
+		if (left <= 0)
+			break;
+		rcuslot_thread_offline();
+		n = epoll_wait(w->epfd, evs, EVENTS_PER_WAIT, (int)left);
+		rcuslot_thread_online();
+		for (int i = 0; i < n; i++) {
+			struct conn *c = evs[i].data.ptr;
+
+			if (!drain_one(w, c))
+				conn_close_gently(w, c);
+		}
+	}
+	while (w->conns)
+		conn_close_gently(w, w->conns);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct epoll_event evs[EVENTS_PER_WAIT];
+
+	kvd_tstats = &w->stats;
+	rcuslot_register_thread();
+	while (!__atomic_load_n(&stopping, __ATOMIC_RELAXED)) {
+		int n;
+		int64_t now;
+
+		/* qsbr: the thread holds no item while it waits */
+		rcuslot_thread_offline();
+		n = epoll_wait(w->epfd, evs, EVENTS_PER_WAIT, -1);
+		rcuslot_thread_online();
+		now = kvd_now_ms();
+		for (int i = 0; i < n; i++) {
+			void *ptr = evs[i].data.ptr;
+			struct conn *c;
+
+			if (ptr == &w->wakefd)
+				continue;	/* server_stop(): the loop ends */
+			if ((const int *)ptr >= listen_fds &&
+			    (const int *)ptr < listen_fds + n_listen) {
+				if (!__atomic_load_n(&stopping, __ATOMIC_RELAXED))
+					accept_all(w, *(const int *)ptr);
+				continue;
+			}
+			c = ptr;
+			if ((evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) &&
+			    (c->events & EPOLLIN) && conn_read(c) < 0) {
+				conn_close(w, c);
+				continue;
+			}
+			if (!conn_serve(w, c, now))
+				conn_close(w, c);
+		}
+		rcuslot_quiescent_state();
+	}
+	drain(w);
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+int server_start(const int *fds, size_t n)
+{
+	unsigned t = kvd_settings.threads;
+
+	listen_fds = fds;
+	n_listen = n;
+	workers = calloc(t, sizeof(*workers));
+	if (!workers)
+		return -1;
+	for (unsigned i = 0; i < t; i++) {
+		struct worker *w = &workers[i];
+		struct epoll_event ev = { .events = EPOLLIN };
+
+		kvd_stats_register(&w->stats);
+		w->epfd = epoll_create1(EPOLL_CLOEXEC);
+		w->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (w->epfd < 0 || w->wakefd < 0) {
+			perror("kvd: epoll/eventfd");
+			goto fail;
+		}
+		ev.data.ptr = &w->wakefd;
+		if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->wakefd, &ev) < 0)
+			goto fail_ctl;
+		for (size_t j = 0; j < n; j++) {
+			ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+			ev.data.ptr = (void *)&fds[j];
+			if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fds[j], &ev) < 0)
+				goto fail_ctl;
+		}
+		if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+			fprintf(stderr, "kvd: cannot start worker threads\n");
+			goto fail;
+		}
+		n_workers++;
+	}
+	return 0;
+fail_ctl:
+	perror("kvd: epoll_ctl");
+fail:
+	server_stop();
+	return -1;
+}
+
+void server_stop(void)
+{
+	uint64_t one = 1;
+
+	__atomic_store_n(&stopping, true, __ATOMIC_RELAXED);
+	for (unsigned i = 0; i < n_workers; i++) {
+		if (write(workers[i].wakefd, &one, sizeof(one)) < 0)
+			perror("kvd: eventfd");
+	}
+	for (unsigned i = 0; i < n_workers; i++)
+		pthread_join(workers[i].thread, NULL);
+	for (unsigned i = 0; i < kvd_settings.threads && workers; i++) {
+		if (workers[i].epfd > 0)
+			close(workers[i].epfd);
+		if (workers[i].wakefd > 0)
+			close(workers[i].wakefd);
+	}
+	free(workers);
+	workers = NULL;
+	n_workers = 0;
+}
