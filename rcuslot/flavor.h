@@ -20,7 +20,8 @@
  * Everything else the kit does is the same for every flavor: registration
  * rules above apply to updaters too (copy_update and old_defer take the
  * read lock), and every thread unregisters before it exits. The signal
- * flavor exists in liburcu 0.13 and 0.14, not in 0.15.
+ * flavor exists in liburcu 0.13 and 0.14, not in 0.15: there, selecting it
+ * is a compile error saying so.
  *
  * Everything flavor-specific the kit calls goes through
  * RCUSLOT_PRIV_URCU(op), which pastes the flavor's prefix (`urcu_memb_`)
@@ -48,7 +49,38 @@
 
 #define RCUSLOT_PRIV_FLAVOR_ID RCUSLOT_PRIV_CAT(RCUSLOT_PRIV_FLAVOR_ID_, RCUSLOT_FLAVOR)
 
-#if RCUSLOT_PRIV_FLAVOR_ID == 1
+/*
+ * The installed liburcu's release, as RCUSLOT_PRIV_URCU_V(0, 15). liburcu
+ * defines no version macro (0.13.2 and 0.15.2 alike: urcu/config.h holds
+ * build options only), so the version is keyed on the headers each release
+ * added: urcu/urcu-poll.h (0.14, polling grace periods) and urcu/annotate.h
+ * (0.15, ThreadSanitizer annotations; 0.15 also removed the signal flavor).
+ * Every difference between releases the kit knows of is decided here.
+ */
+#define RCUSLOT_PRIV_URCU_V(major, minor) ((major) * 100 + (minor))
+#if __has_include(<urcu/annotate.h>)
+#define RCUSLOT_PRIV_URCU_VERSION RCUSLOT_PRIV_URCU_V(0, 15)
+#elif __has_include(<urcu/urcu-poll.h>)
+#define RCUSLOT_PRIV_URCU_VERSION RCUSLOT_PRIV_URCU_V(0, 14)
+#else
+#define RCUSLOT_PRIV_URCU_VERSION RCUSLOT_PRIV_URCU_V(0, 13)
+#endif
+/* The signal flavor (urcu/urcu-signal.h): up to 0.14. */
+#define RCUSLOT_PRIV_HAVE_SIGNAL (RCUSLOT_PRIV_URCU_VERSION < RCUSLOT_PRIV_URCU_V(0, 15))
+/* start_poll_synchronize_rcu and poll_state_synchronize_rcu: from 0.14. */
+#define RCUSLOT_PRIV_HAVE_POLL (RCUSLOT_PRIV_URCU_VERSION >= RCUSLOT_PRIV_URCU_V(0, 14))
+/*
+ * Under TSan, 0.15's pointer loads and stores are C11 atomics TSan sees
+ * (rcu_dereference an acquire, rcu_set_pointer a release), so the kit's
+ * own annotations of that edge are redundant there (compiler.h).
+ */
+#if defined(RCUSLOT_PRIV_TSAN) && RCUSLOT_PRIV_URCU_VERSION >= RCUSLOT_PRIV_URCU_V(0, 15)
+#define RCUSLOT_PRIV_URCU_TSAN 1
+#endif
+
+#if RCUSLOT_PRIV_FLAVOR_ID == 5 && !RCUSLOT_PRIV_HAVE_SIGNAL
+#error "rcuslot: RCUSLOT_FLAVOR=signal, but the installed liburcu (0.15 or later) has no signal flavor; use memb (the default), which also needs no signal handler"
+#elif RCUSLOT_PRIV_FLAVOR_ID == 1
 #include <urcu/urcu-memb.h>
 #define RCUSLOT_PRIV_URCU_PREFIX urcu_memb_
 #elif RCUSLOT_PRIV_FLAVOR_ID == 2

@@ -158,8 +158,12 @@
 		err = copy(cur, &new_obj, arg);                                \
 		if (!err) /* on error *new_out is not to be trusted */         \
 			RCUSLOT_PRIV_TSAN_PUBLISH(new_obj);                    \
-		*won = !err && (new_obj == cur ||                              \
-				rcu_cmpxchg_pointer(pp, cur, new_obj) == cur); \
+		if (err || new_obj == cur) {                                   \
+			*won = !err;                                           \
+		} else { /* a statement: liburcu 0.15's ends in a ';' */       \
+			type *seen = rcu_cmpxchg_pointer(pp, cur, new_obj);    \
+			*won = seen == cur;                                    \
+		}                                                              \
 		rcuslot_read_unlock();                                         \
 		*retired = new_obj == cur ? NULL : cur;                        \
 		if (!err && !*won && new_obj)                                  \

@@ -2,6 +2,7 @@
 actions that run tests. Kept out of SConstruct so it reads as a list of
 what is built, not how."""
 
+import glob
 import os
 import re
 import subprocess
@@ -11,6 +12,15 @@ from SCons.Script import Exit
 
 FLAVORS = ['memb', 'qsbr', 'mb', 'bp', 'signal']
 LINKS = ['lgpl', 'dyn']
+
+# Which liburcu a configuration builds against: the installed one (found by
+# pkg-config), or 0.15.2 from Debian trixie, fetched by
+# scripts/fetch-liburcu.sh into a prefix under build/ and linked statically.
+URCUS = ['system', '0.15']
+URCU_FETCHED = {'0.15': ('0.15.2', 'trixie')}
+# The flavors each liburcu ships: 0.15 removed signal.
+URCU_FLAVORS = {'system': FLAVORS, '0.15': [f for f in FLAVORS if f != 'signal']}
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 WARNINGS = ['-Wall', '-Wextra', '-Werror']
 
@@ -45,16 +55,63 @@ def check_program(conf, prog):
     return ok
 
 
-def variant_name(cc, flavor, link, sanitize, debug):
+def variant_name(cc, flavor, link, sanitize, debug, urcu='system'):
     parts = [os.path.basename(cc), flavor, link]
     if sanitize:
         parts.append('san-' + sanitize.replace(',', '-'))
     if debug:
         parts.append('debug')
+    if urcu != 'system':
+        parts.append('urcu' + urcu.replace('.', ''))
     return '-'.join(parts)
 
 
-def make_env(base, cc, flavor, link, sanitize, debug, cxx=None):
+fetched = {}
+shims = {}
+
+
+def urcu_prefix(urcu):
+    """The prefix holding a fetched liburcu (fetched on first use: once per
+    machine, then cached under build/)."""
+    if urcu not in fetched:
+        version, suite = URCU_FETCHED[urcu]
+        prefix = os.path.join(TOP, 'build', 'urcu-' + version)
+        script = os.path.join(TOP, 'scripts', 'fetch-liburcu.sh')
+        if subprocess.call([script, prefix, suite]) != 0:
+            fail('could not fetch liburcu %s (suite %s) with %s' %
+                 (version, suite, script))
+        fetched[urcu] = prefix
+    return fetched[urcu]
+
+
+def urcu_flags(env, flavor, urcu):
+    """Compile and link env against liburcu `urcu`, flavor `flavor`."""
+    if urcu == 'system':
+        env.ParseConfig('pkg-config --cflags --libs liburcu-' + flavor)
+        return
+    if flavor not in URCU_FLAVORS[urcu]:
+        fail('liburcu %s has no %s flavor' % (urcu, flavor))
+    prefix = urcu_prefix(urcu)
+    triplet = os.path.basename(glob.glob(prefix + '/usr/include/*-linux-gnu*')[0])
+    libdir = '%s/usr/lib/%s/' % (prefix, triplet)
+    # -isystem: liburcu's headers are system headers, as when installed.
+    inc = ['-isystem', '%s/usr/include/%s' % (prefix, triplet)]
+    env.Append(CCFLAGS=inc)
+    # Static archives: nothing to find at run time. The shim supplies the
+    # two glibc 2.38 names the archives were built against.
+    cc = os.path.basename(env['CC'])
+    if cc not in shims:  # one object per compiler, whatever the variant
+        senv = env.Clone(CCFLAGS=WARNINGS + ['-O2'], CFLAGS=['-std=gnu11'],
+                         CPPDEFINES=[], CPPPATH=[])
+        shims[cc] = senv.Object('#build/urcu-shim-%s/glibc_isoc23_shim.o' % cc,
+                                '#test/glibc_isoc23_shim.c')
+    shim = shims[cc]
+    env.Append(LIBS=[env.File(libdir + 'liburcu-%s.a' % flavor),
+                     env.File(libdir + 'liburcu-common.a')] + shim)
+    env['RCUSLOT_URCU_LIBDIR'] = libdir
+
+
+def make_env(base, cc, flavor, link, sanitize, debug, cxx=None, urcu='system'):
     """A construction environment for one configuration of the matrix."""
     env = base.Clone(CC=cc)
     if cxx:
@@ -74,10 +131,11 @@ def make_env(base, cc, flavor, link, sanitize, debug, cxx=None):
         san = ['-fsanitize=' + sanitize, '-fno-sanitize-recover=all',
                '-fno-omit-frame-pointer']
         env.Append(CCFLAGS=san, LINKFLAGS=san)
-    env.ParseConfig('pkg-config --cflags --libs liburcu-' + flavor)
+    env['RCUSLOT_VARIANT'] = variant_name(cc, flavor, link, sanitize, debug, urcu)
+    env['RCUSLOT_URCU'] = urcu
+    urcu_flags(env, flavor, urcu)
     env['CHECK_FLAGS'] = subprocess.check_output(
         ['pkg-config', '--cflags', '--libs', 'check'], text=True).split()
-    env['RCUSLOT_VARIANT'] = variant_name(cc, flavor, link, sanitize, debug)
     env['RCUSLOT_FLAVOR'] = flavor
     env['RCUSLOT_SANITIZE'] = sanitize
     return env
@@ -92,8 +150,13 @@ def with_flavor(env, flavor):
                          if not (isinstance(d, (tuple, list)) and
                                  d[0] == 'RCUSLOT_FLAVOR')]
     new.Append(CPPDEFINES=[('RCUSLOT_FLAVOR', flavor)])
-    new['LIBS'] = [('urcu-' + flavor if l == 'urcu-' + old else l)
-                   for l in env['LIBS']]
+    if env['RCUSLOT_URCU'] == 'system':
+        new['LIBS'] = [('urcu-' + flavor if l == 'urcu-' + old else l)
+                       for l in env['LIBS']]
+    else:
+        lib = env['RCUSLOT_URCU_LIBDIR'] + 'liburcu-%s.a'
+        new['LIBS'] = [(env.File(lib % flavor) if str(l) == str(env.File(lib % old))
+                        else l) for l in env['LIBS']]
     return new
 
 
