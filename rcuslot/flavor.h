@@ -70,11 +70,17 @@
 /* start_poll_synchronize_rcu and poll_state_synchronize_rcu: from 0.14. */
 #define RCUSLOT_PRIV_HAVE_POLL (RCUSLOT_PRIV_URCU_VERSION >= RCUSLOT_PRIV_URCU_V(0, 14))
 /*
- * Under TSan, 0.15's pointer loads and stores are C11 atomics TSan sees
- * (rcu_dereference an acquire, rcu_set_pointer a release), so the kit's
- * own annotations of that edge are redundant there (compiler.h).
+ * TSan sees 0.15's inlined pointer loads and stores: they are C11 atomics
+ * (rcu_dereference an acquire for TSan, rcu_set_pointer a release), so the
+ * kit does not name that edge itself (slot.h). It still names the rest:
+ * the exchanges are inline assembly on x86 unless liburcu was configured
+ * with atomic builtins (Debian's is not), and grace periods and call_rcu
+ * complete in the uninstrumented library. Without _LGPL_SOURCE every
+ * pointer operation is a library call, invisible as in 0.13.
  */
-#if defined(RCUSLOT_PRIV_TSAN) && RCUSLOT_PRIV_URCU_VERSION >= RCUSLOT_PRIV_URCU_V(0, 15)
+#if defined(RCUSLOT_PRIV_TSAN) &&                                              \
+	RCUSLOT_PRIV_URCU_VERSION >= RCUSLOT_PRIV_URCU_V(0, 15) &&             \
+	(defined(_LGPL_SOURCE) || defined(URCU_INLINE_SMALL_FUNCTIONS))
 #define RCUSLOT_PRIV_URCU_TSAN 1
 #endif
 

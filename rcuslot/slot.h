@@ -66,8 +66,19 @@
 /*
  * TSan builds (compiler.h): an object's publisher releases it before the
  * pointer store, whoever loads the pointer acquires it. NULL is no object.
+ * With liburcu 0.15 inlined (flavor.h), the slot's loads and stores are
+ * atomics TSan sees, so only the exchanges (inline assembly) are named:
+ * a release on the slot's address before, which the readers' load of that
+ * address acquires, and an acquire after, for the object taken out.
  */
-#ifdef RCUSLOT_PRIV_TSAN
+#if defined(RCUSLOT_PRIV_URCU_TSAN)
+#define RCUSLOT_PRIV_TSAN_PUBLISH(obj) do { } while (0)
+#define RCUSLOT_PRIV_TSAN_SUBSCRIBE(obj) do { } while (0)
+#define RCUSLOT_PRIV_TSAN_XCHG_BEFORE(pp, obj) RCUSLOT_PRIV_TSAN_RELEASE(pp)
+#define RCUSLOT_PRIV_TSAN_XCHG_AFTER(pp, obj) RCUSLOT_PRIV_TSAN_ACQUIRE(pp)
+#elif defined(RCUSLOT_PRIV_TSAN)
+#define RCUSLOT_PRIV_TSAN_XCHG_BEFORE(pp, obj) RCUSLOT_PRIV_TSAN_PUBLISH(obj)
+#define RCUSLOT_PRIV_TSAN_XCHG_AFTER(pp, obj) RCUSLOT_PRIV_TSAN_SUBSCRIBE(obj)
 #define RCUSLOT_PRIV_TSAN_PUBLISH(obj)                                         \
 	do {                                                                   \
 		if (obj)                                                       \
@@ -81,6 +92,8 @@
 #else
 #define RCUSLOT_PRIV_TSAN_PUBLISH(obj) do { } while (0)
 #define RCUSLOT_PRIV_TSAN_SUBSCRIBE(obj) do { } while (0)
+#define RCUSLOT_PRIV_TSAN_XCHG_BEFORE(pp, obj) do { } while (0)
+#define RCUSLOT_PRIV_TSAN_XCHG_AFTER(pp, obj) do { } while (0)
 #endif
 
 #define RCUSLOT_PRIV_DEF_TYPES(name, type)                                     \
@@ -127,10 +140,10 @@
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
 		RCUSLOT_PRIV_DBG_REGISTERED(#name "_replace");                 \
-		RCUSLOT_PRIV_TSAN_PUBLISH(new_obj);                            \
+		RCUSLOT_PRIV_TSAN_XCHG_BEFORE(slot, new_obj);                  \
 		old.rcuslot_priv_obj =                                         \
 			rcu_xchg_pointer(RCUSLOT_PRIV_PP(type, slot), new_obj); \
-		RCUSLOT_PRIV_TSAN_SUBSCRIBE(old.rcuslot_priv_obj);             \
+		RCUSLOT_PRIV_TSAN_XCHG_AFTER(slot, old.rcuslot_priv_obj);      \
 		RCUSLOT_PRIV_DBG_OWN(old.rcuslot_priv_obj);                    \
 		return old;                                                    \
 	}
@@ -157,7 +170,7 @@
 		RCUSLOT_PRIV_TSAN_SUBSCRIBE(cur);                              \
 		err = copy(cur, &new_obj, arg);                                \
 		if (!err) /* on error *new_out is not to be trusted */         \
-			RCUSLOT_PRIV_TSAN_PUBLISH(new_obj);                    \
+			RCUSLOT_PRIV_TSAN_XCHG_BEFORE(pp, new_obj);            \
 		if (err || new_obj == cur) {                                   \
 			*won = !err;                                           \
 		} else { /* a statement: liburcu 0.15's ends in a ';' */       \
