@@ -31,6 +31,7 @@
 #include <rcuslot/debug.h>
 #include <rcuslot/reclaim.h>
 #include <rcuslot/batch.h>
+#include <rcuslot/poll.h>
 
 /** @addtogroup RCU_SLOT_DEFINE
  * @{
@@ -341,6 +342,7 @@
 	RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type)                               \
 	RCUSLOT_PRIV_DEF_OLD_FREE(name, type, free_fn)                         \
 	RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, free_fn)                        \
+	RCUSLOT_PRIV_DEF_POLL(name, type, free_fn)                             \
 	RCUSLOT_PRIV_DEF_DESTROY(name, type)
 
 #define RCUSLOT_PRIV_DEF_END(name)                                             \

@@ -88,6 +88,8 @@ def urcu_flags(env, flavor, urcu):
     """Compile and link env against liburcu `urcu`, flavor `flavor`."""
     if urcu == 'system':
         env.ParseConfig('pkg-config --cflags --libs liburcu-' + flavor)
+        env['RCUSLOT_URCU_VERSION'] = subprocess.check_output(
+            ['pkg-config', '--modversion', 'liburcu-' + flavor], text=True).strip()
         return
     if flavor not in URCU_FLAVORS[urcu]:
         fail('liburcu %s has no %s flavor' % (urcu, flavor))
@@ -109,6 +111,7 @@ def urcu_flags(env, flavor, urcu):
     env.Append(LIBS=[env.File(libdir + 'liburcu-%s.a' % flavor),
                      env.File(libdir + 'liburcu-common.a')] + shim)
     env['RCUSLOT_URCU_LIBDIR'] = libdir
+    env['RCUSLOT_URCU_VERSION'] = URCU_FETCHED[urcu][0]
 
 
 def make_env(base, cc, flavor, link, sanitize, debug, cxx=None, urcu='system'):

@@ -68,6 +68,7 @@ int main(void)
 	srunner_add_suite(sr, batch_suite());
 	srunner_add_suite(sr, fork_suite());
 	srunner_add_suite(sr, faults_suite());
+	srunner_add_suite(sr, urcu_suite());
 #ifdef RCUSLOT_DEBUG
 	srunner_add_suite(sr, debug_suite());
 #endif
