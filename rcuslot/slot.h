@@ -21,6 +21,7 @@
  *   liburcu's barriers make the reader's loads happen before free_fn.
  * - ThreadSanitizer sees none of this in liburcu 0.13 (assembly atomics,
  *   uninstrumented waits); TSan builds name each edge to it (compiler.h).
+ *   With 0.15 inlined it sees the loads and stores, not the exchanges.
  */
 #ifndef RCUSLOT_SLOT_H
 #define RCUSLOT_SLOT_H
