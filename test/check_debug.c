@@ -225,6 +225,43 @@ static int batch_then_defer_copy(int run)
 	return 0;
 }
 
+#if RCUSLOT_HAVE_POLL
+static int poll_start_unregistered(int run)
+{
+	if (run)
+		rcuslot_unregister_thread();
+	AT(run) (void)rcuslot_poll_start();
+	return 0;
+}
+
+static int old_poll_start_unregistered(int run)
+{
+	struct tslot_pending p = RCUSLOT_PENDING_INITIALIZER;
+	struct tslot_old old;
+
+	if (run) {
+		old = tslot_replace(full_slot(), NULL);
+		rcuslot_unregister_thread();
+	}
+	AT(run) if (!tslot_old_poll_start(&old, &p)) return -1;
+	return 0;
+}
+
+static int free_then_poll_copy(int run)
+{
+	struct tslot_pending p = RCUSLOT_PENDING_INITIALIZER;
+	struct tslot_old old, copy;
+
+	if (run) {
+		old = tslot_replace(full_slot(), NULL);
+		copy = old;
+		tslot_old_free(&old);
+	}
+	AT(run) if (!tslot_old_poll_start(&copy, &p)) return -1;
+	return 0;
+}
+#endif
+
 static int unlock_unbalanced(int run)
 {
 	AT(run) rcuslot_read_unlock();
@@ -267,6 +304,11 @@ static const struct misuse {
 	{ free_copy_twice, "tslot_old_free " TWICE, 0 },
 	{ defer_then_reclaim_copy, "tslot_old_reclaim " TWICE, 0 },
 	{ batch_then_defer_copy, "tslot_old_defer " TWICE, 0 },
+#if RCUSLOT_HAVE_POLL
+	{ poll_start_unregistered, "rcuslot_poll_start " UNREG, 1 },
+	{ old_poll_start_unregistered, "tslot_old_poll_start " UNREG, 1 },
+	{ free_then_poll_copy, "tslot_old_poll_start " TWICE, 0 },
+#endif
 	{ unlock_unbalanced, "rcuslot_read_unlock called without a matching rcuslot_read_lock", 0 },
 	{ unlock_twice, "rcuslot_read_unlock called without a matching rcuslot_read_lock", 0 },
 };
