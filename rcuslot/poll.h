@@ -229,6 +229,8 @@ bool NAME_pending_poll(struct NAME_pending *pending);
 /** @cond RCUSLOT_INTERNAL */
 #if RCUSLOT_PRIV_HAVE_POLL
 
+/* NOLINTBEGIN(bugprone-macro-parentheses): as in slot.h's generator */
+
 #define RCUSLOT_PRIV_DEF_PENDING(name, type)                                   \
 	struct name##_pending {                                                \
 		type *rcuslot_priv_obj;                                        \
@@ -263,6 +265,8 @@ bool NAME_pending_poll(struct NAME_pending *pending);
 			free_fn(obj);                                          \
 		return true;                                                   \
 	}
+
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 /* The one piece RCU_SLOT_DEFINE composes: nothing where liburcu cannot poll. */
 #define RCUSLOT_PRIV_DEF_POLL(name, type, free_fn)                             \

@@ -11,6 +11,7 @@
  */
 #include <stdlib.h>
 
+/* NOLINTBEGIN(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp): glibc's own names */
 long __isoc23_strtol(const char *nptr, char **endptr, int base);
 unsigned long __isoc23_strtoul(const char *nptr, char **endptr, int base);
 
@@ -23,3 +24,4 @@ unsigned long __isoc23_strtoul(const char *nptr, char **endptr, int base)
 {
 	return strtoul(nptr, endptr, base);
 }
+/* NOLINTEND(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
