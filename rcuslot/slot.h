@@ -175,7 +175,7 @@
 			RCUSLOT_PRIV_TSAN_XCHG_BEFORE(pp, new_obj);            \
 		if (err || new_obj == cur) {                                   \
 			*won = !err;                                           \
-		} else { /* a statement: liburcu 0.15's ends in a ';' */       \
+		} else { /* on its own: 0.15's expansion ends in ';' */        \
 			type *seen = rcu_cmpxchg_pointer(pp, cur, new_obj);    \
 			*won = seen == cur;                                    \
 		}                                                              \
