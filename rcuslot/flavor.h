@@ -58,12 +58,25 @@
  * Every difference between releases the kit knows of is decided here.
  */
 #define RCUSLOT_PRIV_URCU_V(major, minor) ((major) * 100 + (minor))
+#if defined(__has_include)
 #if __has_include(<urcu/annotate.h>)
 #define RCUSLOT_PRIV_URCU_VERSION RCUSLOT_PRIV_URCU_V(0, 15)
 #elif __has_include(<urcu/urcu-poll.h>)
 #define RCUSLOT_PRIV_URCU_VERSION RCUSLOT_PRIV_URCU_V(0, 14)
 #else
 #define RCUSLOT_PRIV_URCU_VERSION RCUSLOT_PRIV_URCU_V(0, 13)
+#endif
+#else
+/*
+ * Checkers without __has_include (sparse 0.6): urcu_static_assert, new in
+ * 0.15's urcu/compiler.h, tells 0.15; 0.14 is taken for 0.13 (no polling).
+ */
+#include <urcu/compiler.h>
+#ifdef urcu_static_assert
+#define RCUSLOT_PRIV_URCU_VERSION RCUSLOT_PRIV_URCU_V(0, 15)
+#else
+#define RCUSLOT_PRIV_URCU_VERSION RCUSLOT_PRIV_URCU_V(0, 13)
+#endif
 #endif
 /* The signal flavor (urcu/urcu-signal.h): up to 0.14. */
 #define RCUSLOT_PRIV_HAVE_SIGNAL (RCUSLOT_PRIV_URCU_VERSION < RCUSLOT_PRIV_URCU_V(0, 15))
