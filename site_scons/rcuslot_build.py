@@ -2,13 +2,12 @@
 actions that run tests. Kept out of SConstruct so it reads as a list of
 what is built, not how."""
 
-import glob
 import os
 import re
 import subprocess
 import sys
 
-from SCons.Script import Exit
+from SCons.Script import COMMAND_LINE_TARGETS, Exit, GetOption
 
 FLAVORS = ['memb', 'qsbr', 'mb', 'bp', 'signal']
 LINKS = ['lgpl', 'dyn']
@@ -70,14 +69,24 @@ fetched = {}
 shims = {}
 
 
-def urcu_prefix(urcu):
-    """The prefix holding a fetched liburcu (fetched on first use: once per
-    machine, then cached under build/)."""
+# Targets that never build against a fetched liburcu: they need no fetch
+# (unless the configured build itself is urcu=0.15).
+NO_FETCH_TARGETS = {'test', 'examples', 'demo', 'demo-hello', 'sparse', 'doc',
+                    'man', 'install', 'uninstall', 'bench', 'fuzz', 'configd'}
+
+
+def urcu_prefix(env, urcu):
+    """The prefix holding a fetched liburcu. Fetched on first use by a
+    target that may need it (once per machine, then cached under build/);
+    `scons -c`, `scons -h` and the targets above never fetch."""
     if urcu not in fetched:
         version, suite = URCU_FETCHED[urcu]
         prefix = os.path.join(TOP, 'build', 'urcu-' + version)
         script = os.path.join(TOP, 'scripts', 'fetch-liburcu.sh')
-        if subprocess.call([script, prefix, suite]) != 0:
+        needed = env.get('urcu') == urcu or \
+            set(COMMAND_LINE_TARGETS) - NO_FETCH_TARGETS
+        if (needed and not GetOption('clean') and not GetOption('help') and
+                subprocess.call([script, prefix, suite]) != 0):
             fail('could not fetch liburcu %s (suite %s) with %s' %
                  (version, suite, script))
         fetched[urcu] = prefix
@@ -93,8 +102,9 @@ def urcu_flags(env, flavor, urcu):
         return
     if flavor not in URCU_FLAVORS[urcu]:
         fail('liburcu %s has no %s flavor' % (urcu, flavor))
-    prefix = urcu_prefix(urcu)
-    triplet = os.path.basename(glob.glob(prefix + '/usr/include/*-linux-gnu*')[0])
+    prefix = urcu_prefix(env, urcu)
+    triplet = subprocess.check_output([env['CC'], '-print-multiarch'],
+                                      text=True).strip()
     libdir = '%s/usr/lib/%s/' % (prefix, triplet)
     # -isystem: liburcu's headers are system headers, as when installed.
     inc = ['-isystem', '%s/usr/include/%s' % (prefix, triplet)]
