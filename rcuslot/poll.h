@@ -120,7 +120,7 @@ RCUSLOT_PRIV_FUNC struct rcuslot_poll rcuslot_poll_start(void)
 	struct rcuslot_poll gp;
 	RCUSLOT_PRIV_DBG_ENTER();
 
-	RCUSLOT_PRIV_DBG_REGISTERED("rcuslot_poll_start");
+	RCUSLOT_PRIV_DBG_REGISTERED(RCUSLOT_FLAVOR, "rcuslot_poll_start");
 	gp.rcuslot_priv_state = RCUSLOT_PRIV_URCU(start_poll_synchronize_rcu)();
 	return gp;
 }
@@ -148,7 +148,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_poll_done(struct rcuslot_poll gp)
 {
 	if (!RCUSLOT_PRIV_URCU(poll_state_synchronize_rcu)(gp.rcuslot_priv_state))
 		return false;
-	RCUSLOT_PRIV_TSAN_GP_DONE();
+	RCUSLOT_PRIV_TSAN_ACQUIRE(&rcuslot_priv_tsan_gp);
 	return true;
 }
 
@@ -237,45 +237,77 @@ bool NAME_pending_poll(struct NAME_pending *pending);
 		struct rcuslot_poll rcuslot_priv_gp;                           \
 	};
 
-/* An occupied slot is refused before the handle is touched: nothing lost. */
-#define RCUSLOT_PRIV_DEF_OLD_POLL_START(name, type)                            \
+/*
+ * The handle's object, consumed. A debug unit's RCUSLOT_PRIV_TAKE has done
+ * it; a release unit may still hold a debug unit's tagged handle, which the
+ * library's registry must see consumed (core.h) before the pending slot
+ * keeps the plain address for free_fn.
+ */
+#ifdef RCUSLOT_DEBUG
+#define RCUSLOT_PRIV_POLL_CONSUME(type, fn, obj) do { } while (0)
+#else
+#define RCUSLOT_PRIV_POLL_CONSUME(type, fn, obj)                               \
+	do {                                                                   \
+		if (rcuslot_priv_strip(obj) != (void *)(obj)) {                \
+			const struct rcuslot_priv_dbg_loc rcuslot_priv_at =    \
+				{ NULL, 0, __builtin_return_address(0) };      \
+			obj = (type *)rcuslot_priv_dbg_consume(fn, obj, &rcuslot_priv_at); \
+		}                                                              \
+	} while (0)
+#endif
+
+/*
+ * An occupied slot is refused before the handle is touched: nothing lost.
+ * The grace period is the slot's flavor's: liburcu's start_poll queues a
+ * call_rcu on that flavor, and only that flavor's poll_state answers it.
+ */
+#define RCUSLOT_PRIV_DEF_OLD_POLL_START(name, type, fl)                        \
 	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE bool                           \
 	name##_old_poll_start(struct name##_old *old, struct name##_pending *pending) \
 	{                                                                      \
 		if (pending->rcuslot_priv_obj)                                 \
 			return false;                                          \
 		RCUSLOT_PRIV_TAKE(name, type, "_old_poll_start", old, obj);    \
-		RCUSLOT_PRIV_DBG_REGISTERED(#name "_old_poll_start");          \
+		RCUSLOT_PRIV_POLL_CONSUME(type, #name "_old_poll_start", obj); \
+		RCUSLOT_PRIV_DBG_REGISTERED(fl, #name "_old_poll_start");      \
 		pending->rcuslot_priv_obj = obj;                               \
 		if (obj)                                                       \
-			pending->rcuslot_priv_gp = rcuslot_poll_start();       \
+			pending->rcuslot_priv_gp.rcuslot_priv_state =          \
+				RCUSLOT_PRIV_URCU_OF(fl, start_poll_synchronize_rcu)(); \
 		return true;                                                   \
 	}
 
-/* The slot is emptied before free_fn runs, so it never holds a freed object. */
-#define RCUSLOT_PRIV_DEF_PENDING_POLL(name, type, free_fn)                     \
+/*
+ * The slot is emptied before free_fn runs, so it never holds a freed object.
+ * A true poll_state pairs with the grace period's end (see
+ * rcuslot_poll_done); TSan builds name that edge as rcuslot_poll_done does.
+ */
+#define RCUSLOT_PRIV_DEF_PENDING_POLL(name, type, free_fn, fl)                 \
 	RCUSLOT_PRIV_FUNC bool name##_pending_poll(struct name##_pending *pending) \
 	{                                                                      \
 		type *obj = pending->rcuslot_priv_obj;                         \
                                                                                \
-		if (obj && !rcuslot_poll_done(pending->rcuslot_priv_gp))       \
+		if (!obj)                                                      \
+			return true;                                           \
+		if (!RCUSLOT_PRIV_URCU_OF(fl, poll_state_synchronize_rcu)(     \
+			    pending->rcuslot_priv_gp.rcuslot_priv_state))      \
 			return false;                                          \
+		RCUSLOT_PRIV_TSAN_ACQUIRE(&rcuslot_priv_tsan_gp);              \
 		pending->rcuslot_priv_obj = NULL;                              \
-		if (obj)                                                       \
-			free_fn(obj);                                          \
+		free_fn(obj);                                                  \
 		return true;                                                   \
 	}
 
 /* NOLINTEND(bugprone-macro-parentheses) */
 
 /* The one piece RCU_SLOT_DEFINE composes: nothing where liburcu cannot poll. */
-#define RCUSLOT_PRIV_DEF_POLL(name, type, free_fn)                             \
+#define RCUSLOT_PRIV_DEF_POLL(name, type, free_fn, fl)                         \
 	RCUSLOT_PRIV_DEF_PENDING(name, type)                                   \
-	RCUSLOT_PRIV_DEF_OLD_POLL_START(name, type)                            \
-	RCUSLOT_PRIV_DEF_PENDING_POLL(name, type, free_fn)
+	RCUSLOT_PRIV_DEF_OLD_POLL_START(name, type, fl)                        \
+	RCUSLOT_PRIV_DEF_PENDING_POLL(name, type, free_fn, fl)
 
 #else
-#define RCUSLOT_PRIV_DEF_POLL(name, type, free_fn)
+#define RCUSLOT_PRIV_DEF_POLL(name, type, free_fn, fl)
 #endif /* RCUSLOT_PRIV_HAVE_POLL */
 /** @endcond */
 

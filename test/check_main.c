@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "check_rcuslot.h"
+#include "failalloc.h"
 #include "testobj.h"
 
 void rcu_thread_setup(void)
@@ -59,9 +60,11 @@ void offline_sleep_ms(int ms)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(slot_suite());
+	SRunner *sr;
 	int failed;
 
+	failalloc_install();
+	sr = srunner_create(slot_suite());
 	srunner_add_suite(sr, kernel_suite());
 	srunner_add_suite(sr, concurrency_suite());
 	srunner_add_suite(sr, reclaim_suite());
