@@ -310,11 +310,13 @@ def run_streamed(argv, run_env, log_path, status_line=True):
 
 @records_verdict
 def scenarios(target, source, env):
-    """test/scenarios/run.py for one compiler, logged."""
+    """test/scenarios/run.py for one compiler (and liburcu), logged."""
     script = os.path.join(os.path.dirname(source[0].srcnode().abspath), 'run.py')
-    proc = subprocess.run([sys.executable, script, '--cc', env['SCENARIO_CC'],
-                           '--libdir', env['SCENARIO_LIBDIR'], '--out', env['SCENARIO_OUT']],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    argv = [sys.executable, script, '--cc', env['SCENARIO_CC'],
+            '--libdir', env['SCENARIO_LIBDIR'], '--out', env['SCENARIO_OUT']]
+    if env.get('SCENARIO_URCU_PREFIX'):
+        argv += ['--urcu-prefix', env['SCENARIO_URCU_PREFIX']]
+    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     with open(target[0].abspath, 'w') as log:
         log.write(proc.stdout + '\nexit status: %d\n' % proc.returncode)
     sys.stdout.write(proc.stdout)
