@@ -19,7 +19,8 @@ START_TEST(test_version_is_the_one_built_against)
 {
 	ck_assert_int_eq(RCUSLOT_PRIV_URCU_VERSION,
 			 RCUSLOT_PRIV_URCU_V(0, RCUSLOT_TEST_URCU_MINOR));
-	ck_assert_int_eq(RCUSLOT_PRIV_HAVE_SIGNAL, RCUSLOT_TEST_URCU_MINOR < 15);
+	ck_assert_int_eq(RCUSLOT_PRIV_HAVE_SIGNAL,
+			 RCUSLOT_TEST_URCU_MINOR < 15);
 	ck_assert_int_eq(RCUSLOT_HAVE_POLL, RCUSLOT_TEST_URCU_MINOR >= 14);
 #ifdef RCUSLOT_PRIV_URCU_TSAN
 	const int urcu_tsan = 1;
@@ -38,7 +39,8 @@ END_TEST
 #if RCUSLOT_HAVE_POLL
 
 /* The documented prototypes (rcuslot/poll.h) are the generated ones. */
-static bool tslot_old_poll_start(struct tslot_old *old, struct tslot_pending *pending);
+static bool tslot_old_poll_start(struct tslot_old *old,
+				 struct tslot_pending *pending);
 static bool tslot_pending_poll(struct tslot_pending *pending);
 
 /* Poll until the slot is empty, going offline between polls (qsbr). */
