@@ -116,6 +116,9 @@
  *   callback), before any free_fn runs;
  * - deferral: RELEASE(head) before call_rcu pairs with ACQUIRE(head) at the
  *   start of the callback, on liburcu's worker thread.
+ * liburcu 0.15's inlined loads and stores are atomics TSan sees: there the
+ * publish edge is named only around the exchanges, on the slot's address
+ * (slot.h; RCUSLOT_PRIV_URCU_TSAN in flavor.h). The other edges stay.
  */
 #ifdef RCUSLOT_PRIV_TSAN
 RCUSLOT_PRIV_BEGIN_DECLS

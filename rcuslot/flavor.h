@@ -20,7 +20,8 @@
  * Everything else the kit does is the same for every flavor: registration
  * rules above apply to updaters too (copy_update and old_defer take the
  * read lock), and every thread unregisters before it exits. The signal
- * flavor exists in liburcu 0.13 and 0.14, not in 0.15.
+ * flavor exists in liburcu 0.13 and 0.14, not in 0.15: there, selecting it
+ * is a compile error saying so.
  *
  * Everything flavor-specific the kit calls goes through
  * RCUSLOT_PRIV_URCU(op), which pastes the flavor's prefix (`urcu_memb_`)
@@ -53,6 +54,54 @@
 #define RCUSLOT_PRIV_FLAVOR_ID RCUSLOT_PRIV_CAT(RCUSLOT_PRIV_FLAVOR_ID_, RCUSLOT_FLAVOR)
 
 /*
+ * The installed liburcu's release, as RCUSLOT_PRIV_URCU_V(0, 15). liburcu
+ * defines no version macro (0.13.2 and 0.15.2 alike: urcu/config.h holds
+ * build options only), so the version is keyed on the headers each release
+ * added: urcu/urcu-poll.h (0.14, polling grace periods) and urcu/annotate.h
+ * (0.15, ThreadSanitizer annotations; 0.15 also removed the signal flavor).
+ * Every difference between releases the kit knows of is decided here.
+ */
+#define RCUSLOT_PRIV_URCU_V(major, minor) ((major) * 100 + (minor))
+#if defined(__has_include)
+#if __has_include(<urcu/annotate.h>)
+#define RCUSLOT_PRIV_URCU_VERSION RCUSLOT_PRIV_URCU_V(0, 15)
+#elif __has_include(<urcu/urcu-poll.h>)
+#define RCUSLOT_PRIV_URCU_VERSION RCUSLOT_PRIV_URCU_V(0, 14)
+#else
+#define RCUSLOT_PRIV_URCU_VERSION RCUSLOT_PRIV_URCU_V(0, 13)
+#endif
+#else
+/*
+ * Checkers without __has_include (sparse 0.6): urcu_static_assert, new in
+ * 0.15's urcu/compiler.h, tells 0.15; 0.14 is taken for 0.13 (no polling).
+ */
+#include <urcu/compiler.h>
+#ifdef urcu_static_assert
+#define RCUSLOT_PRIV_URCU_VERSION RCUSLOT_PRIV_URCU_V(0, 15)
+#else
+#define RCUSLOT_PRIV_URCU_VERSION RCUSLOT_PRIV_URCU_V(0, 13)
+#endif
+#endif
+/* The signal flavor (urcu/urcu-signal.h): up to 0.14. */
+#define RCUSLOT_PRIV_HAVE_SIGNAL (RCUSLOT_PRIV_URCU_VERSION < RCUSLOT_PRIV_URCU_V(0, 15))
+/* start_poll_synchronize_rcu and poll_state_synchronize_rcu: from 0.14. */
+#define RCUSLOT_PRIV_HAVE_POLL (RCUSLOT_PRIV_URCU_VERSION >= RCUSLOT_PRIV_URCU_V(0, 14))
+/*
+ * TSan sees 0.15's inlined pointer loads and stores: they are C11 atomics
+ * (rcu_dereference an acquire for TSan, rcu_set_pointer a release), so the
+ * kit does not name that edge itself (slot.h). It still names the rest:
+ * the exchanges are inline assembly on x86 unless liburcu was configured
+ * with atomic builtins (Debian's is not), and grace periods and call_rcu
+ * complete in the uninstrumented library. Without _LGPL_SOURCE every
+ * pointer operation is a library call, invisible as in 0.13.
+ */
+#if defined(RCUSLOT_PRIV_TSAN) &&                                              \
+	RCUSLOT_PRIV_URCU_VERSION >= RCUSLOT_PRIV_URCU_V(0, 15) &&             \
+	(defined(_LGPL_SOURCE) || defined(URCU_INLINE_SMALL_FUNCTIONS))
+#define RCUSLOT_PRIV_URCU_TSAN 1
+#endif
+
+/*
  * A liburcu flavor header included before rcuslot is a flavor the unit uses
  * by name (RCU_SLOT_DEFINE_FLAVOR); it must not be mistaken for the default,
  * so a unit that includes one chooses its default explicitly.
@@ -63,7 +112,9 @@
 #error "rcuslot: a liburcu flavor header other than memb's is included but RCUSLOT_FLAVOR is not defined; define RCUSLOT_FLAVOR to the unit's default flavor (memb, qsbr, mb, bp, signal) and use RCU_SLOT_DEFINE_FLAVOR for the others"
 #endif
 
-#if RCUSLOT_PRIV_FLAVOR_ID == 1
+#if RCUSLOT_PRIV_FLAVOR_ID == 5 && !RCUSLOT_PRIV_HAVE_SIGNAL
+#error "rcuslot: RCUSLOT_FLAVOR=signal, but the installed liburcu (0.15 or later) has no signal flavor; use memb (the default), which also needs no signal handler"
+#elif RCUSLOT_PRIV_FLAVOR_ID == 1
 #include <urcu/urcu-memb.h>
 #elif RCUSLOT_PRIV_FLAVOR_ID == 2
 #include <urcu/urcu-qsbr.h>
@@ -106,6 +157,7 @@ RCUSLOT_PRIV_DECLARE_FLAVOR(memb)
 RCUSLOT_PRIV_DECLARE_FLAVOR(qsbr)
 RCUSLOT_PRIV_DECLARE_FLAVOR(mb)
 RCUSLOT_PRIV_DECLARE_FLAVOR(bp)
+/* Under 0.15 no unit can use signal (the error above): never referenced. */
 RCUSLOT_PRIV_DECLARE_FLAVOR(signal)
 RCUSLOT_PRIV_END_DECLS
 #define RCUSLOT_PRIV_FL(fl) (&RCUSLOT_PRIV_URCU_OF(fl, flavor))

@@ -21,6 +21,7 @@
  *   liburcu's barriers make the reader's loads happen before free_fn.
  * - ThreadSanitizer sees none of this in liburcu 0.13 (assembly atomics,
  *   uninstrumented waits); TSan builds name each edge to it (compiler.h).
+ *   With 0.15 inlined it sees the loads and stores, not the exchanges.
  */
 #ifndef RCUSLOT_SLOT_H
 #define RCUSLOT_SLOT_H
@@ -31,6 +32,7 @@
 #include <rcuslot/debug.h>
 #include <rcuslot/reclaim.h>
 #include <rcuslot/batch.h>
+#include <rcuslot/poll.h>
 
 /** @addtogroup RCU_SLOT_DEFINE
  * @{
@@ -66,8 +68,19 @@
 /*
  * TSan builds (compiler.h): an object's publisher releases it before the
  * pointer store, whoever loads the pointer acquires it. NULL is no object.
+ * With liburcu 0.15 inlined (flavor.h), the slot's loads and stores are
+ * atomics TSan sees, so only the exchanges (inline assembly) are named:
+ * a release on the slot's address before, which the readers' load of that
+ * address acquires, and an acquire after, for the object taken out.
  */
-#ifdef RCUSLOT_PRIV_TSAN
+#if defined(RCUSLOT_PRIV_URCU_TSAN)
+#define RCUSLOT_PRIV_TSAN_PUBLISH(obj) do { } while (0)
+#define RCUSLOT_PRIV_TSAN_SUBSCRIBE(obj) do { } while (0)
+#define RCUSLOT_PRIV_TSAN_XCHG_BEFORE(pp, obj) RCUSLOT_PRIV_TSAN_RELEASE(pp)
+#define RCUSLOT_PRIV_TSAN_XCHG_AFTER(pp, obj) RCUSLOT_PRIV_TSAN_ACQUIRE(pp)
+#elif defined(RCUSLOT_PRIV_TSAN)
+#define RCUSLOT_PRIV_TSAN_XCHG_BEFORE(pp, obj) RCUSLOT_PRIV_TSAN_PUBLISH(obj)
+#define RCUSLOT_PRIV_TSAN_XCHG_AFTER(pp, obj) RCUSLOT_PRIV_TSAN_SUBSCRIBE(obj)
 #define RCUSLOT_PRIV_TSAN_PUBLISH(obj)                                         \
 	do {                                                                   \
 		if (obj)                                                       \
@@ -81,6 +94,8 @@
 #else
 #define RCUSLOT_PRIV_TSAN_PUBLISH(obj) do { } while (0)
 #define RCUSLOT_PRIV_TSAN_SUBSCRIBE(obj) do { } while (0)
+#define RCUSLOT_PRIV_TSAN_XCHG_BEFORE(pp, obj) do { } while (0)
+#define RCUSLOT_PRIV_TSAN_XCHG_AFTER(pp, obj) do { } while (0)
 #endif
 
 #define RCUSLOT_PRIV_DEF_TYPES(name, type)                                     \
@@ -127,9 +142,9 @@
 		struct name##_old old;                                         \
 		type *cur;                                                     \
                                                                                \
-		RCUSLOT_PRIV_TSAN_PUBLISH(new_obj);                            \
+		RCUSLOT_PRIV_TSAN_XCHG_BEFORE(slot, new_obj);                  \
 		cur = rcu_xchg_pointer(RCUSLOT_PRIV_PP(type, slot), new_obj);  \
-		RCUSLOT_PRIV_TSAN_SUBSCRIBE(cur);                              \
+		RCUSLOT_PRIV_TSAN_XCHG_AFTER(slot, cur);                       \
 		old.rcuslot_priv_obj = RCUSLOT_PRIV_DBG_TAG(type, cur);        \
 		return old;                                                    \
 	}
@@ -167,7 +182,7 @@
 			new_obj = RCUSLOT_PRIV_DBG_UNTOUCHED(#name "_copy_update", loc, cur); \
 		seen = cur;                                                    \
 		if (!err && new_obj != cur) {                                  \
-			RCUSLOT_PRIV_TSAN_PUBLISH(new_obj);                    \
+			RCUSLOT_PRIV_TSAN_XCHG_BEFORE(pp, new_obj);            \
 			seen = rcu_cmpxchg_pointer(pp, cur, new_obj);          \
 		}                                                              \
 		RCUSLOT_PRIV_TSAN_READER_DONE();                               \
@@ -360,6 +375,7 @@
 	RCUSLOT_PRIV_DEF_OLD_FREE(name, type, free_fn, fl)                     \
 	RCUSLOT_PRIV_DEF_FREE_VOID(name, type, free_fn)                        \
 	RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, fl)                             \
+	RCUSLOT_PRIV_DEF_POLL(name, type, free_fn, fl)                         \
 	RCUSLOT_PRIV_DEF_DESTROY(name, type, fl)
 
 /* A named flavor's liburcu header must be included before its slots. */

@@ -7,13 +7,22 @@ import re
 import subprocess
 import sys
 
-from SCons.Script import Exit
+from SCons.Script import COMMAND_LINE_TARGETS, Exit, GetOption
 
 import rcuslot_doc as rd
 from rcuslot_check import records_verdict
 
 FLAVORS = ['memb', 'qsbr', 'mb', 'bp', 'signal']
 LINKS = ['lgpl', 'dyn']
+
+# Which liburcu a configuration builds against: the installed one (found by
+# pkg-config), or 0.15.2 from Debian trixie, fetched by
+# scripts/fetch-liburcu.sh into a prefix under build/ and linked statically.
+URCUS = ['system', '0.15']
+URCU_FETCHED = {'0.15': ('0.15.2', 'trixie')}
+# The flavors each liburcu ships: 0.15 removed signal.
+URCU_FLAVORS = {'system': FLAVORS, '0.15': [f for f in FLAVORS if f != 'signal']}
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 WARNINGS = ['-Wall', '-Wextra', '-Werror']
 
@@ -48,13 +57,79 @@ def check_program(conf, prog):
     return ok
 
 
-def variant_name(cc, flavor, link, sanitize, debug):
+def variant_name(cc, flavor, link, sanitize, debug, urcu='system'):
     parts = [os.path.basename(cc), flavor, link]
     if sanitize:
         parts.append('san-' + sanitize.replace(',', '-'))
     if debug:
         parts.append('debug')
+    if urcu != 'system':
+        parts.append('urcu' + urcu.replace('.', ''))
     return '-'.join(parts)
+
+
+fetched = {}
+shims = {}
+
+
+# Targets that never build against a fetched liburcu: they need no fetch
+# (unless the configured build itself is urcu=0.15).
+NO_FETCH_TARGETS = {'test', 'examples', 'demo', 'demo-hello', 'sparse', 'doc',
+                    'man', 'install', 'uninstall', 'bench', 'fuzz', 'configd'}
+
+
+def urcu_prefix(env, urcu):
+    """The prefix holding a fetched liburcu. Fetched on first use by a
+    target that may need it (once per machine, then cached under build/);
+    `scons -c`, `scons -h` and the targets above never fetch."""
+    if urcu not in fetched:
+        version, suite = URCU_FETCHED[urcu]
+        prefix = os.path.join(TOP, 'build', 'urcu-' + version)
+        script = os.path.join(TOP, 'scripts', 'fetch-liburcu.sh')
+        needed = env.get('urcu') == urcu or \
+            set(COMMAND_LINE_TARGETS) - NO_FETCH_TARGETS
+        if (needed and not GetOption('clean') and not GetOption('help') and
+                subprocess.call([script, prefix, suite]) != 0):
+            fail('could not fetch liburcu %s (suite %s) with %s' %
+                 (version, suite, script))
+        fetched[urcu] = prefix
+    return fetched[urcu]
+
+
+def urcu_include(env, cc, urcu):
+    """Compile env against the headers of liburcu `urcu` (a fetched one)."""
+    prefix = urcu_prefix(env, urcu)
+    triplet = subprocess.check_output([cc, '-print-multiarch'], text=True).strip()
+    # -isystem: liburcu's headers are system headers, as when installed.
+    env.Append(CCFLAGS=['-isystem', '%s/usr/include/%s' % (prefix, triplet)])
+    return '%s/usr/lib/%s/' % (prefix, triplet)
+
+
+def urcu_flags(env, flavor, urcu):
+    """Compile and link env against liburcu `urcu`, flavor `flavor`."""
+    if urcu == 'system':
+        # liburcu-cds: rculfhash, for RCU_MAP_DEFINE.
+        env.ParseConfig('pkg-config --cflags --libs liburcu-' + flavor + ' liburcu-cds')
+        env['RCUSLOT_URCU_VERSION'] = subprocess.check_output(
+            ['pkg-config', '--modversion', 'liburcu-' + flavor], text=True).strip()
+        return
+    if flavor not in URCU_FLAVORS[urcu]:
+        fail('liburcu %s has no %s flavor' % (urcu, flavor))
+    libdir = urcu_include(env, env['CC'], urcu)
+    # Static archives: nothing to find at run time. The shim supplies the
+    # two glibc 2.38 names the archives were built against.
+    cc = os.path.basename(env['CC'])
+    if cc not in shims:  # one object per compiler, whatever the variant
+        senv = env.Clone(CCFLAGS=WARNINGS + ['-O2'], CFLAGS=['-std=gnu11'],
+                         CPPDEFINES=[], CPPPATH=[])
+        shims[cc] = senv.Object('#build/urcu-shim-%s/glibc_isoc23_shim.o' % cc,
+                                '#test/glibc_isoc23_shim.c')
+    shim = shims[cc]
+    env.Append(LIBS=[env.File(libdir + 'liburcu-cds.a'),
+                     env.File(libdir + 'liburcu-%s.a' % flavor),
+                     env.File(libdir + 'liburcu-common.a')] + shim)
+    env['RCUSLOT_URCU_LIBDIR'] = libdir
+    env['RCUSLOT_URCU_VERSION'] = URCU_FETCHED[urcu][0]
 
 
 LIB_SOURCES = ['flavor', 'defer', 'batch', 'debug', 'symbolize']
@@ -62,25 +137,33 @@ LIB_VERSION_SCRIPT = 'rcuslot/lib/librcuslot.map'
 _libraries = {}
 
 
-def library(base, cc, sanitize):
-    """librcuslot (shared and static) for one compiler and sanitizer set,
-    built once under build/lib-<cc>[-san-...]/; returns (dir, shared, static).
+def library(base, cc, sanitize, urcu='system'):
+    """librcuslot (shared and static) for one compiler, sanitizer set and
+    liburcu, built once under build/lib-<cc>[-san-...][-urcu015]/; returns
+    (dir, shared, static).
 
     The library is flavor-agnostic and the same for debug and release units
     and for either liburcu link mode, so those do not multiply it. It is
     built with the programs' sanitizers (ThreadSanitizer must see its
-    annotations); libFuzzer's main stays in the fuzz programs."""
-    key = (os.path.basename(cc), sanitize)
+    annotations); libFuzzer's main stays in the fuzz programs. It is built
+    per liburcu release: it reads liburcu's struct rcu_flavor_struct, whose
+    layout changed in 0.15. It links no liburcu itself (descriptors and weak
+    references), so a program links the release's flavor libraries."""
+    key = (os.path.basename(cc), sanitize, urcu)
     if key in _libraries:
         return _libraries[key]
     name = 'lib-' + os.path.basename(cc)
     if sanitize:
         name += '-san-' + sanitize.replace(',', '-')
+    if urcu != 'system':
+        name += '-urcu' + urcu.replace('.', '')
     vdir = '#build/' + name
     env = base.Clone(CC=cc)
     env.Append(CCFLAGS=WARNINGS + ['-pthread', '-O2', '-g', '-fvisibility=hidden'],
                CFLAGS=['-std=gnu11'], CPPPATH=['#'],
                CPPDEFINES=['_LGPL_SOURCE'], LINKFLAGS=['-pthread'])
+    if urcu != 'system':
+        urcu_include(env, cc, urcu)
     if sanitize:
         lib_san = sanitize.replace('fuzzer', 'fuzzer-no-link')
         san = ['-fsanitize=' + lib_san, '-fno-sanitize-recover=all',
@@ -105,7 +188,7 @@ def library(base, cc, sanitize):
     return _libraries[key]
 
 
-def make_env(base, cc, flavor, link, sanitize, debug, cxx=None):
+def make_env(base, cc, flavor, link, sanitize, debug, cxx=None, urcu='system'):
     """A construction environment for one configuration of the matrix,
     linking librcuslot (shared, found at run time through its RPATH)."""
     env = base.Clone(CC=cc)
@@ -126,15 +209,16 @@ def make_env(base, cc, flavor, link, sanitize, debug, cxx=None):
         san = ['-fsanitize=' + sanitize, '-fno-sanitize-recover=all',
                '-fno-omit-frame-pointer']
         env.Append(CCFLAGS=san, LINKFLAGS=san)
-    env.ParseConfig('pkg-config --cflags --libs liburcu-' + flavor + ' liburcu-cds')
-    libdir, shared, _ = library(base, cc, sanitize)
+    env['RCUSLOT_VARIANT'] = variant_name(cc, flavor, link, sanitize, debug, urcu)
+    env['RCUSLOT_URCU'] = urcu
+    urcu_flags(env, flavor, urcu)
+    libdir, shared, _ = library(base, cc, sanitize, urcu)
     env.Prepend(LIBS=['rcuslot'])
     env.Append(LIBPATH=[libdir], RPATH=[libdir.abspath])
     env['RCUSLOT_LIB'] = shared
     env['RCUSLOT_LIBDIR'] = libdir
     env['CHECK_FLAGS'] = subprocess.check_output(
         ['pkg-config', '--cflags', '--libs', 'check'], text=True).split()
-    env['RCUSLOT_VARIANT'] = variant_name(cc, flavor, link, sanitize, debug)
     env['RCUSLOT_FLAVOR'] = flavor
     env['RCUSLOT_SANITIZE'] = sanitize
     return env
@@ -149,8 +233,13 @@ def with_flavor(env, flavor):
                          if not (isinstance(d, (tuple, list)) and
                                  d[0] == 'RCUSLOT_FLAVOR')]
     new.Append(CPPDEFINES=[('RCUSLOT_FLAVOR', flavor)])
-    new['LIBS'] = [('urcu-' + flavor if l == 'urcu-' + old else l)
-                   for l in env['LIBS']]
+    if env['RCUSLOT_URCU'] == 'system':
+        new['LIBS'] = [('urcu-' + flavor if l == 'urcu-' + old else l)
+                       for l in env['LIBS']]
+    else:
+        lib = env['RCUSLOT_URCU_LIBDIR'] + 'liburcu-%s.a'
+        new['LIBS'] = [(env.File(lib % flavor) if str(l) == str(env.File(lib % old))
+                        else l) for l in env['LIBS']]
     return new
 
 
@@ -223,11 +312,13 @@ def run_streamed(argv, run_env, log_path, status_line=True):
 
 @records_verdict
 def scenarios(target, source, env):
-    """test/scenarios/run.py for one compiler, logged."""
+    """test/scenarios/run.py for one compiler (and liburcu), logged."""
     script = os.path.join(os.path.dirname(source[0].srcnode().abspath), 'run.py')
-    proc = subprocess.run([sys.executable, script, '--cc', env['SCENARIO_CC'],
-                           '--libdir', env['SCENARIO_LIBDIR'], '--out', env['SCENARIO_OUT']],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    argv = [sys.executable, script, '--cc', env['SCENARIO_CC'],
+            '--libdir', env['SCENARIO_LIBDIR'], '--out', env['SCENARIO_OUT']]
+    if env.get('SCENARIO_URCU_PREFIX'):
+        argv += ['--urcu-prefix', env['SCENARIO_URCU_PREFIX']]
+    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     with open(target[0].abspath, 'w') as log:
         log.write(proc.stdout + '\nexit status: %d\n' % proc.returncode)
     sys.stdout.write(proc.stdout)

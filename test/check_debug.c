@@ -241,6 +241,43 @@ static int batch_then_defer_copy(int run)
 	return 0;
 }
 
+#if RCUSLOT_HAVE_POLL
+static int poll_start_unregistered(int run)
+{
+	if (run)
+		rcuslot_unregister_thread();
+	AT(run) (void)rcuslot_poll_start();
+	return 0;
+}
+
+static int old_poll_start_unregistered(int run)
+{
+	struct tslot_pending p = RCUSLOT_PENDING_INITIALIZER;
+	struct tslot_old old;
+
+	if (run) {
+		old = tslot_replace(full_slot(), NULL);
+		rcuslot_unregister_thread();
+	}
+	AT(run) if (!tslot_old_poll_start(&old, &p)) return -1;
+	return 0;
+}
+
+static int free_then_poll_copy(int run)
+{
+	struct tslot_pending p = RCUSLOT_PENDING_INITIALIZER;
+	struct tslot_old old, copy;
+
+	if (run) {
+		old = tslot_replace(full_slot(), NULL);
+		copy = old;
+		tslot_old_free(&old);
+	}
+	AT(run) if (!tslot_old_poll_start(&copy, &p)) return -1;
+	return 0;
+}
+#endif
+
 static int unlock_unbalanced(int run)
 {
 	AT(run) rcuslot_read_unlock();
@@ -286,6 +323,11 @@ static const struct misuse {
 	{ free_copy_twice, "tslot_old_free " TWICE, ANY },
 	{ defer_then_reclaim_copy, "tslot_old_reclaim " TWICE, ANY },
 	{ batch_then_defer_copy, "tslot_old_defer " TWICE, ANY },
+#if RCUSLOT_HAVE_POLL
+	{ poll_start_unregistered, "rcuslot_poll_start " UNREG, REG },
+	{ old_poll_start_unregistered, "tslot_old_poll_start " UNREG, REG },
+	{ free_then_poll_copy, "tslot_old_poll_start " TWICE, ANY },
+#endif
 	{ unlock_unbalanced, "rcuslot_read_unlock called without a matching rcuslot_read_lock", LOCKED },
 	{ unlock_twice, "rcuslot_read_unlock called without a matching rcuslot_read_lock", LOCKED },
 	{ copy_untouched, "tslot_copy_update " UNTOUCHED, ANY },

@@ -75,6 +75,7 @@ int main(void)
 	srunner_add_suite(sr, map_suite());
 	srunner_add_suite(sr, map_concurrency_suite());
 	srunner_add_suite(sr, map_faults_suite());
+	srunner_add_suite(sr, urcu_suite());
 #ifdef RCUSLOT_DEBUG
 	srunner_add_suite(sr, debug_suite());
 	srunner_add_suite(sr, map_debug_suite());

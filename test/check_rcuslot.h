@@ -20,6 +20,7 @@ Suite *reclaim_suite(void);
 Suite *batch_suite(void);
 Suite *fork_suite(void);
 Suite *faults_suite(void);
+Suite *urcu_suite(void);
 #ifdef RCUSLOT_DEBUG
 Suite *debug_suite(void);
 #endif

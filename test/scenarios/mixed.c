@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cfg.h"
 
@@ -46,6 +47,16 @@ int main(int argc, char **argv)
 		lib_free(&here);
 		there = lib_replace(4);
 		cfg_slot_old_free(&there);
+#if RCUSLOT_HAVE_POLL
+		/* Created there, retired here without waiting, freed by a poll. */
+		struct cfg_slot_pending pending = RCUSLOT_PENDING_INITIALIZER;
+
+		there = lib_replace(6);
+		if (!cfg_slot_old_poll_start(&there, &pending))
+			return 1;
+		while (!cfg_slot_pending_poll(&pending))
+			usleep(1000);
+#endif
 		printf("handles ok\n");
 	} else if (!strcmp(what, "handle-twice")) {
 		/* Created there, consumed here, then a copy consumed there. */

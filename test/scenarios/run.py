@@ -7,6 +7,8 @@ Each scenario compiles its programs here (it is about build flags), runs
 them and checks what they print or how they die. Usage:
 
     run.py --cc gcc --libdir build/lib-gcc --out build/scenarios-gcc
+    run.py --cc gcc --libdir build/lib-gcc-urcu015 --out build/scenarios-gcc-urcu015 \
+        --urcu-prefix build/urcu-0.15.2
 
 Exits non-zero if any check fails; prints one line per check.
 """
@@ -45,15 +47,27 @@ def check(label, ok, detail=''):
 
 
 class Builder:
-    def __init__(self, cc, libdir, out):
+    def __init__(self, cc, libdir, out, urcu_prefix=None):
         self.cc, self.libdir, self.out = cc, os.path.abspath(libdir), out
         os.makedirs(out, exist_ok=True)
+        # A fetched liburcu (--urcu-prefix): its headers, its static
+        # archives and the glibc shim they need (site_scons/rcuslot_build.py).
+        self.urcu = None
+        if urcu_prefix:
+            triplet = subprocess.check_output([cc, '-print-multiarch'], text=True).strip()
+            self.urcu = {'inc': '%s/usr/include/%s' % (urcu_prefix, triplet),
+                         'lib': '%s/usr/lib/%s' % (urcu_prefix, triplet)}
+            self.urcu['shim'] = self.obj(os.path.join(ROOT, 'test', 'glibc_isoc23_shim.c'),
+                                         'glibc_isoc23_shim', WARN)
 
     def pkg(self, *modules):
         return subprocess.check_output(['pkg-config', '--cflags', '--libs'] + list(modules),
                                        text=True).split()
 
     def cflags(self, flavor='memb'):
+        if self.urcu:
+            return WARN + ['-I' + ROOT, '-I' + HERE, '-DRCUSLOT_FLAVOR=' + flavor,
+                           '-isystem', self.urcu['inc']]
         return WARN + ['-I' + ROOT, '-I' + HERE, '-DRCUSLOT_FLAVOR=' + flavor] + \
             subprocess.check_output(['pkg-config', '--cflags', 'liburcu-' + flavor],
                                     text=True).split()
@@ -71,19 +85,23 @@ class Builder:
 
     def link(self, name, objs, flags=(), libs=('memb',)):
         out = os.path.join(self.out, name)
-        urcu = []
-        for flavor in libs:
-            urcu += ['-lurcu-' + flavor]
+        if self.urcu:
+            urcu = ['%s/liburcu-%s.a' % (self.urcu['lib'], f) for f in libs]
+            urcu += ['%s/liburcu-common.a' % self.urcu['lib'], self.urcu['shim']]
+        else:
+            urcu = ['-lurcu-' + f for f in libs] + ['-lurcu-common']
         self.run_cc(list(objs) + ['-o', out] + list(flags) +
                     ['-L' + self.libdir, '-Wl,-rpath,' + self.libdir, '-L' + self.out,
-                     '-Wl,-rpath,' + os.path.abspath(self.out), '-lrcuslot'] +
-                    urcu + ['-lurcu-common'])
+                     '-Wl,-rpath,' + os.path.abspath(self.out), '-lrcuslot'] + urcu)
         return out
 
     def shared(self, name, objs):
         out = os.path.join(self.out, 'lib%s.so' % name)
+        # With static liburcu archives the program links the one copy of
+        # liburcu; the shared object uses the program's.
+        urcu = [] if self.urcu else ['-lurcu-memb', '-lurcu-common']
         self.run_cc(['-shared', '-o', out] + list(objs) +
-                    ['-L' + self.libdir, '-lrcuslot', '-lurcu-memb', '-lurcu-common'])
+                    ['-L' + self.libdir, '-lrcuslot'] + urcu)
         return out
 
 
@@ -227,8 +245,9 @@ def main():
     ap.add_argument('--cc', default='gcc')
     ap.add_argument('--libdir', required=True)
     ap.add_argument('--out', required=True)
+    ap.add_argument('--urcu-prefix', help='a liburcu unpacked by scripts/fetch-liburcu.sh')
     args = ap.parse_args()
-    b = Builder(args.cc, args.libdir, args.out)
+    b = Builder(args.cc, args.libdir, args.out, args.urcu_prefix)
     try:
         for lib_debug, main_debug in ((True, False), (False, True)):
             mixed(b, lib_debug, main_debug, shared=False)
