@@ -5,7 +5,8 @@
 set -eu
 
 PACKAGES="gcc g++ clang libclang-rt-dev binutils scons pkg-config liburcu-dev
-	check sparse doxygen man-db cppcheck clang-tidy clang-format valgrind"
+	check sparse doxygen man-db cppcheck clang-tidy clang-format valgrind
+	cmake meson ninja-build"
 
 missing=""
 for p in $PACKAGES; do
