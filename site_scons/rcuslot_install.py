@@ -242,7 +242,14 @@ def consumer_cmake(target, source, env):
         if not any(want in line for line in out):
             out.append('find_package(rcuslot) did not use the package in ' + prefix)
             return 1
-        return 0
+        # Every compile and link of the verbose build gets -pthread, as
+        # from the .pc files (the program would build without it on glibc).
+        steps = [l for l in '\n'.join(out).splitlines()
+                 if l.startswith('[') and ('/cc ' in l or '/c++ ' in l)]
+        lacking = [l for l in steps if ' -pthread ' not in l + ' ']
+        out.append('-pthread in %d of %d compile and link commands'
+                   % (len(steps) - len(lacking), len(steps)))
+        return 1 if lacking or not steps else 0
     steps = [['cmake', '-S', '{src}', '-B', '{build}', '-G', 'Ninja',
               '-DCMAKE_PREFIX_PATH=' + prefix] + list(env['CONSUMER_EXTRA']),
              ['cmake', '--build', '{build}', '--verbose'],

@@ -19,12 +19,6 @@
 
 #include <rcuslot/rcuslot.h>
 
-/* gcc and clang define _REENTRANT for -pthread, which every build file of
- * the kit (pkg-config, CMake) must give. */
-#ifndef _REENTRANT
-#error "app.c: built without -pthread"
-#endif
-
 struct counter {
 	long value;
 	long twice; /* 2 * value: a torn read would not match */
