@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="gcc g++ clang libclang-rt-dev binutils scons pkg-config liburcu-dev
 	check sparse doxygen man-db cppcheck clang-tidy clang-format valgrind libglib2.0-dev
-	memcached libmemcached-tools python3-pymemcache"
+	memcached libmemcached-tools python3-pymemcache cmake meson ninja-build"
 
 missing=""
 for p in $PACKAGES; do

@@ -22,6 +22,26 @@ def pc_modules(flavors):
     return mods
 
 
+# The CMake package, generated from packaging/<name>.in into LIBDIR/cmake/rcuslot.
+CMAKE_DIR = 'cmake/rcuslot'
+CMAKE_FILES = ['rcuslotConfig.cmake', 'rcuslotConfigVersion.cmake',
+               'rcuslotTargets.cmake']
+
+
+def cmake_subst_dict(flavors, prefix, libdir, version):
+    major, minor = version.split('.')[:2]
+    return {
+        '@PREFIX@': prefix,
+        '@LIBDIR@': libdir,
+        '@VERSION@': version,
+        '@MAJOR@': major,
+        '@MINOR@': minor,
+        '@FLAVORS@': ' '.join(flavors),
+        '@FLAVORS_TEXT@': ', '.join(flavors),
+        '@DEFAULT_FLAVOR@': DEFAULT_FLAVOR,
+    }
+
+
 def subst_dict(module, flavor, cflags, prefix, libdir, version):
     return {
         '@PREFIX@': prefix,
@@ -118,6 +138,247 @@ def consumer_build(target, source, env):
     return rc
 
 
+def _step(argv, cwd, env, out, timeout=None):
+    """Run one step of a consumer build, its command and output into out."""
+    out.append('$ ' + ' '.join(argv))
+    try:
+        proc = subprocess.run(argv, cwd=cwd, env=env, timeout=timeout,
+                              stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    except subprocess.TimeoutExpired:
+        out.append('timed out after %ds' % timeout)
+        return 1
+    out.append(proc.stdout.rstrip())
+    return proc.returncode
+
+
+def _check_links(build_dir, all_static, out):
+    """Every program app* in build_dir must need librcuslot.so, or not when
+    all_static or its name ends in -static. Returns the number checked, or
+    -1 on a wrong link."""
+    n, ok = 0, True
+    for name in sorted(os.listdir(build_dir)):
+        path = os.path.join(build_dir, name)
+        if not name.startswith('app') or not os.path.isfile(path):
+            continue
+        with open(path, 'rb') as f:
+            if f.read(4) != b'\x7fELF':
+                continue
+        dyn = subprocess.run(['readelf', '-d', path], text=True,
+                             stdout=subprocess.PIPE).stdout
+        needed = 'librcuslot.so' in dyn
+        static = all_static or name.endswith('-static')
+        out.append('$ readelf -d %s: %s librcuslot.so%s' % (
+            name, 'needs' if needed else 'does not need',
+            '' if needed != static else
+            ' (wanted a %s librcuslot)' % ('static' if static else 'shared')))
+        ok = ok and needed != static
+        n += 1
+    return n if ok else -1
+
+
+def _project_build(target, source, env, steps, verify):
+    """Copy the consumer project (the sources from the first one's directory)
+    to a fresh directory outside the tree, build it in CONSUMER_BUILD_DIR
+    (emptied first) with `steps` (argv lists; {src} and {build} replaced),
+    check how each program links librcuslot, then verify(out) (0 for
+    success) on the output, and write the log target[0]."""
+    prefix = env['CONSUMER_PREFIX']
+    label = env['CONSUMER_LABEL']
+    build = env['CONSUMER_BUILD_DIR']
+    run_env = _clean_env({
+        'PKG_CONFIG_PATH': os.path.join(prefix, 'lib', 'pkgconfig'),
+        # A prefix outside the loader's path, as a user's would be.
+        'LD_LIBRARY_PATH': os.path.join(prefix, 'lib')})
+    for var in ('CMAKE_PREFIX_PATH', 'CMAKE_GENERATOR', 'CMAKE_BUILD_TYPE',
+                'CXXFLAGS', 'MESON_CROSS_FILE'):
+        run_env.pop(var, None)
+    out = ['PKG_CONFIG_PATH=%s LD_LIBRARY_PATH=%s' %
+           (run_env['PKG_CONFIG_PATH'], run_env['LD_LIBRARY_PATH'])]
+    src = tempfile.mkdtemp(prefix='rcuslot-consumer-')
+    rc = 0
+    try:
+        home = os.path.dirname(source[0].abspath)
+        for s in source:
+            if os.path.dirname(s.abspath) == home:
+                shutil.copy(s.abspath, os.path.join(src, s.name))
+        shutil.rmtree(build, ignore_errors=True)
+        for argv in steps:
+            argv = [a.format(src=src, build=build) for a in argv]
+            rc = _step(argv, src, run_env, out, timeout=600)
+            if rc != 0:
+                break
+        if rc == 0:
+            n = _check_links(build, env.get('CONSUMER_STATIC'), out)
+            if n < 0:
+                rc = 1
+            elif n == 0:
+                out.append('no programs built in ' + build)
+                rc = 1
+        if rc == 0:
+            rc = verify(out)
+    finally:
+        shutil.rmtree(src, ignore_errors=True)
+    text = '\n'.join(l for l in out if l) + '\nexit status: %d\n' % rc
+    with open(target[0].abspath, 'w') as f:
+        f.write(text)
+    block = '==> consumer %s\n%s' % (label, text)
+    if rc != 0:
+        block += '==> FAILED: consumer %s\n' % label
+    sys.stdout.write(block)
+    sys.stdout.flush()
+    return rc
+
+
+@records_verdict
+def consumer_cmake(target, source, env):
+    """The consumer project built with CMake from the installed package alone
+    (find_package(rcuslot) with CMAKE_PREFIX_PATH at the scratch prefix,
+    CONSUMER_EXTRA added to the configure step), its programs run by ctest.
+    The package must be the one in the scratch prefix."""
+    prefix = env['CONSUMER_PREFIX']
+    want = 'from ' + os.path.join(prefix, 'lib', CMAKE_DIR)
+    def verify(out):
+        if not any(want in line for line in out):
+            out.append('find_package(rcuslot) did not use the package in ' + prefix)
+            return 1
+        # Every compile and link of the verbose build gets -pthread, as
+        # from the .pc files (the program would build without it on glibc).
+        steps = [l for l in '\n'.join(out).splitlines()
+                 if l.startswith('[') and ('/cc ' in l or '/c++ ' in l)]
+        lacking = [l for l in steps if ' -pthread ' not in l + ' ']
+        out.append('-pthread in %d of %d compile and link commands'
+                   % (len(steps) - len(lacking), len(steps)))
+        return 1 if lacking or not steps else 0
+    steps = [['cmake', '-S', '{src}', '-B', '{build}', '-G', 'Ninja',
+              '-DCMAKE_PREFIX_PATH=' + prefix] + list(env['CONSUMER_EXTRA']),
+             ['cmake', '--build', '{build}', '--verbose'],
+             ['ctest', '--test-dir', '{build}', '--output-on-failure']]
+    return _project_build(target, source, env, steps, verify)
+
+
+@records_verdict
+def consumer_meson(target, source, env):
+    """The consumer project built with Meson, dependency('rcuslot') and
+    dependency('rcuslot-<flavor>') resolved through the installed .pc files
+    (PKG_CONFIG_PATH at the scratch prefix), built by ninja, its programs run
+    by meson test."""
+    prefix = env['CONSUMER_PREFIX']
+
+    def verify(out):
+        if not any(('in ' + os.path.join(prefix, 'lib')) in line for line in out):
+            out.append("dependency('rcuslot') did not use the kit in " + prefix)
+            return 1
+        return 0
+    steps = [['meson', 'setup', '{build}', '{src}'] + list(env['CONSUMER_EXTRA']),
+             ['ninja', '-C', '{build}', '-v'],
+             ['meson', 'test', '-C', '{build}', '--print-errorlogs']]
+    return _project_build(target, source, env, steps, verify)
+
+
+def cmake_version_cases(version):
+    """[(requested, compatible?)] for rcuslotConfigVersion.cmake at version:
+    until 1.0 a request is met by the same minor at or above it."""
+    major, minor, patch = (int(x) for x in version.split('.')[:3])
+    cases = [('', True), (version, True), ('%d.%d' % (major, minor), True),
+             ('%d.%d' % (major, minor + 1), False), ('%d' % (major + 1), False),
+             ('%d.%d.%d' % (major, minor, patch + 1), False),
+             ('%d' % major, True)]
+    if major == 0:
+        cases.append(('0.%d' % (minor - 1) if minor else '0.%d' % (minor + 2),
+                      False))
+    else:
+        cases.append(('%d.0' % major, True))
+    cases += [('%d.%d...%d' % (major, minor, major + 1), True),
+              ('%d.%d...<%s' % (major, minor, version), False)]
+    return cases
+
+
+@records_verdict
+def check_cmake_package(target, source, env):
+    """Ask the installed rcuslotConfigVersion.cmake, as find_package would
+    (cmake -P with the PACKAGE_FIND_VERSION* variables set), whether it meets
+    each request of cmake_version_cases; then find_package the kit with
+    COMPONENTS, a flavor and a name that is none."""
+    path = env['CMAKE_VERSION_FILE']
+    version = env['CHECK_VERSION']
+    out, errors = [], []
+    work = tempfile.mkdtemp(prefix='rcuslot-cmake-version-')
+    try:
+        for request, want in cmake_version_cases(version):
+            lines = []
+            if '...' in request:
+                lo, hi = request.split('...')
+                bound = 'EXCLUDE' if hi.startswith('<') else 'INCLUDE'
+                hi = hi.lstrip('<')
+                lines += ['set(PACKAGE_FIND_VERSION_RANGE "%s")' % request,
+                          'set(PACKAGE_FIND_VERSION_MIN "%s")' % lo,
+                          'set(PACKAGE_FIND_VERSION_MAX "%s")' % hi,
+                          'set(PACKAGE_FIND_VERSION_RANGE_MAX "%s")' % bound]
+                request_v = lo
+            else:
+                request_v = request
+            if request_v:
+                lines += ['set(PACKAGE_FIND_VERSION "%s")' % request_v,
+                          'set(PACKAGE_FIND_VERSION_COUNT %d)' %
+                          len(request_v.split('.'))]
+            lines += ['include("%s")' % path,
+                      'message("compatible=${PACKAGE_VERSION_COMPATIBLE} '
+                      'version=${PACKAGE_VERSION}")']
+            script = os.path.join(work, 'ask.cmake')
+            with open(script, 'w') as f:
+                f.write('\n'.join(lines) + '\n')
+            proc = subprocess.run(['cmake', '-P', script], text=True,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            got = proc.stdout.strip()
+            out.append('request %-16r -> %s' % (request, got))
+            expect = 'compatible=%s version=%s' % ('TRUE' if want else 'FALSE',
+                                                   version)
+            if proc.returncode != 0 or got != expect:
+                errors.append('request %r: got %r, expected %r'
+                              % (request, got, expect))
+        # Components: a flavor alone, and a name that is no flavor.
+        proj = os.path.join(work, 'components')
+        os.mkdir(proj)
+        with open(os.path.join(proj, 'CMakeLists.txt'), 'w') as f:
+            f.write(COMPONENTS_PROJECT)
+        proc = subprocess.run(
+            ['cmake', '-S', proj, '-B', os.path.join(proj, 'build'),
+             '-DCMAKE_PREFIX_PATH=' + env['CONSUMER_PREFIX']],
+            text=True, env=_clean_env({}), stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT)
+        got = [l for l in proc.stdout.splitlines() if l.startswith('-- components')]
+        out += ['components project:'] + got
+        want = ['-- components qsbr: found=1 target=TRUE',
+                "-- components nosuch: found=0 (no flavor 'nosuch'; "
+                'the flavors are: memb, qsbr, mb, bp, signal)']
+        if proc.returncode != 0 or got != want:
+            errors.append('components: got %r, expected %r\n%s'
+                          % (got, want, proc.stdout))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    with open(target[0].abspath, 'w') as f:
+        f.write('\n'.join(out + errors) + '\n')
+    if errors:
+        print('==> FAILED: cmake package\n  ' + '\n  '.join(errors))
+        return 1
+    print('==> cmake package: %d version requests answered, components checked'
+          % len(cmake_version_cases(version)))
+    return 0
+
+
+COMPONENTS_PROJECT = """cmake_minimum_required(VERSION 3.13)
+project(rcuslot_components C)
+find_package(rcuslot QUIET COMPONENTS qsbr)
+if(TARGET rcuslot::qsbr)
+  set(t TRUE)
+endif()
+message(STATUS "components qsbr: found=${rcuslot_FOUND} target=${t}")
+find_package(rcuslot QUIET COMPONENTS nosuch)
+message(STATUS "components nosuch: found=${rcuslot_FOUND} (${rcuslot_NOT_FOUND_MESSAGE})")
+"""
+
+
 def _run(argv, env, out):
     proc = subprocess.run(argv, env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True)
@@ -129,7 +390,8 @@ def _run(argv, env, out):
 def check_layout(target, source, env):
     """Check installed trees: CHECK_TREES is [(root, prefix, files)], root
     being DESTDIR + prefix. Every file must be there; every .pc must pass
-    pkg-config --validate and carry the unstaged prefix and the version;
+    pkg-config --validate and carry the unstaged prefix and the version,
+    every .cmake file the unstaged prefix and never the staging root;
     for the unstaged tree, `man -w` must find the pages."""
     errors, out = [], []
     version = env['CHECK_VERSION']
@@ -153,6 +415,20 @@ def check_layout(target, source, env):
                          _clean_env({'PKG_CONFIG_PATH': pcdir}), out)
             if rc != 0:
                 errors.append('%s: pkg-config --validate failed' % path)
+        for rel in files:
+            path = os.path.join(root, rel)
+            if not rel.endswith('.cmake') or not os.path.isfile(path):
+                continue
+            with open(path) as f:
+                text = f.read()
+            # The final prefix, never the staging directory.
+            if root != prefix and root in text:
+                errors.append('%s: names the staging directory %s' % (path, root))
+            if rel.endswith('Targets.cmake') and prefix + '/' not in text:
+                errors.append('%s: does not name the prefix %s' % (path, prefix))
+            if 'set(PACKAGE_VERSION "%s")' % version not in text and \
+                    rel.endswith('Version.cmake'):
+                errors.append('%s: not version %s' % (path, version))
         if root != prefix:
             continue  # staged (DESTDIR): only the layout is meaningful
         penv = _clean_env({'PKG_CONFIG_PATH': pcdir})
