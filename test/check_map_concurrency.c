@@ -338,6 +338,8 @@ Suite *map_concurrency_suite(void)
 	TCase *tc;
 	Suite *s = rcu_suite("map-concurrency", &tc, map_setup, NULL);
 
+	/* The grower's resizes wait for grace periods: slow on a loaded machine. */
+	tcase_set_timeout(tc, 4 * GP_TIMEOUT);
 	tcase_add_test(tc, test_map_readers_updaters_resizes);
 	return s;
 }
