@@ -170,12 +170,12 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_got(const char *fn, uint64_t before,
 RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before, bool slot,
 						const struct rcuslot_priv_dbg_loc *loc)
 {
-	if (RCUSLOT_PRIV_REF_REFS(before) == 0)
-		rcuslot_priv_dbg_fail(fn, "called on an object whose reference count is "
-				      "already zero", loc);
 	if (slot && RCUSLOT_PRIV_REF_SLOTS(before) == 0)
 		rcuslot_priv_dbg_fail(fn, "dropped a slot's reference the object does not hold "
 				      "(RCU_SLOT_INITIALIZER needs RCUSLOT_REF_INIT_PUBLISHED)", loc);
+	if (RCUSLOT_PRIV_REF_REFS(before) == 0)
+		rcuslot_priv_dbg_fail(fn, "called on an object whose reference count is "
+				      "already zero", loc);
 	if (!slot && RCUSLOT_PRIV_REF_REFS(before) == RCUSLOT_PRIV_REF_SLOTS(before))
 		rcuslot_priv_dbg_fail(fn, "would free an object while a slot still holds "
 				      "a reference to it (more puts than references taken)", loc);

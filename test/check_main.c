@@ -9,6 +9,13 @@
 #include "check_rcuslot.h"
 #include "testobj.h"
 
+/* test/check_ref*.c: RCU_SLOT_DEFINE_REF. */
+Suite *ref_suite(void);
+Suite *ref_concurrency_suite(void);
+#ifdef RCUSLOT_DEBUG
+Suite *ref_debug_suite(void);
+#endif
+
 void rcu_thread_setup(void)
 {
 	rcuslot_register_thread();
@@ -68,8 +75,11 @@ int main(void)
 	srunner_add_suite(sr, batch_suite());
 	srunner_add_suite(sr, fork_suite());
 	srunner_add_suite(sr, faults_suite());
+	srunner_add_suite(sr, ref_suite());
+	srunner_add_suite(sr, ref_concurrency_suite());
 #ifdef RCUSLOT_DEBUG
 	srunner_add_suite(sr, debug_suite());
+	srunner_add_suite(sr, ref_debug_suite());
 #endif
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
