@@ -87,9 +87,11 @@ static void *handler(void *arg)
 
 	rcuslot_register_thread();
 	while (!atomic_load(&stopping)) {
+		unsigned version, newest = 0;
+		char backend[32];
+		/* [get] */
 		/* The config this request is served under, whatever reloads do. */
 		struct config *c = cfg_ref_get(&current);
-		unsigned newest = 0;
 
 		if (!c)
 			break;
@@ -98,16 +100,20 @@ static void *handler(void *arg)
 			if (c->check != (c->version ^ (unsigned)c->timeout_ms))
 				h->inconsistent++;
 		}
+		/* The answer names what it was served under. */
+		version = c->version;
+		memcpy(backend, c->backend, sizeof(backend));
+		cfg_ref_put(c); /* may free it: a reload may have retired it long ago */
+		/* [get] */
 		RCU_SLOT_READ_SCOPE() {
 			newest = cfg_ref_dereference(&current)->version;
 		}
-		if (newest != c->version) {
+		if (newest != version) {
 			if (h->outlived++ < 2)
 				printf("  handler %d: request served by %s under v%u; "
-				       "v%u is current now\n", h->id, c->backend, c->version, newest);
+				       "v%u is current now\n", h->id, backend, version, newest);
 		}
 		h->requests++;
-		cfg_ref_put(c);        /* may free it: the reload retired it long ago */
 		rcuslot_quiescent_state();
 	}
 	rcuslot_unregister_thread();
