@@ -118,7 +118,7 @@ END_TEST
 START_TEST(test_get_and_put)
 {
 	struct rslot s;
-	struct robj *o = robj_new(3), *g, *h;
+	struct robj *o = robj_new(3), *g, *h = NULL;
 
 	rslot_init(&s, o);
 	g = rslot_get(&s);
@@ -508,7 +508,7 @@ static void *holder_thread(void *arg)
 	rcuslot_register_thread();
 	g = rslot_get(h->s);
 	sem_post(&h->got);
-	sem_wait(&h->release);        /* blocks holding the reference */
+	offline_sem_wait(&h->release); /* blocks holding the reference */
 	h->intact = robj_intact(g);
 	rslot_put(g);
 	h->frees_there = robj_frees_here;

@@ -72,13 +72,22 @@ static void block_us(long us)
 	rcuslot_thread_online();
 }
 
+/* xorshift32: a generator of its own per reader thread. */
+static unsigned next_rand(unsigned *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
 static void *reader(void *arg)
 {
 	unsigned seed = (unsigned)(uintptr_t)arg * 7919u + 1;
 
 	rcuslot_register_thread();
 	while (!atomic_load(&stop)) {
-		if (rand_r(&seed) % 2) {
+		if (next_rand(&seed) % 2) {
 			struct robj *g = rslot_get(&slot), *extra = NULL;
 			long value;
 
@@ -88,11 +97,11 @@ static void *reader(void *arg)
 			value = g->value;
 			if (!robj_intact(g))
 				atomic_fetch_add(&torn, 1);
-			if (rand_r(&seed) % 4 == 0)
+			if (next_rand(&seed) % 4 == 0)
 				extra = rslot_ref_get(g);
 			/* Block holding the reference: updaters go on replacing. */
-			if (rand_r(&seed) % 8 == 0) {
-				block_us(20 + rand_r(&seed) % 200);
+			if (next_rand(&seed) % 8 == 0) {
+				block_us(20 + next_rand(&seed) % 200);
 				atomic_fetch_add(&blocked, 1);
 			} else {
 				rcuslot_quiescent_state();
