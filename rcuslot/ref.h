@@ -195,14 +195,20 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
 #define RCUSLOT_PRIV_REF_HAND_OVER(ref) ((void)0)
 #endif
 
-/* C: the member's type exactly; C++ (no _Generic): its size. */
+/*
+ * The member must be a struct rcuslot_ref: checked first, by a static
+ * assertion naming the macro and the slot (C: _Generic; C++: the
+ * compilers' __is_same). Accesses then go through REF_OF, whose cast keeps
+ * a wrong member from adding a wall of pointer-type errors after it.
+ */
 #ifdef __cplusplus
 #define RCUSLOT_PRIV_REF_IS_REF(type, member)                                  \
-	(sizeof(((type *)0)->member) == sizeof(struct rcuslot_ref))
+	__is_same(decltype(((type *)0)->member), struct rcuslot_ref)
 #else
 #define RCUSLOT_PRIV_REF_IS_REF(type, member)                                  \
 	_Generic(((type *)0)->member, struct rcuslot_ref: 1, default: 0)
 #endif
+#define RCUSLOT_PRIV_REF_OF(obj, member) ((struct rcuslot_ref *)(void *)&(obj)->member)
 
 /* NOLINTBEGIN(bugprone-macro-parentheses): as in rcuslot/slot.h */
 
@@ -215,7 +221,8 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
                                                                                \
 		if (!obj)                                                      \
 			return;                                                \
-		before = rcuslot_priv_ref_add(&obj->member, RCUSLOT_PRIV_REF_SLOT); \
+		before = rcuslot_priv_ref_add(RCUSLOT_PRIV_REF_OF(obj, member), \
+					      RCUSLOT_PRIV_REF_SLOT);          \
 		RCUSLOT_PRIV_REF_DBG_GOT(#name " (publishing an object)", before, true); \
 	}
 
@@ -230,8 +237,10 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
 		bool last;                                                     \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
-		last = rcuslot_priv_ref_drop(&obj->member, RCUSLOT_PRIV_REF_SLOT, &before); \
-		RCUSLOT_PRIV_REF_DBG_PUT(#name " (retiring an object)", before, true); \
+		last = rcuslot_priv_ref_drop(RCUSLOT_PRIV_REF_OF(obj, member), \
+					     RCUSLOT_PRIV_REF_SLOT, &before);  \
+		RCUSLOT_PRIV_REF_DBG_PUT(#name " (retiring an object)", before, \
+					 true);                                \
 		if (last)                                                      \
 			free_fn(obj);                                          \
 	}
@@ -245,7 +254,8 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
                                                                                \
 		if (!obj)                                                      \
 			return;                                                \
-		last = rcuslot_priv_ref_drop(&obj->member, 1, &before);        \
+		last = rcuslot_priv_ref_drop(RCUSLOT_PRIV_REF_OF(obj, member), 1, \
+					     &before);                         \
 		RCUSLOT_PRIV_REF_DBG_PUT(#name "_put", before, false);         \
 		if (last)                                                      \
 			free_fn(obj);                                          \
@@ -259,7 +269,7 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
                                                                                \
 		if (!obj)                                                      \
 			return NULL;                                           \
-		before = rcuslot_priv_ref_add(&obj->member, 1);                \
+		before = rcuslot_priv_ref_add(RCUSLOT_PRIV_REF_OF(obj, member), 1); \
 		RCUSLOT_PRIV_REF_DBG_GOT(#name "_ref_get", before, false);     \
 		return obj;                                                    \
 	}
@@ -281,7 +291,7 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
 		obj = rcu_dereference(*RCUSLOT_PRIV_CPP(type, slot));          \
 		RCUSLOT_PRIV_TSAN_SUBSCRIBE(obj);                              \
 		if (obj)                                                       \
-			before = rcuslot_priv_ref_add(&obj->member, 1);        \
+			before = rcuslot_priv_ref_add(RCUSLOT_PRIV_REF_OF(obj, member), 1); \
 		rcuslot_read_unlock();                                         \
 		RCUSLOT_PRIV_REF_DBG_GOT(#name "_get", before, false);         \
 		return obj;                                                    \
@@ -340,7 +350,7 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
 /* slot.h's copy_update, with the wrapped callback. */
 #define RCUSLOT_PRIV_DEF_REF_COPY_UPDATE(name, type)                           \
 	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE int                            \
-	name##_copy_update(struct name *slot, name##_copy_fn *copy, void *arg,  \
+	name##_copy_update(struct name *slot, name##_copy_fn *copy, void *arg, \
 			   struct name##_old *old_out)                         \
 	{                                                                      \
 		struct name##_priv_copy c = { copy, arg };                     \
@@ -352,8 +362,8 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
 		RCUSLOT_PRIV_DBG_REGISTERED(#name "_copy_update");             \
 		do                                                             \
 			err = name##_priv_try_update(RCUSLOT_PRIV_PP(type, slot), \
-						     name##_priv_copy_ref, &c,  \
-						     &retired, &won);           \
+						     name##_priv_copy_ref, &c, \
+						     &retired, &won);          \
 		while (!err && !won);                                          \
 		old_out->rcuslot_priv_obj = err ? NULL : retired;              \
 		RCUSLOT_PRIV_DBG_OWN(old_out->rcuslot_priv_obj);               \
@@ -369,7 +379,7 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
 		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_old_reclaim");                \
 		if (obj) {                                                     \
 			rcuslot_synchronize();                                 \
-			RCUSLOT_PRIV_REF_HAND_OVER(&obj->member);              \
+			RCUSLOT_PRIV_REF_HAND_OVER(RCUSLOT_PRIV_REF_OF(obj, member)); \
 		}                                                              \
 		return obj;                                                    \
 	}
@@ -412,6 +422,9 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
  * decrement, on a cache line every such reader writes.
  */
 #define RCU_SLOT_DEFINE_REF(name, type, ref_member, free_fn)                   \
+	RCUSLOT_PRIV_STATIC_ASSERT(RCUSLOT_PRIV_REF_IS_REF(type, ref_member),  \
+				   "RCU_SLOT_DEFINE_REF(" #name "): " #ref_member \
+				   " must be a struct rcuslot_ref");           \
 	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
 	RCUSLOT_PRIV_DEF_TYPES(name, type)                                     \
 	RCUSLOT_PRIV_DEF_REF_COUNTING(name, type, ref_member, free_fn)         \
@@ -431,9 +444,6 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
 	RCUSLOT_PRIV_DEF_DEFER_CB(name, type, name##_priv_slot_put)            \
 	RCUSLOT_PRIV_DEF_OLD_DEFER(name, type, name##_priv_slot_put)           \
 	RCUSLOT_PRIV_GENERATED_END                                             \
-	RCUSLOT_PRIV_STATIC_ASSERT(RCUSLOT_PRIV_REF_IS_REF(type, ref_member),  \
-				   "RCU_SLOT_DEFINE_REF(" #name "): " #ref_member \
-				   " must be a struct rcuslot_ref");            \
 	RCUSLOT_PRIV_DEF_END(name)
 
 /** @} */
