@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "failalloc.h" /* before rcuslot: the out-of-memory fallbacks below */
 #include "check_rcuslot.h"
 #include "check_ref.h"
 #include "testobj.h"
@@ -238,6 +239,46 @@ START_TEST(test_retire_paths)
 	ck_assert_int_eq(robj_count(second), 1);
 	rslot_destroy(&s);
 	ck_assert_int_eq(robj_frees, 2);
+}
+END_TEST
+
+/*
+ * Deferral and batches without memory fall back to waiting here: the slot's
+ * reference is still dropped only after the grace period (_i: 0 defer,
+ * 1 batch; held by a reader when _i >= 2).
+ */
+START_TEST(test_retire_paths_out_of_memory)
+{
+	int batch = _i % 2, held = _i / 2;
+	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+	struct rslot s;
+	struct rslot_old old;
+	struct robj *g = NULL;
+	unsigned long gp;
+
+	rslot_init(&s, robj_new(1));
+	if (held)
+		g = rslot_get(&s);
+	old = rslot_replace(&s, NULL);
+	failalloc_reset();
+	failalloc_fail_all(1);
+	gp = rcuslot_grace_periods_waited();
+	if (batch)
+		rslot_batch_add(&b, &old);
+	else
+		rslot_old_defer(&old);
+	failalloc_fail_all(0);
+	ck_assert_int_ge(failalloc_failures(), 1);
+	ck_assert_uint_eq(rcuslot_grace_periods_waited(), gp + 1);
+	ck_assert_uint_eq(rcuslot_batch_count(&b), 0);
+	ck_assert_int_eq(robj_frees, held ? 0 : 1);
+	if (held) {
+		ck_assert(robj_intact(g));
+		ck_assert_int_eq(robj_count(g), 1);
+		rslot_put(g);
+		ck_assert_int_eq(robj_frees, 1);
+	}
+	failalloc_reset();
 }
 END_TEST
 
@@ -554,6 +595,7 @@ Suite *ref_suite(void)
 	tcase_add_test(tc, test_get_empty);
 	tcase_add_test(tc, test_many_references);
 	tcase_add_loop_test(tc, test_retire_paths, 0, 2 * N_RETIRE);
+	tcase_add_loop_test(tc, test_retire_paths_out_of_memory, 0, 4);
 	tcase_add_test(tc, test_put_before_grace_period);
 	tcase_add_test(tc, test_reclaim_hands_over_the_slots_reference);
 	tcase_add_test(tc, test_reclaim_and_republish);
