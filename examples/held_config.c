@@ -51,6 +51,8 @@ RCU_SLOT_DEFINE_REF(cfg_ref, struct config, ref, config_free);
 
 static struct cfg_ref current = RCU_SLOT_INITIALIZER(NULL);
 static atomic_int stopping;
+/* All handlers together: requests served, and served under a retired config. */
+static atomic_ulong served, served_outlived;
 
 static struct config *config_new(unsigned version)
 {
@@ -114,6 +116,9 @@ static void *handler(void *arg)
 				       "v%u is current now\n", h->id, backend, version, newest);
 		}
 		h->requests++;
+		atomic_fetch_add(&served, 1);
+		if (newest != version)
+			atomic_fetch_add(&served_outlived, 1);
 		rcuslot_quiescent_state();
 	}
 	rcuslot_unregister_thread();
@@ -131,7 +136,7 @@ static int next_version(const struct config *old, struct config **new_out, void 
 int main(int argc, char **argv)
 {
 	int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
-	int reloads = quick ? 12 : 40, period_ms = quick ? 3 : 25;
+	int reloads = quick ? 12 : 40, period_ms = quick ? 3 : 25, done = 0;
 	struct handler hs[HANDLERS];
 	pthread_t threads[HANDLERS];
 	unsigned long outlived = 0, inconsistent = 0, requests = 0;
@@ -148,7 +153,14 @@ int main(int argc, char **argv)
 		if (pthread_create(&threads[i], NULL, handler, &hs[i]) != 0)
 			return 1;
 	}
-	for (i = 0; i < reloads; i++) {
+	/*
+	 * At least `reloads` reloads, and on until the handlers have served a
+	 * few requests, some under a config reloaded meanwhile (on a loaded
+	 * machine they may not run at first); at most about a minute.
+	 */
+	for (i = 0; i < reloads || ((atomic_load(&served) < 2 * HANDLERS ||
+				     atomic_load(&served_outlived) == 0) &&
+				    i < 60000 / period_ms); i++) {
 		struct cfg_ref_old old;
 
 		block_ms(period_ms);
@@ -160,8 +172,9 @@ int main(int argc, char **argv)
 		 * that still hold the version keep it alive. */
 		cfg_ref_old_defer(&old);
 	}
+	done = i;
 	block_ms(period_ms);
-	printf("reloader: %d reloads, now on v%d\n", reloads, reloads + 1);
+	printf("reloader: %d reloads, now on v%d\n", done, done + 1);
 	atomic_store(&stopping, 1);
 	rcuslot_thread_offline();
 	for (i = 0; i < HANDLERS; i++) {
