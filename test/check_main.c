@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "check_rcuslot.h"
+#include "failalloc.h"
 #include "testobj.h"
 
 /* test/check_ref*.c: RCU_SLOT_DEFINE_REF. */
@@ -66,9 +67,11 @@ void offline_sleep_ms(int ms)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(slot_suite());
+	SRunner *sr;
 	int failed;
 
+	failalloc_install();
+	sr = srunner_create(slot_suite());
 	srunner_add_suite(sr, kernel_suite());
 	srunner_add_suite(sr, concurrency_suite());
 	srunner_add_suite(sr, reclaim_suite());
