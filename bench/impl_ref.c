@@ -7,15 +7,15 @@
  * operations; against refcount's, a counted pointer without RCU.
  *
  * The updates are rcuslot-memb's (copy_update, then old_free or
- * old_defer); the object is bench.h's with the counter after it.
+ * old_defer); the object is bench.h's with the counter after it. The
+ * kit's nodes come from bench_alloc, as impl_rcuslot.c's (rcubench.c
+ * installs it with rcuslot_set_allocator()).
  */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "bench.h"
 
-#define RCUSLOT_MALLOC(size) bench_alloc(size)
-#define RCUSLOT_FREE(ptr) free(ptr)
 #include <rcuslot/rcuslot.h>
 
 struct ref_obj {

@@ -107,7 +107,7 @@ static void *handler(void *arg)
 		memcpy(backend, c->backend, sizeof(backend));
 		cfg_ref_put(c); /* may free it: a reload may have retired it long ago */
 		/* [get] */
-		RCU_SLOT_READ_SCOPE() {
+		RCUSLOT_READ_SCOPE() {
 			newest = cfg_ref_dereference(&current)->version;
 		}
 		if (newest != version) {

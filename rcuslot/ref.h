@@ -279,20 +279,21 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
  * reference cannot be dropped in between (it waits for a grace period), so
  * a plain increment suffices, never an increment-if-not-zero loop.
  */
-#define RCUSLOT_PRIV_DEF_REF_GET(name, type, member)                           \
+#define RCUSLOT_PRIV_DEF_REF_GET(name, type, member, fl)                       \
 	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE type *name##_get(const struct name *slot) \
 	{                                                                      \
 		type *obj;                                                     \
 		uint64_t before = 1;                                           \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
-		RCUSLOT_PRIV_DBG_REGISTERED(#name "_get");                     \
-		rcuslot_read_lock();                                           \
+		RCUSLOT_PRIV_DBG_REGISTERED(fl, #name "_get");                 \
+		RCUSLOT_PRIV_URCU_OF(fl, read_lock)();                         \
 		obj = rcu_dereference(*RCUSLOT_PRIV_CPP(type, slot));          \
 		RCUSLOT_PRIV_TSAN_SUBSCRIBE(obj);                              \
 		if (obj)                                                       \
 			before = rcuslot_priv_ref_add(RCUSLOT_PRIV_REF_OF(obj, member), 1); \
-		rcuslot_read_unlock();                                         \
+		RCUSLOT_PRIV_TSAN_READER_DONE();                               \
+		RCUSLOT_PRIV_URCU_OF(fl, read_unlock)();                       \
 		RCUSLOT_PRIV_REF_DBG_GOT(#name "_get", before, false);         \
 		return obj;                                                    \
 	}
@@ -306,21 +307,19 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
 		rcu_set_pointer(RCUSLOT_PRIV_PP(type, slot), initial);         \
 	}
 
-/* slot.h's replace, likewise. */
+/* slot.h's replace, likewise: an exchange, so no registration needed. */
 #define RCUSLOT_PRIV_DEF_REF_REPLACE(name, type)                               \
 	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE struct name##_old              \
 	name##_replace(struct name *slot, type *new_obj)                       \
 	{                                                                      \
 		struct name##_old old;                                         \
-		RCUSLOT_PRIV_DBG_ENTER();                                      \
+		type *cur;                                                     \
                                                                                \
-		RCUSLOT_PRIV_DBG_REGISTERED(#name "_replace");                 \
 		name##_priv_slot_get(new_obj);                                 \
 		RCUSLOT_PRIV_TSAN_PUBLISH(new_obj);                            \
-		old.rcuslot_priv_obj =                                         \
-			rcu_xchg_pointer(RCUSLOT_PRIV_PP(type, slot), new_obj); \
-		RCUSLOT_PRIV_TSAN_SUBSCRIBE(old.rcuslot_priv_obj);             \
-		RCUSLOT_PRIV_DBG_OWN(old.rcuslot_priv_obj);                    \
+		cur = rcu_xchg_pointer(RCUSLOT_PRIV_PP(type, slot), new_obj);  \
+		RCUSLOT_PRIV_TSAN_SUBSCRIBE(cur);                              \
+		old.rcuslot_priv_obj = RCUSLOT_PRIV_DBG_TAG(type, cur);        \
 		return old;                                                    \
 	}
 
@@ -329,7 +328,9 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
  * before slot.h's try_update may publish it. A copy that loses the race is
  * then handed to name_priv_slot_put, which drops that reference again (and
  * frees the copy unless the callback handed out others to it). No change
- * (the old object returned) and errors take nothing.
+ * (the old object returned), NULL, errors and a callback that left
+ * *new_out alone (still try_update's mark, the address of its own
+ * variable: see slot.h) take nothing.
  */
 #define RCUSLOT_PRIV_DEF_REF_COPY(name, type)                                  \
 	struct name##_priv_copy {                                              \
@@ -342,13 +343,14 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
 		struct name##_priv_copy *c = (struct name##_priv_copy *)arg;   \
 		int err = c->copy(old, new_out, c->arg);                       \
                                                                                \
-		if (!err && *new_out != old)                                   \
+		if (!err && *new_out != old &&                                 \
+		    *new_out != (type *)(void *)new_out)                       \
 			name##_priv_slot_get(*new_out);                        \
 		return err;                                                    \
 	}
 
 /* slot.h's copy_update, with the wrapped callback. */
-#define RCUSLOT_PRIV_DEF_REF_COPY_UPDATE(name, type)                           \
+#define RCUSLOT_PRIV_DEF_REF_COPY_UPDATE(name, type, fl)                       \
 	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE int                            \
 	name##_copy_update(struct name *slot, name##_copy_fn *copy, void *arg, \
 			   struct name##_old *old_out)                         \
@@ -359,26 +361,31 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
 		int err;                                                       \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
-		RCUSLOT_PRIV_DBG_REGISTERED(#name "_copy_update");             \
+		RCUSLOT_PRIV_DBG_REGISTERED(fl, #name "_copy_update");         \
 		do                                                             \
 			err = name##_priv_try_update(RCUSLOT_PRIV_PP(type, slot), \
 						     name##_priv_copy_ref, &c, \
-						     &retired, &won);          \
+						     &retired, &won,           \
+						     RCUSLOT_PRIV_DBG_LOC());  \
 		while (!err && !won);                                          \
-		old_out->rcuslot_priv_obj = err ? NULL : retired;              \
-		RCUSLOT_PRIV_DBG_OWN(old_out->rcuslot_priv_obj);               \
+		old_out->rcuslot_priv_obj =                                    \
+			err ? NULL : RCUSLOT_PRIV_DBG_TAG(type, retired);      \
 		return err;                                                    \
 	}
 
-/* slot.h's old_reclaim; the slot's reference becomes the caller's. */
-#define RCUSLOT_PRIV_DEF_REF_OLD_RECLAIM(name, type, member)                   \
+/*
+ * slot.h's old_reclaim; the slot's reference becomes the caller's. The
+ * library's wait strips the handle (a release unit may meet a debug unit's
+ * tagged one) before the counter is touched.
+ */
+#define RCUSLOT_PRIV_DEF_REF_OLD_RECLAIM(name, type, member, fl)               \
 	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE type *                         \
 	name##_old_reclaim(struct name##_old *old)                             \
 	{                                                                      \
 		RCUSLOT_PRIV_TAKE(name, type, "_old_reclaim", old, obj);       \
-		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_old_reclaim");                \
+		RCUSLOT_PRIV_DBG_NO_WAIT(fl, #name "_old_reclaim");            \
 		if (obj) {                                                     \
-			rcuslot_synchronize();                                 \
+			obj = (type *)rcuslot_priv_retire_wait(RCUSLOT_PRIV_FL(fl), obj); \
 			RCUSLOT_PRIV_REF_HAND_OVER(RCUSLOT_PRIV_REF_OF(obj, member)); \
 		}                                                              \
 		return obj;                                                    \
@@ -422,29 +429,59 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
  * decrement, on a cache line every such reader writes.
  */
 #define RCU_SLOT_DEFINE_REF(name, type, ref_member, free_fn)                   \
-	RCUSLOT_PRIV_STATIC_ASSERT(RCUSLOT_PRIV_REF_IS_REF(type, ref_member),  \
-				   "RCU_SLOT_DEFINE_REF(" #name "): " #ref_member \
+	RCUSLOT_PRIV_DEF_REF(name, type, ref_member, free_fn, RCUSLOT_FLAVOR)
+
+/**
+ * RCU_SLOT_DEFINE_REF() bound to a named liburcu flavor (`memb`, `qsbr`,
+ * `mb`, `bp` or `signal`) instead of the unit's default, as
+ * RCU_SLOT_DEFINE_FLAVOR() does for a plain slot: name_get() takes that
+ * flavor's read lock, and the slot's grace periods and deferrals are that
+ * flavor's. Include liburcu's header of the flavor before
+ * rcuslot/rcuslot.h and define `RCUSLOT_FLAVOR`.
+ * @code
+ * #include <urcu/urcu-qsbr.h>
+ * #include <rcuslot/rcuslot.h>
+ * RCU_SLOT_DEFINE_REF_FLAVOR(sess_ref, struct session, ref, session_free, qsbr);
+ * @endcode
+ * There is no counted `_HEAD` form (see @ref RCU_SLOT_DEFINE_REF).
+ */
+#define RCU_SLOT_DEFINE_REF_FLAVOR(name, type, ref_member, free_fn, flavor)    \
+	RCUSLOT_PRIV_STATIC_ASSERT(sizeof(&RCUSLOT_PRIV_URCU_OF(flavor, synchronize_rcu)) != 0, \
+				   "RCU_SLOT_DEFINE_REF_FLAVOR(" #name "): include liburcu's " \
+				   "urcu/urcu-" #flavor ".h before rcuslot/rcuslot.h"); \
+	RCUSLOT_PRIV_DEF_REF(name, type, ref_member, free_fn, flavor)
+
+/** @cond RCUSLOT_INTERNAL */
+/*
+ * slot.h's pieces with name_priv_slot_put as their free_fn: each drops the
+ * slot's reference where a plain slot frees, after its grace period. Every
+ * one of them strips a tagged handle before that call (core.h).
+ */
+#define RCUSLOT_PRIV_DEF_REF(name, type, member, free_fn, fl)                  \
+	RCUSLOT_PRIV_STATIC_ASSERT(RCUSLOT_PRIV_REF_IS_REF(type, member),      \
+				   "RCU_SLOT_DEFINE_REF(" #name "): " #member  \
 				   " must be a struct rcuslot_ref");           \
 	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
 	RCUSLOT_PRIV_DEF_TYPES(name, type)                                     \
-	RCUSLOT_PRIV_DEF_REF_COUNTING(name, type, ref_member, free_fn)         \
+	RCUSLOT_PRIV_DEF_REF_COUNTING(name, type, member, free_fn)             \
 	RCUSLOT_PRIV_DEF_REF_INIT(name, type)                                  \
-	RCUSLOT_PRIV_DEF_DEREFERENCE(name, type)                               \
+	RCUSLOT_PRIV_DEF_DEREFERENCE(name, type, fl)                           \
 	RCUSLOT_PRIV_DEF_DEREFERENCE_PROTECTED(name, type)                     \
-	RCUSLOT_PRIV_DEF_REF_GET(name, type, ref_member)                       \
+	RCUSLOT_PRIV_DEF_REF_GET(name, type, member, fl)                       \
 	RCUSLOT_PRIV_DEF_REF_REPLACE(name, type)                               \
-	RCUSLOT_PRIV_DEF_TRY_UPDATE(name, type, name##_priv_slot_put)          \
+	RCUSLOT_PRIV_DEF_TRY_UPDATE(name, type, name##_priv_slot_put, fl)      \
 	RCUSLOT_PRIV_DEF_REF_COPY(name, type)                                  \
-	RCUSLOT_PRIV_DEF_REF_COPY_UPDATE(name, type)                           \
+	RCUSLOT_PRIV_DEF_REF_COPY_UPDATE(name, type, fl)                       \
 	RCUSLOT_PRIV_DEF_OLD_IS_EMPTY(name, type)                              \
-	RCUSLOT_PRIV_DEF_REF_OLD_RECLAIM(name, type, ref_member)               \
-	RCUSLOT_PRIV_DEF_OLD_FREE(name, type, name##_priv_slot_put)            \
-	RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, name##_priv_slot_put)           \
-	RCUSLOT_PRIV_DEF_DESTROY(name, type)                                   \
-	RCUSLOT_PRIV_DEF_DEFER_CB(name, type, name##_priv_slot_put)            \
-	RCUSLOT_PRIV_DEF_OLD_DEFER(name, type, name##_priv_slot_put)           \
+	RCUSLOT_PRIV_DEF_REF_OLD_RECLAIM(name, type, member, fl)               \
+	RCUSLOT_PRIV_DEF_OLD_FREE(name, type, name##_priv_slot_put, fl)        \
+	RCUSLOT_PRIV_DEF_FREE_VOID(name, type, name##_priv_slot_put)           \
+	RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, fl)                             \
+	RCUSLOT_PRIV_DEF_DESTROY(name, type, fl)                               \
+	RCUSLOT_PRIV_DEF_OLD_DEFER(name, type, name##_priv_slot_put, fl)       \
 	RCUSLOT_PRIV_GENERATED_END                                             \
 	RCUSLOT_PRIV_DEF_END(name)
+/** @endcond */
 
 /** @} */
 

@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "failalloc.h" /* before rcuslot: the out-of-memory fallbacks below */
+#include "failalloc.h" /* the kit allocates through it (check_main.c) */
 #include "check_rcuslot.h"
 #include "check_ref.h"
 #include "testobj.h"
@@ -126,7 +126,7 @@ START_TEST(test_get_and_put)
 	ck_assert_ptr_eq(g, o);
 	ck_assert_int_eq(robj_count(o), 2);
 	/* Inside a read-side critical section as well: the lock nests. */
-	RCU_SLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE() {
 		h = rslot_get(&s);
 		ck_assert_ptr_eq(h, rslot_dereference(&s));
 	}

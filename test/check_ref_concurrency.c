@@ -111,7 +111,7 @@ static void *reader(void *arg)
 				atomic_fetch_add(&torn, 1);
 			if (g->value != value)
 				atomic_fetch_add(&changed, 1);
-			RCU_SLOT_READ_SCOPE() {
+			RCUSLOT_READ_SCOPE() {
 				if (rslot_dereference(&slot) != g)
 					atomic_fetch_add(&outlived, 1);
 			}
