@@ -13,6 +13,7 @@
 /* test/check_ref*.c: RCU_SLOT_DEFINE_REF. */
 Suite *ref_suite(void);
 Suite *ref_concurrency_suite(void);
+Suite *ref_flavor_suite(void); /* check_ref_flavor.c: a memb unit, a qsbr slot */
 #ifdef RCUSLOT_DEBUG
 Suite *ref_debug_suite(void);
 #endif
@@ -80,6 +81,7 @@ int main(void)
 	srunner_add_suite(sr, faults_suite());
 	srunner_add_suite(sr, ref_suite());
 	srunner_add_suite(sr, ref_concurrency_suite());
+	srunner_add_suite(sr, ref_flavor_suite());
 #ifdef RCUSLOT_DEBUG
 	srunner_add_suite(sr, debug_suite());
 	srunner_add_suite(sr, ref_debug_suite());
