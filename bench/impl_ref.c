@@ -70,7 +70,8 @@ static long read_once(void *table, size_t i)
 
 BENCH_DEFINE_READ_LOOP(read_loop, read_one, rcuslot_quiescent_state())
 
-static int copy_fn(const struct ref_obj *old, struct ref_obj **new_out, void *arg)
+static int copy_fn(const struct ref_obj *old, struct ref_obj **new_out,
+		   void *arg)
 {
 	struct ref_obj *r = bench_alloc(sizeof(*r));
 

@@ -32,11 +32,12 @@
 #define STEPS 3
 
 struct config {
-	struct rcuslot_ref ref;  /* zeroed by calloc: no reference yet */
+	struct rcuslot_ref ref; /* zeroed by calloc: no reference yet */
 	unsigned version;
 	int timeout_ms;
 	char backend[32];
-	unsigned check;          /* version ^ timeout_ms: a torn config would not match */
+	unsigned
+		check; /* version ^ timeout_ms: a torn config would not match */
 };
 
 static atomic_uint configs_made, configs_freed;
@@ -62,7 +63,8 @@ static struct config *config_new(unsigned version)
 		return NULL;
 	c->version = version;
 	c->timeout_ms = 100 + (int)version;
-	snprintf(c->backend, sizeof(c->backend), "backend-%u.internal", version % 3);
+	snprintf(c->backend, sizeof(c->backend), "backend-%u.internal",
+		 version % 3);
 	c->check = c->version ^ (unsigned)c->timeout_ms;
 	atomic_fetch_add(&configs_made, 1);
 	return c;
@@ -98,22 +100,26 @@ static void *handler(void *arg)
 		if (!c)
 			break;
 		for (int step = 0; step < STEPS; step++) {
-			block_ms(h->step_ms); /* a blocking call to c->backend */
+			block_ms(
+				h->step_ms); /* a blocking call to c->backend */
 			if (c->check != (c->version ^ (unsigned)c->timeout_ms))
 				h->inconsistent++;
 		}
 		/* The answer names what it was served under. */
 		version = c->version;
 		memcpy(backend, c->backend, sizeof(backend));
-		cfg_ref_put(c); /* may free it: a reload may have retired it long ago */
+		cfg_ref_put(
+			c); /* may free it: a reload may have retired it long ago */
 		/* [get] */
 		RCUSLOT_READ_SCOPE() {
 			newest = cfg_ref_dereference(&current)->version;
 		}
 		if (newest != version) {
 			if (h->outlived++ < 2)
-				printf("  handler %d: request served by %s under v%u; "
-				       "v%u is current now\n", h->id, backend, version, newest);
+				printf("  handler %d: request served by %s "
+				       "under v%u; "
+				       "v%u is current now\n",
+				       h->id, backend, version, newest);
 		}
 		h->requests++;
 		atomic_fetch_add(&served, 1);
@@ -126,7 +132,8 @@ static void *handler(void *arg)
 }
 
 /* The reload's copy step: the next version, built privately. */
-static int next_version(const struct config *old, struct config **new_out, void *arg)
+static int next_version(const struct config *old, struct config **new_out,
+			void *arg)
 {
 	(void)arg;
 	*new_out = config_new(old->version + 1);
@@ -147,9 +154,11 @@ int main(int argc, char **argv)
 	first = config_new(1);
 	if (!first)
 		return 1;
-	cfg_ref_init(&current, first);     /* the slot takes its reference */
+	cfg_ref_init(&current, first); /* the slot takes its reference */
 	for (i = 0; i < HANDLERS; i++) {
-		hs[i] = (struct handler){ .id = i, .step_ms = (quick ? 2 : 15) * (i + 1) };
+		hs[i] = (struct handler){ .id = i,
+					  .step_ms =
+						  (quick ? 2 : 15) * (i + 1) };
 		if (pthread_create(&threads[i], NULL, handler, &hs[i]) != 0)
 			return 1;
 	}
@@ -160,11 +169,13 @@ int main(int argc, char **argv)
 	 */
 	for (i = 0; i < reloads || ((atomic_load(&served) < 2 * HANDLERS ||
 				     atomic_load(&served_outlived) == 0) &&
-				    i < 60000 / period_ms); i++) {
+				    i < 60000 / period_ms);
+	     i++) {
 		struct cfg_ref_old old;
 
 		block_ms(period_ms);
-		if (cfg_ref_copy_update(&current, next_version, NULL, &old) != 0) {
+		if (cfg_ref_copy_update(&current, next_version, NULL, &old) !=
+		    0) {
 			fprintf(stderr, "held_config: out of memory\n");
 			return 1;
 		}
@@ -179,8 +190,9 @@ int main(int argc, char **argv)
 	rcuslot_thread_offline();
 	for (i = 0; i < HANDLERS; i++) {
 		pthread_join(threads[i], NULL);
-		printf("handler %d: %lu requests, %lu outlived their config's reload\n", i,
-		       hs[i].requests, hs[i].outlived);
+		printf("handler %d: %lu requests, %lu outlived their config's "
+		       "reload\n",
+		       i, hs[i].requests, hs[i].outlived);
 		requests += hs[i].requests;
 		outlived += hs[i].outlived;
 		inconsistent += hs[i].inconsistent;
@@ -189,9 +201,11 @@ int main(int argc, char **argv)
 	cfg_ref_destroy(&current);
 	rcuslot_barrier();
 	rcuslot_unregister_thread();
-	printf("%u configs made, %u freed; %lu requests, %lu served under a retired "
-	       "config, %lu inconsistent\n", atomic_load(&configs_made),
-	       atomic_load(&configs_freed), requests, outlived, inconsistent);
+	printf("%u configs made, %u freed; %lu requests, %lu served under a "
+	       "retired "
+	       "config, %lu inconsistent\n",
+	       atomic_load(&configs_made), atomic_load(&configs_freed),
+	       requests, outlived, inconsistent);
 	return atomic_load(&configs_freed) == atomic_load(&configs_made) &&
 			       inconsistent == 0 && requests > 0 && outlived > 0
 		       ? 0

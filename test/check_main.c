@@ -13,7 +13,7 @@
 /* test/check_ref*.c: RCU_SLOT_DEFINE_REF. */
 Suite *ref_suite(void);
 Suite *ref_concurrency_suite(void);
-Suite *ref_flavor_suite(void); /* check_ref_flavor.c: a memb unit, a qsbr slot */
+Suite *ref_flavor_suite(void); /* a memb unit, a qsbr slot */
 #ifdef RCUSLOT_DEBUG
 Suite *ref_debug_suite(void);
 #endif

@@ -314,7 +314,8 @@ START_TEST(test_reclaim_hands_over_the_slots_reference)
 	r = rslot_old_reclaim(&old);
 	ck_assert_ptr_eq(r, o);
 	ck_assert(rslot_old_is_empty(&old));
-	ck_assert_int_eq(robj_count(o), 2); /* the reader's and now the caller's */
+	ck_assert_int_eq(robj_count(o),
+			 2); /* the reader's and now the caller's */
 	rslot_put(g);
 	ck_assert_int_eq(robj_frees, 0);
 	rslot_put(r);
@@ -352,11 +353,11 @@ END_TEST
 
 struct copy_ctl {
 	int calls;
-	int fail;                 /* return this error (after building and freeing) */
-	int keep;                 /* return old: no change */
-	struct robj *give;        /* return this object the first time */
-	struct rslot *race;       /* first call: another updater replaces the slot */
-	struct rslot_old raced;   /* what that updater took out */
+	int fail;           /* return this error (after building and freeing) */
+	int keep;           /* return old: no change */
+	struct robj *give;  /* return this object the first time */
+	struct rslot *race; /* first call: another updater replaces the slot */
+	struct rslot_old raced; /* what that updater took out */
 };
 
 static int copy_fn(const struct robj *old, struct robj **new_out, void *arg)
@@ -396,7 +397,8 @@ START_TEST(test_copy_update_publishes_with_a_reference)
 	n = rslot_dereference_protected(&s);
 	ck_assert_int_eq(n->value, 2);
 	ck_assert_int_eq(robj_count(n), 1);
-	ck_assert_int_eq(robj_count(o), 1); /* the slot's, until old is consumed */
+	ck_assert_int_eq(robj_count(o),
+			 1); /* the slot's, until old is consumed */
 	rslot_old_free(&old);
 	ck_assert_int_eq(robj_frees, 1);
 	ck_assert_int_eq(robj_last_freed_value, 1);
@@ -426,7 +428,8 @@ START_TEST(test_copy_update_no_change_and_error)
 	ck_assert(rslot_old_is_empty(&old));
 	ck_assert_ptr_eq(rslot_dereference_protected(&s), o);
 	ck_assert_int_eq(robj_count(o), 1);
-	ck_assert_int_eq(robj_frees, 1); /* the copy the callback freed itself */
+	ck_assert_int_eq(robj_frees,
+			 1); /* the copy the callback freed itself */
 	rslot_destroy(&s);
 	ck_assert_int_eq(robj_frees, 2);
 }
@@ -449,8 +452,8 @@ START_TEST(test_copy_update_losing_copy)
 	n = rslot_dereference_protected(&s);
 	ck_assert_int_eq(n->value, 101);
 	ck_assert_int_eq(robj_count(n), 1);
-	rslot_old_free(&old);      /* the racing updater's object */
-	rslot_old_free(&c.raced);  /* the first object */
+	rslot_old_free(&old);     /* the racing updater's object */
+	rslot_old_free(&c.raced); /* the first object */
 	ck_assert_int_eq(robj_frees, 3);
 	rslot_destroy(&s);
 	ck_assert_int_eq(robj_frees, 4);
@@ -469,9 +472,9 @@ START_TEST(test_copy_update_losing_held_object)
 	rslot_init(&s, robj_new(1));
 	old = rslot_replace(&s, held);
 	rslot_old_free(&old);
-	held = rslot_get(&s);       /* held: the slot's and ours */
+	held = rslot_get(&s); /* held: the slot's and ours */
 	old = rslot_replace(&s, robj_new(2));
-	rslot_old_free(&old);       /* now only ours */
+	rslot_old_free(&old); /* now only ours */
 	ck_assert_int_eq(robj_count(held), 1);
 	c = (struct copy_ctl){ .race = &s, .give = held };
 	ck_assert_int_eq(rslot_copy_update(&s, copy_fn, &c, &old), 0);
@@ -488,7 +491,8 @@ END_TEST
 
 START_TEST(test_static_initializer_published)
 {
-	static struct robj defaults = { .ref = RCUSLOT_REF_INIT_PUBLISHED, .magic = ROBJ_LIVE,
+	static struct robj defaults = { .ref = RCUSLOT_REF_INIT_PUBLISHED,
+					.magic = ROBJ_LIVE,
 					.is_static = 1 };
 	static struct rslot s = RCU_SLOT_INITIALIZER(&defaults);
 	struct robj *g;
@@ -570,7 +574,8 @@ START_TEST(test_last_put_frees_in_the_readers_thread)
 	ck_assert_int_eq(pthread_create(&t, NULL, holder_thread, &h), 0);
 	offline_sem_wait(&h.got);
 	old = rslot_replace(&s, robj_new(2));
-	rslot_old_free(&old);         /* a grace period passes while the reader blocks */
+	rslot_old_free(
+		&old); /* a grace period passes while the reader blocks */
 	ck_assert_int_eq(robj_frees, 0);
 	sem_post(&h.release);
 	offline_join(t);

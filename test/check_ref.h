@@ -19,8 +19,8 @@
 struct robj {
 	struct rcuslot_ref ref;
 	uint32_t magic;
-	int is_static;  /* not from the heap: robj_free only poisons it */
-	long id;        /* index in a test's ledger */
+	int is_static; /* not from the heap: robj_free only poisons it */
+	long id;       /* index in a test's ledger */
 	long value;
 	uint64_t word[ROBJ_WORDS];
 	uint64_t sum;

@@ -36,7 +36,8 @@ static struct ledger_entry ledger[MAX_OBJS];
 static atomic_long next_id;
 static struct rslot slot;
 static atomic_int stop;
-static atomic_long torn, changed, early_frees, double_frees, held_reads, blocked, plain_reads;
+static atomic_long torn, changed, early_frees, double_frees, held_reads,
+	blocked, plain_reads;
 /* Reads of a held object after it was replaced: the point of a reference. */
 static atomic_long outlived;
 
@@ -157,7 +158,9 @@ static void *updater(void *arg)
 		struct robj *r;
 
 		if ((i + u) % 5 == 4)
-			ck_assert_int_eq(rslot_copy_update(&slot, copy_next, NULL, &old), 0);
+			ck_assert_int_eq(
+				rslot_copy_update(&slot, copy_next, NULL, &old),
+				0);
 		else
 			old = rslot_replace(&slot, new_obj(u * UPDATES + i));
 		switch ((i + u) % 5) {
@@ -195,9 +198,13 @@ START_TEST(test_ref_readers_block_while_updaters_replace)
 	robj_free_hook = ledger_free_hook;
 	rslot_init(&slot, new_obj(-1));
 	for (long r = 0; r < READERS; r++)
-		ck_assert_int_eq(pthread_create(&rd[r], NULL, reader, (void *)(intptr_t)r), 0);
+		ck_assert_int_eq(pthread_create(&rd[r], NULL, reader,
+						(void *)(intptr_t)r),
+				 0);
 	for (long u = 0; u < UPDATERS; u++)
-		ck_assert_int_eq(pthread_create(&up[u], NULL, updater, (void *)(intptr_t)u), 0);
+		ck_assert_int_eq(pthread_create(&up[u], NULL, updater,
+						(void *)(intptr_t)u),
+				 0);
 	for (int u = 0; u < UPDATERS; u++)
 		offline_join(up[u]);
 	atomic_store(&stop, 1);
@@ -214,12 +221,15 @@ START_TEST(test_ref_readers_block_while_updaters_replace)
 	ck_assert_int_eq(robj_frees, robj_allocs);
 	ck_assert_int_ge(robj_allocs, UPDATERS * UPDATES + 1);
 	for (long i = 0; i < atomic_load(&next_id); i++)
-		ck_assert_msg(atomic_load(&ledger[i].freed) == 1, "object %ld freed %d times", i,
+		ck_assert_msg(atomic_load(&ledger[i].freed) == 1,
+			      "object %ld freed %d times", i,
 			      atomic_load(&ledger[i].freed));
 	if (getenv("REF_STATS"))
-		fprintf(stderr, "allocs %ld held %ld plain %ld blocked %ld outlived %ld\n",
-			(long)robj_allocs, (long)held_reads, (long)plain_reads, (long)blocked,
-			(long)outlived);
+		fprintf(stderr,
+			"allocs %ld held %ld plain %ld blocked %ld outlived "
+			"%ld\n",
+			(long)robj_allocs, (long)held_reads, (long)plain_reads,
+			(long)blocked, (long)outlived);
 	/* The run exercised what it claims to. */
 	ck_assert_int_gt(held_reads, 0);
 	ck_assert_int_gt(plain_reads, 0);

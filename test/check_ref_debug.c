@@ -17,7 +17,10 @@
 #ifdef RCUSLOT_DEBUG
 
 /* The misuse statement follows AT(run) on the same line. */
-#define AT(run) if (!(run)) return __LINE__; else
+#define AT(run)                                                                \
+	if (!(run))                                                            \
+		return __LINE__;                                               \
+	else
 
 static struct rslot *full_slot(void)
 {
@@ -69,7 +72,7 @@ static int ref_get_fresh(int run)
 {
 	struct robj *o = run ? robj_new(1) : NULL;
 
-	AT(run) (void)rslot_ref_get(o);
+	AT(run)(void) rslot_ref_get(o);
 	return 0;
 }
 
@@ -78,7 +81,8 @@ static struct robj *nearly_full(void)
 {
 	struct robj *g = rslot_get(full_slot());
 
-	g->ref.rcuslot_priv_count += RCUSLOT_PRIV_REF_MAX - rcuslot_ref_count(&g->ref);
+	g->ref.rcuslot_priv_count +=
+		RCUSLOT_PRIV_REF_MAX - rcuslot_ref_count(&g->ref);
 	return g;
 }
 
@@ -86,7 +90,7 @@ static int ref_get_overflow(int run)
 {
 	struct robj *g = run ? nearly_full() : NULL;
 
-	AT(run) (void)rslot_ref_get(g);
+	AT(run)(void) rslot_ref_get(g);
 	return 0;
 }
 
@@ -99,7 +103,7 @@ static int get_overflow(int run)
 
 		o->ref.rcuslot_priv_count += RCUSLOT_PRIV_REF_MAX - 1;
 	}
-	AT(run) (void)rslot_put(rslot_get(s));
+	AT(run)(void) rslot_put(rslot_get(s));
 	return 0;
 }
 
@@ -114,10 +118,15 @@ static int get_unregistered(int run)
 }
 
 #define ZERO "called on an object whose reference count is already zero"
-#define SLOT_HOLDS "would free an object while a slot still holds a reference to it " \
+#define SLOT_HOLDS                                                             \
+	"would free an object while a slot still holds a reference to it "     \
 	"(more puts than references taken)"
-#define NO_REF "called on an object that holds no reference (never published, or already freed)"
-#define OVERFLOW "would overflow the object's reference count (references taken and never put?)"
+#define NO_REF                                                                 \
+	"called on an object that holds no reference (never published, or "    \
+	"already freed)"
+#define OVERFLOW                                                               \
+	"would overflow the object's reference count (references taken and "   \
+	"never put?)"
 
 static const struct misuse {
 	int (*fn)(int run);
@@ -130,8 +139,10 @@ static const struct misuse {
 	{ ref_get_fresh, "rslot_ref_get " NO_REF, 0 },
 	{ ref_get_overflow, "rslot_ref_get " OVERFLOW, 0 },
 	{ get_overflow, "rslot_get " OVERFLOW, 0 },
-	{ get_unregistered, "rslot_get called from a thread that is not registered "
-			    "(rcuslot_register_thread)", 1 },
+	{ get_unregistered,
+	  "rslot_get called from a thread that is not registered "
+	  "(rcuslot_register_thread)",
+	  1 },
 };
 
 #define NMISUSES ((int)(sizeof(misuses) / sizeof(misuses[0])))
@@ -175,9 +186,10 @@ START_TEST(test_ref_misuse_message)
 	const struct misuse *m = checked[_i];
 	char want[512], got[1024];
 
-	snprintf(want, sizeof(want), "rcuslot: %s (check_ref_debug.c:%d)\n", m->what, m->fn(0));
-	ck_assert_msg(run_child(m->fn, got, sizeof(got)), "misuse %d did not abort, stderr: %s",
-		      _i, got);
+	snprintf(want, sizeof(want), "rcuslot: %s (check_ref_debug.c:%d)\n",
+		 m->what, m->fn(0));
+	ck_assert_msg(run_child(m->fn, got, sizeof(got)),
+		      "misuse %d did not abort, stderr: %s", _i, got);
 	ck_assert_str_eq(got, want);
 }
 END_TEST
@@ -189,7 +201,9 @@ END_TEST
  */
 static int static_without_published(int run)
 {
-	static struct robj plain = { .ref = RCUSLOT_REF_INIT, .magic = ROBJ_LIVE, .is_static = 1 };
+	static struct robj plain = { .ref = RCUSLOT_REF_INIT,
+				     .magic = ROBJ_LIVE,
+				     .is_static = 1 };
 	static struct rslot s = RCU_SLOT_INITIALIZER(&plain);
 
 	if (run)
@@ -199,7 +213,8 @@ static int static_without_published(int run)
 
 START_TEST(test_ref_static_without_published)
 {
-	const char *want = "rcuslot: rslot (retiring an object) dropped a slot's reference the "
+	const char *want = "rcuslot: rslot (retiring an object) dropped a "
+			   "slot's reference the "
 			   "object does not hold (RCU_SLOT_INITIALIZER needs "
 			   "RCUSLOT_REF_INIT_PUBLISHED) (";
 	char got[1024];
@@ -244,7 +259,8 @@ Suite *ref_debug_suite(void)
 		if (!misuses[i].needs_register || RCUSLOT_THREADS_MUST_REGISTER)
 			checked[nchecked++] = &misuses[i];
 	if (!fork || strcmp(fork, "no") != 0)
-		tcase_add_loop_test_raise_signal(tc, test_ref_misuse_aborts, SIGABRT, 0, nchecked);
+		tcase_add_loop_test_raise_signal(tc, test_ref_misuse_aborts,
+						 SIGABRT, 0, nchecked);
 	tcase_add_loop_test(tc, test_ref_misuse_message, 0, nchecked);
 	tcase_add_test(tc, test_ref_static_without_published);
 	tcase_add_test(tc, test_ref_correct_use_passes);

@@ -18,7 +18,8 @@
 #include "check_rcuslot.h"
 #include "check_ref.h"
 
-#if !defined(RCUSLOT_FLAVOR) || RCUSLOT_PRIV_FLAVOR_ID != RCUSLOT_PRIV_FLAVOR_ID_memb
+#if !defined(RCUSLOT_FLAVOR) ||                                                \
+	RCUSLOT_PRIV_FLAVOR_ID != RCUSLOT_PRIV_FLAVOR_ID_memb
 #error "check_ref_flavor.c is built with RCUSLOT_FLAVOR=memb (test/SConscript)"
 #endif
 
@@ -93,7 +94,8 @@ START_TEST(test_flavor_retire_paths)
 
 	qref_init(&s, robj_new(0));
 	for (int i = 0; i < 100; i++) {
-		ck_assert_int_eq(qref_copy_update(&s, copy_next, NULL, &old), 0);
+		ck_assert_int_eq(qref_copy_update(&s, copy_next, NULL, &old),
+				 0);
 		qref_old_defer(&old);
 		rcuslot_qsbr_quiescent_state();
 	}
@@ -197,8 +199,9 @@ Suite *ref_flavor_suite(void)
 		const char *fork = getenv("CK_FORK");
 
 		if (!fork || strcmp(fork, "no") != 0)
-			tcase_add_test_raise_signal(tc, test_flavor_get_unregistered_aborts,
-						    SIGABRT);
+			tcase_add_test_raise_signal(
+				tc, test_flavor_get_unregistered_aborts,
+				SIGABRT);
 	}
 #endif
 	return s;

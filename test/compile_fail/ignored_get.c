@@ -11,7 +11,10 @@ struct conn {
 	int fd;
 };
 
-static inline void conn_free(struct conn *c) { free(c); }
+static inline void conn_free(struct conn *c)
+{
+	free(c);
+}
 
 RCU_SLOT_DEFINE_REF(conn_ref, struct conn, ref, conn_free);
 

@@ -10,7 +10,10 @@ struct conn {
 	struct rcuslot_ref ref;
 };
 
-static inline void conn_free(struct conn *c) { free(c); }
+static inline void conn_free(struct conn *c)
+{
+	free(c);
+}
 
 #ifdef RCUSLOT_CF_OK
 RCU_SLOT_DEFINE_REF(conn_ref, struct conn, ref, conn_free);
