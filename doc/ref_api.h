@@ -96,6 +96,12 @@
  * the last reference is followed by an acquire, so every holder's accesses
  * happen before free_fn. rcuslot/ref.h states the argument in full.
  *
+ * `RCU_SLOT_DEFINE_REF_FLAVOR(NAME, TYPE, ref, free_fn, flavor);` generates
+ * the same API bound to a named liburcu flavor instead of the unit's
+ * default, as RCU_SLOT_DEFINE_FLAVOR() does for a plain slot (see
+ * @ref core): NAME_get() takes that flavor's read lock, and the grace
+ * periods and deferrals that drop the slot's reference are that flavor's.
+ *
  * RCU_SLOT_DEFINE_HEAD() has no counted twin: a counted object may be
  * retired again (republished by a reference holder, replaced) before the
  * call_rcu callback of its previous retirement has run, and one embedded
