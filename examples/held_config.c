@@ -131,6 +131,19 @@ static void *handler(void *arg)
 	return NULL;
 }
 
+/*
+ * At least `min` reloads, and on until the handlers have served a few
+ * requests, some under a config reloaded meanwhile (on a loaded machine
+ * they may not run at first), up to `max`.
+ */
+static int keep_reloading(int done, int min, int max)
+{
+	if (done < min)
+		return 1;
+	return done < max && (atomic_load(&served) < 2UL * HANDLERS ||
+			      atomic_load(&served_outlived) == 0);
+}
+
 /* The reload's copy step: the next version, built privately. */
 static int next_version(const struct config *old, struct config **new_out,
 			void *arg)
@@ -162,15 +175,7 @@ int main(int argc, char **argv)
 		if (pthread_create(&threads[i], NULL, handler, &hs[i]) != 0)
 			return 1;
 	}
-	/*
-	 * At least `reloads` reloads, and on until the handlers have served a
-	 * few requests, some under a config reloaded meanwhile (on a loaded
-	 * machine they may not run at first); at most about a minute.
-	 */
-	for (i = 0; i < reloads || ((atomic_load(&served) < 2 * HANDLERS ||
-				     atomic_load(&served_outlived) == 0) &&
-				    i < 60000 / period_ms);
-	     i++) {
+	for (i = 0; keep_reloading(i, reloads, 60000 / period_ms); i++) {
 		struct cfg_ref_old old;
 
 		block_ms(period_ms);
