@@ -158,6 +158,9 @@ START_TEST(test_readers_and_two_updaters)
 	tslot_init(&slot, tobj_new(0));
 	for (int r = 0; r < READERS; r++)
 		ck_assert_int_eq(pthread_create(&rt[r], NULL, reader, (void *)(intptr_t)r), 0);
+	/* On a loaded machine the updaters could finish before any reader ran. */
+	while (atomic_load(&reads) < READERS)
+		offline_sleep_ms(1);
 	ck_assert_int_eq(pthread_create(&cu, NULL, copy_updater, NULL), 0);
 	ck_assert_int_eq(pthread_create(&ru, NULL, replace_updater, NULL), 0);
 	offline_join(cu);
