@@ -139,6 +139,7 @@ extern const struct bench_impl bench_rcuslot_memb, bench_rcuslot_qsbr,
 extern const struct bench_impl bench_liburcu_memb, bench_liburcu_qsbr,
 	bench_liburcu_mb, bench_liburcu_bp, bench_liburcu_signal;
 extern const struct bench_impl bench_rwlock, bench_mutex, bench_refcount;
+extern const struct bench_impl bench_rcuslot_ref; /* impl_ref.c, memb */
 
 /* impl_liburcu.c (memb build): does memb use sys_membarrier here? */
 int bench_memb_has_membarrier(void);

@@ -71,6 +71,7 @@ static const struct bench_impl *const all_impls[] = {
 	&bench_rcuslot_bp, &bench_liburcu_bp,
 	&bench_rcuslot_signal, &bench_liburcu_signal,
 	&bench_rwlock, &bench_mutex, &bench_refcount,
+	&bench_rcuslot_ref, /* impl_ref.c: name_get + name_put */
 };
 #define NIMPLS (sizeof(all_impls) / sizeof(all_impls[0]))
 

@@ -8,7 +8,9 @@
  *
  * Compiled twice: as is, and with RCUSLOT_DOC_HEAD for
  * RCU_SLOT_DEFINE_HEAD(NAME, TYPE, head, free_fn), whose API the same
- * pages document.
+ * pages document; and with RCUSLOT_DOC_REF for
+ * RCU_SLOT_DEFINE_REF(NAME, TYPE, ref, free_fn), which must generate the
+ * same API plus the functions doc/ref_api.h documents.
  */
 #include <stdlib.h>
 
@@ -19,6 +21,9 @@ struct TYPE {
 #ifdef RCUSLOT_DOC_HEAD
 	struct rcu_head head;
 #endif
+#ifdef RCUSLOT_DOC_REF
+	struct rcuslot_ref ref;
+#endif
 };
 typedef struct TYPE TYPE;
 
@@ -27,11 +32,16 @@ static void TYPE_free(TYPE *obj)
 	free(obj);
 }
 
-#ifdef RCUSLOT_DOC_HEAD
+#if defined(RCUSLOT_DOC_HEAD)
 RCU_SLOT_DEFINE_HEAD(NAME, TYPE, head, TYPE_free);
+#elif defined(RCUSLOT_DOC_REF)
+RCU_SLOT_DEFINE_REF(NAME, TYPE, ref, TYPE_free);
 #else
 RCU_SLOT_DEFINE(NAME, TYPE, TYPE_free);
 #endif
 
 #define RCUSLOT_DOC_SIGNATURES
 #include "slot_api.h"
+#ifdef RCUSLOT_DOC_REF
+#include "ref_api.h"
+#endif

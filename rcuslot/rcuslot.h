@@ -22,5 +22,6 @@
 #include <rcuslot/fork.h>
 #include <rcuslot/slot.h>
 #include <rcuslot/map.h>
+#include <rcuslot/ref.h>
 
 #endif /* RCUSLOT_RCUSLOT_H */

@@ -132,6 +132,14 @@ def urcu_flags(env, flavor, urcu):
     env['RCUSLOT_URCU_VERSION'] = URCU_FETCHED[urcu][0]
 
 
+def urcu_libs(env, flavors):
+    """What to link for liburcu flavors beyond env's own: the system's
+    libraries, or the leg's static archives (before env's, for their order)."""
+    if env.get('RCUSLOT_URCU', 'system') == 'system':
+        return ['urcu-' + f for f in flavors]
+    return [env.File(env['RCUSLOT_URCU_LIBDIR'] + 'liburcu-%s.a' % f) for f in flavors]
+
+
 LIB_SOURCES = ['flavor', 'defer', 'batch', 'debug', 'symbolize']
 LIB_VERSION_SCRIPT = 'rcuslot/lib/librcuslot.map'
 _libraries = {}

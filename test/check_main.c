@@ -11,6 +11,14 @@
 #include "failalloc.h"
 #include "testobj.h"
 
+/* test/check_ref*.c: RCU_SLOT_DEFINE_REF. */
+Suite *ref_suite(void);
+Suite *ref_concurrency_suite(void);
+Suite *ref_flavor_suite(void); /* a memb unit, a qsbr slot */
+#ifdef RCUSLOT_DEBUG
+Suite *ref_debug_suite(void);
+#endif
+
 void rcu_thread_setup(void)
 {
 	rcuslot_register_thread();
@@ -76,9 +84,13 @@ int main(void)
 	srunner_add_suite(sr, map_concurrency_suite());
 	srunner_add_suite(sr, map_faults_suite());
 	srunner_add_suite(sr, urcu_suite());
+	srunner_add_suite(sr, ref_suite());
+	srunner_add_suite(sr, ref_concurrency_suite());
+	srunner_add_suite(sr, ref_flavor_suite());
 #ifdef RCUSLOT_DEBUG
 	srunner_add_suite(sr, debug_suite());
 	srunner_add_suite(sr, map_debug_suite());
+	srunner_add_suite(sr, ref_debug_suite());
 #endif
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);

@@ -1,0 +1,490 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file rcuslot/ref.h
+ * @brief RCU_SLOT_DEFINE_REF(): a slot of reference-counted objects, which
+ *        a reader may keep past its read-side critical section.
+ *
+ * A plain slot's object is valid only inside the read-side critical section
+ * that found it. A reader that must block while it uses the object (a
+ * request doing I/O with the configuration it started with) would have to
+ * copy it, or hold the read lock across the blocking call and stall every
+ * grace period. A counted slot lets it take a reference instead: the kernel's
+ * kref-under-RCU pattern, typed.
+ *
+ * The object embeds a `struct rcuslot_ref`, zeroed when it is created
+ * (`calloc`, or `RCUSLOT_REF_INIT`): it holds no reference yet. Publishing
+ * it (name_init, name_replace, name_copy_update) gives the slot its
+ * reference. Every way of retiring it (name_old_free, name_old_defer,
+ * name_batch_add, name_destroy) drops the slot's reference only after a
+ * grace period, so a reader that found the object under the read lock can
+ * always take one more (name_get). The object is freed, with free_fn,
+ * exactly once: by whichever of "a grace period has passed since it was
+ * unpublished" and "the last reader's name_put" comes last.
+ * name_old_reclaim hands the slot's reference to the caller.
+ *
+ * Memory ordering of the counter (the slot's pointer is ordered as in
+ * rcuslot/slot.h):
+ * - Every increment is relaxed. The slot's own, at publication, happens
+ *   before the pointer store, whose release (rcu_set_pointer's wmb, the full
+ *   barrier of rcu_xchg_pointer and rcu_cmpxchg_pointer) orders it before
+ *   any reader can find the object. A reader's, in name_get, happens inside
+ *   the read-side critical section that found the object, so the grace
+ *   period orders it before the slot's decrement: the count cannot reach
+ *   zero under it. name_ref_get's caller holds a reference already.
+ * - Every decrement is a release read-modify-write: the holder's accesses
+ *   to the object happen before it. The decrement that reaches zero is
+ *   followed by an acquire load of the counter, which reads from that
+ *   decrement and so synchronizes with every earlier decrement (they form
+ *   one release sequence): every holder's accesses happen before free_fn.
+ *   (An acquire load rather than a fence, which ThreadSanitizer does not
+ *   model; the builtins are instrumented, liburcu's uatomic_* are not.)
+ * - A reader that only dereferenced the object is ordered before free_fn
+ *   by the grace period that precedes the slot's decrement, and that
+ *   decrement by the release sequence above, whichever thread frees.
+ *
+ * Overflow is misuse (a reference leak): debug builds abort when an object
+ * would hold more than 2^31 - 1 references. Release builds do not check:
+ * the count is 64 bits wide, and wrapping it would take 2^64 increments
+ * without the matching puts (584 years at one per nanosecond), after which
+ * the object would be freed while still referenced.
+ *
+ * Debug builds count the slots' references apart from the others, in the
+ * upper half of the counter, so that they can tell a name_put that drops a
+ * reference the caller never took. Build every unit that shares counted
+ * objects in the same mode.
+ */
+#ifndef RCUSLOT_REF_H
+#define RCUSLOT_REF_H
+
+#include <stdint.h>
+
+#include <rcuslot/compiler.h>
+#include <rcuslot/debug.h>
+#include <rcuslot/slot.h>
+
+RCUSLOT_PRIV_BEGIN_DECLS
+
+/** @addtogroup RCU_SLOT_DEFINE_REF
+ * @{
+ */
+
+/**
+ * The reference count a counted type embeds for RCU_SLOT_DEFINE_REF().
+ * Its member is private: the kit alone reads and writes it. Start it zeroed
+ * (`calloc`, `memset`, or `RCUSLOT_REF_INIT`).
+ */
+struct rcuslot_ref {
+	/** @cond RCUSLOT_INTERNAL */
+	uint64_t rcuslot_priv_count;
+	/** @endcond */
+};
+
+/** @} */
+
+/** @cond RCUSLOT_INTERNAL */
+#ifdef RCUSLOT_DEBUG
+/* A slot's reference counts once in each half (see the file comment). */
+#define RCUSLOT_PRIV_REF_SLOT ((UINT64_C(1) << 32) | 1)
+#define RCUSLOT_PRIV_REF_REFS(c) ((c) & UINT64_C(0xffffffff))
+#define RCUSLOT_PRIV_REF_SLOTS(c) ((c) >> 32)
+#define RCUSLOT_PRIV_REF_MAX UINT64_C(0x7fffffff)
+#else
+#define RCUSLOT_PRIV_REF_SLOT UINT64_C(1)
+#define RCUSLOT_PRIV_REF_REFS(c) (c)
+#endif
+/** @endcond */
+
+/** @addtogroup RCU_SLOT_DEFINE_REF
+ * @{
+ */
+
+/**
+ * Initializer for the counter of an object that holds no reference yet:
+ * `struct config c = { .ref = RCUSLOT_REF_INIT, ... };`.
+ */
+#define RCUSLOT_REF_INIT { 0 }
+
+/**
+ * Initializer for the counter of an object that RCU_SLOT_INITIALIZER()
+ * publishes: it holds that slot's reference from the start.
+ * @code
+ * static struct config defaults = { .ref = RCUSLOT_REF_INIT_PUBLISHED, .rate = 10 };
+ * static struct cfg_ref current = RCU_SLOT_INITIALIZER(&defaults);
+ * @endcode
+ * free_fn must then recognize that object (it is not from the heap).
+ */
+#define RCUSLOT_REF_INIT_PUBLISHED { RCUSLOT_PRIV_REF_SLOT }
+
+/**
+ * Count the references an object holds, the slot's included.
+ *
+ * @param ref  The object's counter.
+ * @return A snapshot, for tests and diagnostics: other threads may take and
+ *         drop references meanwhile. Any thread may call it.
+ */
+RCUSLOT_PRIV_FUNC uint64_t rcuslot_ref_count(const struct rcuslot_ref *ref)
+{
+	return RCUSLOT_PRIV_REF_REFS(__atomic_load_n(&ref->rcuslot_priv_count,
+						     __ATOMIC_RELAXED));
+}
+
+/** @} */
+
+/** @cond RCUSLOT_INTERNAL */
+
+/* Add n references (1, or a slot's); returns the count before. Relaxed: see above. */
+RCUSLOT_PRIV_FUNC uint64_t rcuslot_priv_ref_add(struct rcuslot_ref *ref, uint64_t n)
+{
+	return __atomic_fetch_add(&ref->rcuslot_priv_count, n, __ATOMIC_RELAXED);
+}
+
+/*
+ * Drop n references; true when they were the last, and then every other
+ * holder's accesses happen before the caller's (release decrement, then
+ * an acquire load reading from it). *before is the count before.
+ */
+RCUSLOT_PRIV_FUNC bool rcuslot_priv_ref_drop(struct rcuslot_ref *ref, uint64_t n,
+					     uint64_t *before)
+{
+	*before = __atomic_fetch_sub(&ref->rcuslot_priv_count, n, __ATOMIC_RELEASE);
+	if (*before != n)
+		return false;
+	(void)__atomic_load_n(&ref->rcuslot_priv_count, __ATOMIC_ACQUIRE);
+	return true;
+}
+
+#ifdef RCUSLOT_DEBUG
+/* A reference was taken on a count of `before`. */
+RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_got(const char *fn, uint64_t before, bool slot,
+						const struct rcuslot_priv_dbg_loc *loc)
+{
+	if (!slot && RCUSLOT_PRIV_REF_REFS(before) == 0)
+		rcuslot_priv_dbg_fail(fn, "called on an object that holds no reference "
+				      "(never published, or already freed)", loc);
+	if (RCUSLOT_PRIV_REF_REFS(before) >= RCUSLOT_PRIV_REF_MAX)
+		rcuslot_priv_dbg_fail(fn, "would overflow the object's reference count "
+				      "(references taken and never put?)", loc);
+}
+
+/* A reference was dropped from a count of `before` (a slot's if slot). */
+RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before, bool slot,
+						const struct rcuslot_priv_dbg_loc *loc)
+{
+	if (slot && RCUSLOT_PRIV_REF_SLOTS(before) == 0)
+		rcuslot_priv_dbg_fail(fn, "dropped a slot's reference the object does not hold "
+				      "(RCU_SLOT_INITIALIZER needs RCUSLOT_REF_INIT_PUBLISHED)", loc);
+	if (RCUSLOT_PRIV_REF_REFS(before) == 0)
+		rcuslot_priv_dbg_fail(fn, "called on an object whose reference count is "
+				      "already zero", loc);
+	if (!slot && RCUSLOT_PRIV_REF_REFS(before) == RCUSLOT_PRIV_REF_SLOTS(before))
+		rcuslot_priv_dbg_fail(fn, "would free an object while a slot still holds "
+				      "a reference to it (more puts than references taken)", loc);
+}
+
+#define RCUSLOT_PRIV_REF_DBG_GOT(fn, before, slot)                             \
+	rcuslot_priv_ref_dbg_got(fn, before, slot, &rcuslot_priv_loc)
+#define RCUSLOT_PRIV_REF_DBG_PUT(fn, before, slot)                             \
+	rcuslot_priv_ref_dbg_put(fn, before, slot, &rcuslot_priv_loc)
+/* old_reclaim: the slot's reference becomes an ordinary one, the caller's. */
+#define RCUSLOT_PRIV_REF_HAND_OVER(ref)                                        \
+	((void)__atomic_fetch_sub(&(ref)->rcuslot_priv_count,                  \
+				  RCUSLOT_PRIV_REF_SLOT - 1, __ATOMIC_RELAXED))
+#else
+#define RCUSLOT_PRIV_REF_DBG_GOT(fn, before, slot) ((void)(before))
+#define RCUSLOT_PRIV_REF_DBG_PUT(fn, before, slot) ((void)(before))
+#define RCUSLOT_PRIV_REF_HAND_OVER(ref) ((void)0)
+#endif
+
+/*
+ * The member must be a struct rcuslot_ref: checked first, by a static
+ * assertion naming the macro and the slot (C: _Generic; C++: the
+ * compilers' __is_same). Accesses then go through REF_OF, whose cast keeps
+ * a wrong member from adding a wall of pointer-type errors after it.
+ */
+#ifdef __cplusplus
+#define RCUSLOT_PRIV_REF_IS_REF(type, member)                                  \
+	__is_same(decltype(((type *)0)->member), struct rcuslot_ref)
+#else
+#define RCUSLOT_PRIV_REF_IS_REF(type, member)                                  \
+	_Generic(((type *)0)->member, struct rcuslot_ref: 1, default: 0)
+#endif
+#define RCUSLOT_PRIV_REF_OF(obj, member) ((struct rcuslot_ref *)(void *)&(obj)->member)
+
+/* NOLINTBEGIN(bugprone-macro-parentheses): as in rcuslot/slot.h */
+
+/* The slot's reference, taken before the object is published. */
+#define RCUSLOT_PRIV_DEF_REF_SLOT_GET(name, type, member)                      \
+	RCUSLOT_PRIV_FUNC void name##_priv_slot_get(type *obj)                 \
+	{                                                                      \
+		uint64_t before;                                               \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
+                                                                               \
+		if (!obj)                                                      \
+			return;                                                \
+		before = rcuslot_priv_ref_add(RCUSLOT_PRIV_REF_OF(obj, member), \
+					      RCUSLOT_PRIV_REF_SLOT);          \
+		RCUSLOT_PRIV_REF_DBG_GOT(#name " (publishing an object)", before, true); \
+	}
+
+/*
+ * Drop the slot's reference: the free_fn that slot.h's retire pieces call
+ * after their grace period (and copy_update's for its losing copy).
+ */
+#define RCUSLOT_PRIV_DEF_REF_SLOT_PUT(name, type, member, free_fn)             \
+	RCUSLOT_PRIV_FUNC void name##_priv_slot_put(type *obj)                 \
+	{                                                                      \
+		uint64_t before;                                               \
+		bool last;                                                     \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
+                                                                               \
+		last = rcuslot_priv_ref_drop(RCUSLOT_PRIV_REF_OF(obj, member), \
+					     RCUSLOT_PRIV_REF_SLOT, &before);  \
+		RCUSLOT_PRIV_REF_DBG_PUT(#name " (retiring an object)", before, \
+					 true);                                \
+		if (last)                                                      \
+			free_fn(obj);                                          \
+	}
+
+#define RCUSLOT_PRIV_DEF_REF_PUT(name, type, member, free_fn)                  \
+	RCUSLOT_PRIV_FUNC void name##_put(type *obj)                           \
+	{                                                                      \
+		uint64_t before;                                               \
+		bool last;                                                     \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
+                                                                               \
+		if (!obj)                                                      \
+			return;                                                \
+		last = rcuslot_priv_ref_drop(RCUSLOT_PRIV_REF_OF(obj, member), 1, \
+					     &before);                         \
+		RCUSLOT_PRIV_REF_DBG_PUT(#name "_put", before, false);         \
+		if (last)                                                      \
+			free_fn(obj);                                          \
+	}
+
+#define RCUSLOT_PRIV_DEF_REF_REF_GET(name, type, member)                       \
+	RCUSLOT_PRIV_FUNC type *name##_ref_get(type *obj)                      \
+	{                                                                      \
+		uint64_t before;                                               \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
+                                                                               \
+		if (!obj)                                                      \
+			return NULL;                                           \
+		before = rcuslot_priv_ref_add(RCUSLOT_PRIV_REF_OF(obj, member), 1); \
+		RCUSLOT_PRIV_REF_DBG_GOT(#name "_ref_get", before, false);     \
+		return obj;                                                    \
+	}
+
+/*
+ * The read lock is held from the load to the increment: the slot's
+ * reference cannot be dropped in between (it waits for a grace period), so
+ * a plain increment suffices, never an increment-if-not-zero loop.
+ */
+#define RCUSLOT_PRIV_DEF_REF_GET(name, type, member, fl)                       \
+	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE type *name##_get(const struct name *slot) \
+	{                                                                      \
+		type *obj;                                                     \
+		uint64_t before = 1;                                           \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
+                                                                               \
+		RCUSLOT_PRIV_DBG_REGISTERED(fl, #name "_get");                 \
+		RCUSLOT_PRIV_URCU_OF(fl, read_lock)();                         \
+		obj = rcu_dereference(*RCUSLOT_PRIV_CPP(type, slot));          \
+		RCUSLOT_PRIV_TSAN_SUBSCRIBE(obj);                              \
+		if (obj)                                                       \
+			before = rcuslot_priv_ref_add(RCUSLOT_PRIV_REF_OF(obj, member), 1); \
+		RCUSLOT_PRIV_TSAN_READER_DONE();                               \
+		RCUSLOT_PRIV_URCU_OF(fl, read_unlock)();                       \
+		RCUSLOT_PRIV_REF_DBG_GOT(#name "_get", before, false);         \
+		return obj;                                                    \
+	}
+
+/* slot.h's init, with the slot's reference taken before publication. */
+#define RCUSLOT_PRIV_DEF_REF_INIT(name, type)                                  \
+	RCUSLOT_PRIV_FUNC void name##_init(struct name *slot, type *initial)   \
+	{                                                                      \
+		name##_priv_slot_get(initial);                                 \
+		RCUSLOT_PRIV_TSAN_PUBLISH(initial);                            \
+		rcu_set_pointer(RCUSLOT_PRIV_PP(type, slot), initial);         \
+	}
+
+/* slot.h's replace, likewise: an exchange, so no registration needed. */
+#define RCUSLOT_PRIV_DEF_REF_REPLACE(name, type)                               \
+	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE struct name##_old              \
+	name##_replace(struct name *slot, type *new_obj)                       \
+	{                                                                      \
+		struct name##_old old;                                         \
+		type *cur;                                                     \
+                                                                               \
+		name##_priv_slot_get(new_obj);                                 \
+		RCUSLOT_PRIV_TSAN_PUBLISH(new_obj);                            \
+		cur = rcu_xchg_pointer(RCUSLOT_PRIV_PP(type, slot), new_obj);  \
+		RCUSLOT_PRIV_TSAN_SUBSCRIBE(cur);                              \
+		old.rcuslot_priv_obj = RCUSLOT_PRIV_DBG_TAG(type, cur);        \
+		return old;                                                    \
+	}
+
+/*
+ * copy_update's callback, wrapped: a new object gets the slot's reference
+ * before slot.h's try_update may publish it. A copy that loses the race is
+ * then handed to name_priv_slot_put, which drops that reference again (and
+ * frees the copy unless the callback handed out others to it). No change
+ * (the old object returned), NULL, errors and a callback that left
+ * *new_out alone (still try_update's mark, the address of its own
+ * variable: see slot.h) take nothing.
+ */
+#define RCUSLOT_PRIV_DEF_REF_COPY(name, type)                                  \
+	struct name##_priv_copy {                                              \
+		name##_copy_fn *copy;                                          \
+		void *arg;                                                     \
+	};                                                                     \
+	RCUSLOT_PRIV_FUNC int name##_priv_copy_ref(const type *old, type **new_out, \
+						   void *arg)                  \
+	{                                                                      \
+		struct name##_priv_copy *c = (struct name##_priv_copy *)arg;   \
+		int err = c->copy(old, new_out, c->arg);                       \
+                                                                               \
+		if (!err && *new_out != old &&                                 \
+		    *new_out != (type *)(void *)new_out)                       \
+			name##_priv_slot_get(*new_out);                        \
+		return err;                                                    \
+	}
+
+/* slot.h's copy_update, with the wrapped callback. */
+#define RCUSLOT_PRIV_DEF_REF_COPY_UPDATE(name, type, fl)                       \
+	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE int                            \
+	name##_copy_update(struct name *slot, name##_copy_fn *copy, void *arg, \
+			   struct name##_old *old_out)                         \
+	{                                                                      \
+		struct name##_priv_copy c = { copy, arg };                     \
+		type *retired;                                                 \
+		bool won;                                                      \
+		int err;                                                       \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
+                                                                               \
+		RCUSLOT_PRIV_DBG_REGISTERED(fl, #name "_copy_update");         \
+		do                                                             \
+			err = name##_priv_try_update(RCUSLOT_PRIV_PP(type, slot), \
+						     name##_priv_copy_ref, &c, \
+						     &retired, &won,           \
+						     RCUSLOT_PRIV_DBG_LOC());  \
+		while (!err && !won);                                          \
+		old_out->rcuslot_priv_obj =                                    \
+			err ? NULL : RCUSLOT_PRIV_DBG_TAG(type, retired);      \
+		return err;                                                    \
+	}
+
+/*
+ * slot.h's old_reclaim; the slot's reference becomes the caller's. The
+ * library's wait strips the handle (a release unit may meet a debug unit's
+ * tagged one) before the counter is touched.
+ */
+#define RCUSLOT_PRIV_DEF_REF_OLD_RECLAIM(name, type, member, fl)               \
+	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE type *                         \
+	name##_old_reclaim(struct name##_old *old)                             \
+	{                                                                      \
+		RCUSLOT_PRIV_TAKE(name, type, "_old_reclaim", old, obj);       \
+		RCUSLOT_PRIV_DBG_NO_WAIT(fl, #name "_old_reclaim");            \
+		if (obj) {                                                     \
+			obj = (type *)rcuslot_priv_retire_wait(RCUSLOT_PRIV_FL(fl), obj); \
+			RCUSLOT_PRIV_REF_HAND_OVER(RCUSLOT_PRIV_REF_OF(obj, member)); \
+		}                                                              \
+		return obj;                                                    \
+	}
+
+/* The counting functions, before the pieces that call them. */
+#define RCUSLOT_PRIV_DEF_REF_COUNTING(name, type, member, free_fn)             \
+	RCUSLOT_PRIV_DEF_REF_SLOT_GET(name, type, member)                      \
+	RCUSLOT_PRIV_DEF_REF_SLOT_PUT(name, type, member, free_fn)             \
+	RCUSLOT_PRIV_DEF_REF_PUT(name, type, member, free_fn)                  \
+	RCUSLOT_PRIV_DEF_REF_REF_GET(name, type, member)
+
+/* NOLINTEND(bugprone-macro-parentheses) */
+
+/** @endcond */
+
+/** @addtogroup RCU_SLOT_DEFINE_REF
+ * @{
+ */
+
+/**
+ * RCU_SLOT_DEFINE() for a reference-counted `type` that embeds a
+ * `struct rcuslot_ref` as `ref_member`: everything RCU_SLOT_DEFINE()
+ * generates, plus name_get(), name_ref_get() and name_put(), so that a
+ * reader may keep an object after its read-side critical section, across
+ * blocking calls.
+ *
+ * `free_fn(type *)` runs once per object, when its last reference is
+ * dropped: the slot's, after a grace period (in the retiring thread, or in
+ * liburcu's call_rcu worker for name_old_defer()), or a reader's, in
+ * name_put(), in the reader's thread.
+ * @code
+ * struct config { struct rcuslot_ref ref; int rate; char name[32]; };
+ * static void config_free(struct config *c) { free(c); }
+ * RCU_SLOT_DEFINE_REF(cfg_ref, struct config, ref, config_free);
+ * @endcode
+ * Objects start with the counter zeroed (`calloc`, or `RCUSLOT_REF_INIT`).
+ * name_dereference() stays what it is for a plain slot, a load: use
+ * name_get() only when the object must outlive the read-side critical
+ * section, since it costs one atomic increment and name_put() one atomic
+ * decrement, on a cache line every such reader writes.
+ */
+#define RCU_SLOT_DEFINE_REF(name, type, ref_member, free_fn)                   \
+	RCUSLOT_PRIV_DEF_REF(name, type, ref_member, free_fn, RCUSLOT_FLAVOR)
+
+/**
+ * RCU_SLOT_DEFINE_REF() bound to a named liburcu flavor (`memb`, `qsbr`,
+ * `mb`, `bp` or `signal`) instead of the unit's default, as
+ * RCU_SLOT_DEFINE_FLAVOR() does for a plain slot: name_get() takes that
+ * flavor's read lock, and the slot's grace periods and deferrals are that
+ * flavor's. Include liburcu's header of the flavor before
+ * rcuslot/rcuslot.h and define `RCUSLOT_FLAVOR`.
+ * @code
+ * #include <urcu/urcu-qsbr.h>
+ * #include <rcuslot/rcuslot.h>
+ * RCU_SLOT_DEFINE_REF_FLAVOR(sess_ref, struct session, ref, session_free, qsbr);
+ * @endcode
+ * There is no counted `_HEAD` form (see @ref RCU_SLOT_DEFINE_REF).
+ */
+#define RCU_SLOT_DEFINE_REF_FLAVOR(name, type, ref_member, free_fn, flavor)    \
+	RCUSLOT_PRIV_STATIC_ASSERT(sizeof(&RCUSLOT_PRIV_URCU_OF(flavor, synchronize_rcu)) != 0, \
+				   "RCU_SLOT_DEFINE_REF_FLAVOR(" #name "): include liburcu's " \
+				   "urcu/urcu-" #flavor ".h before rcuslot/rcuslot.h"); \
+	RCUSLOT_PRIV_DEF_REF(name, type, ref_member, free_fn, flavor)
+
+/** @cond RCUSLOT_INTERNAL */
+/*
+ * slot.h's pieces with name_priv_slot_put as their free_fn: each drops the
+ * slot's reference where a plain slot frees, after its grace period. Every
+ * one of them strips a tagged handle before that call (core.h).
+ */
+#define RCUSLOT_PRIV_DEF_REF(name, type, member, free_fn, fl)                  \
+	RCUSLOT_PRIV_STATIC_ASSERT(RCUSLOT_PRIV_REF_IS_REF(type, member),      \
+				   "RCU_SLOT_DEFINE_REF(" #name "): " #member  \
+				   " must be a struct rcuslot_ref");           \
+	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
+	RCUSLOT_PRIV_DEF_TYPES(name, type)                                     \
+	RCUSLOT_PRIV_DEF_REF_COUNTING(name, type, member, free_fn)             \
+	RCUSLOT_PRIV_DEF_REF_INIT(name, type)                                  \
+	RCUSLOT_PRIV_DEF_DEREFERENCE(name, type, fl)                           \
+	RCUSLOT_PRIV_DEF_DEREFERENCE_PROTECTED(name, type)                     \
+	RCUSLOT_PRIV_DEF_REF_GET(name, type, member, fl)                       \
+	RCUSLOT_PRIV_DEF_REF_REPLACE(name, type)                               \
+	RCUSLOT_PRIV_DEF_TRY_UPDATE(name, type, name##_priv_slot_put, fl)      \
+	RCUSLOT_PRIV_DEF_REF_COPY(name, type)                                  \
+	RCUSLOT_PRIV_DEF_REF_COPY_UPDATE(name, type, fl)                       \
+	RCUSLOT_PRIV_DEF_OLD_IS_EMPTY(name, type)                              \
+	RCUSLOT_PRIV_DEF_REF_OLD_RECLAIM(name, type, member, fl)               \
+	RCUSLOT_PRIV_DEF_OLD_FREE(name, type, name##_priv_slot_put, fl)        \
+	RCUSLOT_PRIV_DEF_FREE_VOID(name, type, name##_priv_slot_put)           \
+	RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, fl)                             \
+	RCUSLOT_PRIV_DEF_DESTROY(name, type, fl)                               \
+	RCUSLOT_PRIV_DEF_OLD_DEFER(name, type, name##_priv_slot_put, fl)       \
+	RCUSLOT_PRIV_GENERATED_END                                             \
+	RCUSLOT_PRIV_DEF_END(name)
+/** @endcond */
+
+/** @} */
+
+RCUSLOT_PRIV_END_DECLS
+
+#endif /* RCUSLOT_REF_H */
