@@ -20,5 +20,6 @@
 #include <rcuslot/batch.h>
 #include <rcuslot/fork.h>
 #include <rcuslot/slot.h>
+#include <rcuslot/list.h>
 
 #endif /* RCUSLOT_RCUSLOT_H */
