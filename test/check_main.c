@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "check_list.h"
 #include "check_rcuslot.h"
 #include "testobj.h"
 
@@ -68,8 +69,11 @@ int main(void)
 	srunner_add_suite(sr, batch_suite());
 	srunner_add_suite(sr, fork_suite());
 	srunner_add_suite(sr, faults_suite());
+	srunner_add_suite(sr, list_suite());
+	srunner_add_suite(sr, list_concurrency_suite());
 #ifdef RCUSLOT_DEBUG
 	srunner_add_suite(sr, debug_suite());
+	srunner_add_suite(sr, list_debug_suite());
 #endif
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
