@@ -306,7 +306,7 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 			rcuslot_priv_list_dbg_owner(node);                     \
 		if (rcuslot_priv_list_linked(&(node)->rcuslot_priv_link) &&    \
 		    rcuslot_priv_o != (l))                                     \
-			rcuslot_priv_dbg_fail(fn, rcuslot_priv_o                \
+			rcuslot_priv_dbg_fail(fn, rcuslot_priv_o               \
 					      ? "called with an entry of another list" \
 					      : "called with an entry that is not in this list", \
 					      &rcuslot_priv_loc);              \
@@ -343,11 +343,19 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 		type *rcuslot_priv_obj;                                        \
 	};
 
-/* The entry's node, its entry, and the end of a walk (NULL). */
+/*
+ * The entry's node, the entry of a node, and the entry of a link or NULL
+ * at the end of a walk. Only these name `member`, so a member of the wrong
+ * type stops at RCUSLOT_PRIV_LIST_DEF_CHECK's one message.
+ */
 #define RCUSLOT_PRIV_LIST_DEF_GLUE(name, type, member)                         \
 	RCUSLOT_PRIV_FUNC struct rcuslot_list_node *name##_priv_node(const type *obj) \
 	{                                                                      \
-		return (struct rcuslot_list_node *)&obj->member;               \
+		return (struct rcuslot_list_node *)(void *)((char *)obj + offsetof(type, member)); \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC type *name##_priv_of_node(const struct rcuslot_list_node *n) \
+	{                                                                      \
+		return (type *)(void *)((char *)n - offsetof(type, member));   \
 	}                                                                      \
 	RCUSLOT_PRIV_FUNC type *name##_priv_entry(const struct name *list,     \
 						  const struct cds_list_head *p) \
@@ -356,7 +364,8 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
                                                                                \
 		if (p == &list->rcuslot_priv_list.head)                        \
 			return NULL;                                           \
-		obj = caa_container_of(p, type, member.rcuslot_priv_link);     \
+		obj = name##_priv_of_node(caa_container_of(p, struct rcuslot_list_node, \
+							   rcuslot_priv_link)); \
 		RCUSLOT_PRIV_LIST_NONNULL(obj);                                \
 		return obj;                                                    \
 	}
@@ -389,14 +398,14 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 					 rcu_dereference(list->rcuslot_priv_list.head.next)); \
 	}
 
-#define RCUSLOT_PRIV_LIST_DEF_NEXT(name, type, member)                         \
+#define RCUSLOT_PRIV_LIST_DEF_NEXT(name, type)                                 \
 	RCUSLOT_PRIV_FUNC const type *name##_next(const struct name *list,     \
 						  const type *obj)             \
 	{                                                                      \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
 		RCUSLOT_PRIV_DBG_READ_SIDE(#name "_next");                     \
 		return name##_priv_entry(list,                                 \
-					 rcu_dereference(obj->member.rcuslot_priv_link.next)); \
+					 rcu_dereference(name##_priv_node(obj)->rcuslot_priv_link.next)); \
 	}
 
 #define RCUSLOT_PRIV_LIST_DEF_FIRST_LOCKED(name, type)                         \
@@ -407,12 +416,12 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 		return name##_priv_entry(list, list->rcuslot_priv_list.head.next); \
 	}
 
-#define RCUSLOT_PRIV_LIST_DEF_NEXT_LOCKED(name, type, member)                  \
+#define RCUSLOT_PRIV_LIST_DEF_NEXT_LOCKED(name, type)                          \
 	RCUSLOT_PRIV_FUNC type *name##_next_locked(struct name *list, const type *obj) \
 	{                                                                      \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
 		RCUSLOT_PRIV_LIST_DBG_HELD(#name "_next_locked", &list->rcuslot_priv_list); \
-		return name##_priv_entry(list, obj->member.rcuslot_priv_link.next); \
+		return name##_priv_entry(list, name##_priv_node(obj)->rcuslot_priv_link.next); \
 	}
 
 /* A snapshot; rcu_dereference only for its atomic load (nothing is read through it). */
@@ -588,7 +597,7 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
  * detached chain is read through the entries' own links, which removal
  * leaves intact, and ends at the head.
  */
-#define RCUSLOT_PRIV_LIST_DEF_DESTROY(name, type, member, free_fn, flavor)     \
+#define RCUSLOT_PRIV_LIST_DEF_DESTROY(name, type, free_fn, flavor)             \
 	RCUSLOT_PRIV_FUNC void name##_destroy(struct name *list)               \
 	{                                                                      \
 		struct cds_list_head *head = &list->rcuslot_priv_list.head, *p; \
@@ -602,12 +611,13 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 			return;                                                \
 		RCUSLOT_PRIV_LIST_RCU(flavor, synchronize)();                  \
 		while (p != head) {                                            \
-			type *obj = caa_container_of(p, type, member.rcuslot_priv_link); \
+			struct rcuslot_list_node *n =                          \
+				caa_container_of(p, struct rcuslot_list_node, rcuslot_priv_link); \
                                                                                \
 			p = p->next;                                           \
-			obj->member.rcuslot_priv_link.prev = NULL;             \
-			RCUSLOT_PRIV_LIST_DBG_UNMARK(&obj->member);            \
-			free_fn(obj);                                          \
+			n->rcuslot_priv_link.prev = NULL;                      \
+			RCUSLOT_PRIV_LIST_DBG_UNMARK(n);                       \
+			free_fn(name##_priv_of_node(n));                       \
 		}                                                              \
 	}
 
@@ -631,7 +641,7 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 	}
 
 #define RCUSLOT_PRIV_LIST_DEF_OLD_FREE(name, type, free_fn, flavor)            \
-	RCUSLOT_PRIV_FUNC void name##_old_free(struct name##_old *old)          \
+	RCUSLOT_PRIV_FUNC void name##_old_free(struct name##_old *old)         \
 	{                                                                      \
 		RCUSLOT_PRIV_TAKE(name, type, "_old_free", old, obj);          \
 		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_old_free");                   \
@@ -642,23 +652,24 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 	}
 
 /* The entry's own rcu_head carries it through call_rcu. */
-#define RCUSLOT_PRIV_LIST_DEF_DEFER_CB(name, type, member, free_fn, flavor)    \
+#define RCUSLOT_PRIV_LIST_DEF_DEFER_CB(name, type, free_fn, flavor)            \
 	RCUSLOT_PRIV_FUNC void name##_priv_defer_cb(struct rcu_head *head)     \
 	{                                                                      \
 		RCUSLOT_PRIV_TSAN_CALLBACK(head);                              \
-		free_fn(caa_container_of(head, type, member.rcuslot_priv_rcu)); \
+		free_fn(name##_priv_of_node(caa_container_of(head, struct rcuslot_list_node, \
+								  rcuslot_priv_rcu))); \
 		RCUSLOT_PRIV_LIST_RCU(flavor, priv_defer_done)(1);             \
 	}
 
 /* Throttled (too much pending): wait here instead, as a slot does. */
-#define RCUSLOT_PRIV_LIST_DEF_OLD_DEFER(name, type, member, free_fn, flavor)   \
-	RCUSLOT_PRIV_FUNC void name##_old_defer(struct name##_old *old)         \
+#define RCUSLOT_PRIV_LIST_DEF_OLD_DEFER(name, type, free_fn, flavor)           \
+	RCUSLOT_PRIV_FUNC void name##_old_defer(struct name##_old *old)        \
 	{                                                                      \
 		RCUSLOT_PRIV_TAKE(name, type, "_old_defer", old, obj);         \
 		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_old_defer");                  \
 		RCUSLOT_PRIV_DBG_REGISTERED(#name "_old_defer");               \
 		if (obj && !RCUSLOT_PRIV_LIST_RCU(flavor, priv_defer_head)(    \
-				   &obj->member.rcuslot_priv_rcu, name##_priv_defer_cb, 1)) { \
+				   &name##_priv_node(obj)->rcuslot_priv_rcu, name##_priv_defer_cb, 1)) { \
 			RCUSLOT_PRIV_LIST_RCU(flavor, synchronize)();          \
 			free_fn(obj);                                          \
 		}                                                              \
@@ -694,9 +705,9 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 #endif
 #define RCUSLOT_PRIV_LIST_DEF_CHECK(name, type, member)                        \
 	RCUSLOT_PRIV_STATIC_ASSERT(                                            \
-		RCUSLOT_PRIV_LIST_SAME_TYPE(__typeof__(((type *)0)->member),  \
+		RCUSLOT_PRIV_LIST_SAME_TYPE(__typeof__(((type *)0)->member),   \
 					    struct rcuslot_list_node),         \
-		"RCU_LIST_DEFINE(" #name "): the member must be the entry's struct rcuslot_list_node");
+		"RCU_LIST_DEFINE(" #name "): the member must be a struct rcuslot_list_node");
 
 /* Everything, for one flavor (`default`: the program's RCUSLOT_FLAVOR). */
 #define RCUSLOT_PRIV_LIST_DEF_ALL(name, type, member, free_fn, flavor)         \
@@ -705,9 +716,9 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 	RCUSLOT_PRIV_LIST_DEF_INIT(name)                                       \
 	RCUSLOT_PRIV_LIST_DEF_LOCK(name)                                       \
 	RCUSLOT_PRIV_LIST_DEF_FIRST(name, type)                                \
-	RCUSLOT_PRIV_LIST_DEF_NEXT(name, type, member)                         \
+	RCUSLOT_PRIV_LIST_DEF_NEXT(name, type)                                 \
 	RCUSLOT_PRIV_LIST_DEF_FIRST_LOCKED(name, type)                         \
-	RCUSLOT_PRIV_LIST_DEF_NEXT_LOCKED(name, type, member)                  \
+	RCUSLOT_PRIV_LIST_DEF_NEXT_LOCKED(name, type)                          \
 	RCUSLOT_PRIV_LIST_DEF_EMPTY(name)                                      \
 	RCUSLOT_PRIV_LIST_DEF_ADD_END(name, type, add_head, rcuslot_priv_list_link_after) \
 	RCUSLOT_PRIV_LIST_DEF_ADD_END(name, type, add_tail, rcuslot_priv_list_link_before) \
@@ -719,12 +730,12 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 	RCUSLOT_PRIV_LIST_DEF_REMOVE(name, type)                               \
 	RCUSLOT_PRIV_LIST_DEF_REPLACE_CORE(name, type)                         \
 	RCUSLOT_PRIV_LIST_DEF_REPLACE(name, type)                              \
-	RCUSLOT_PRIV_LIST_DEF_DESTROY(name, type, member, free_fn, flavor)     \
+	RCUSLOT_PRIV_LIST_DEF_DESTROY(name, type, free_fn, flavor)             \
 	RCUSLOT_PRIV_LIST_DEF_OLD_IS_EMPTY(name)                               \
 	RCUSLOT_PRIV_LIST_DEF_OLD_RECLAIM(name, type, flavor)                  \
 	RCUSLOT_PRIV_LIST_DEF_OLD_FREE(name, type, free_fn, flavor)            \
-	RCUSLOT_PRIV_LIST_DEF_DEFER_CB(name, type, member, free_fn, flavor)    \
-	RCUSLOT_PRIV_LIST_DEF_OLD_DEFER(name, type, member, free_fn, flavor)   \
+	RCUSLOT_PRIV_LIST_DEF_DEFER_CB(name, type, free_fn, flavor)            \
+	RCUSLOT_PRIV_LIST_DEF_OLD_DEFER(name, type, free_fn, flavor)           \
 	RCUSLOT_PRIV_LIST_DEF_BATCH_ADD(name, type, free_fn, flavor)
 
 #define RCUSLOT_PRIV_LIST_DEF_END(name)                                        \
