@@ -165,12 +165,15 @@ struct rcuslot_priv_list {
 
 /*
  * Link stores readers may race with. rculist's are volatile stores, which
- * ThreadSanitizer takes for plain ones; its builds use C11 atomics, with
- * the same ordering.
+ * ThreadSanitizer takes for plain ones; its builds use C11 atomics. An
+ * unlink stores a successor that was published long before, and rculist
+ * relies on that older publication (as the kernel's list_del_rcu does);
+ * TSan follows no such chain of stores, so there the unlink is a release
+ * too: the reader that loads it acquires the successor directly.
  */
 #ifdef RCUSLOT_PRIV_TSAN
 #define RCUSLOT_PRIV_LIST_PUBLISH(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
-#define RCUSLOT_PRIV_LIST_SET(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELAXED)
+#define RCUSLOT_PRIV_LIST_SET(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
 #endif
 
 /* Link n after pos (cds_list_add_rcu). Writer lock held. */
