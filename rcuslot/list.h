@@ -37,8 +37,8 @@
  *   removed entry; liburcu's barriers make the reader's loads happen
  *   before free_fn.
  * - ThreadSanitizer builds replace rculist's volatile link stores with
- *   C11 release stores (same ordering, visible to TSan); the reader's
- *   rcu_dereference is already a C11 consume load there.
+ *   C11 release stores and the reader's loads with C11 acquire loads
+ *   (the same ordering, in a form TSan sees).
  *
  * Not `prev`: readers only go forward. A removed entry has its back link
  * cleared under the lock, which is how updaters that found it by walking
@@ -174,6 +174,17 @@ struct rcuslot_priv_list {
 #ifdef RCUSLOT_PRIV_TSAN
 #define RCUSLOT_PRIV_LIST_PUBLISH(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
 #define RCUSLOT_PRIV_LIST_SET(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
+#endif
+
+/*
+ * A reader's load of a link. Without _LGPL_SOURCE, liburcu's
+ * rcu_dereference() loads the pointer plainly and hands it to a library
+ * call; TSan builds load it as the C11 acquire it stands for.
+ */
+#ifdef RCUSLOT_PRIV_TSAN
+#define RCUSLOT_PRIV_LIST_DEREF(p) __atomic_load_n(&(p), __ATOMIC_ACQUIRE)
+#else
+#define RCUSLOT_PRIV_LIST_DEREF(p) rcu_dereference(p)
 #endif
 
 /* Link n after pos (cds_list_add_rcu). Writer lock held. */
@@ -398,7 +409,7 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
 		RCUSLOT_PRIV_DBG_READ_SIDE(#name "_first");                    \
 		return name##_priv_entry(list,                                 \
-					 rcu_dereference(list->rcuslot_priv_list.head.next)); \
+					 RCUSLOT_PRIV_LIST_DEREF(list->rcuslot_priv_list.head.next)); \
 	}
 
 #define RCUSLOT_PRIV_LIST_DEF_NEXT(name, type)                                 \
@@ -408,7 +419,7 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
 		RCUSLOT_PRIV_DBG_READ_SIDE(#name "_next");                     \
 		return name##_priv_entry(list,                                 \
-					 rcu_dereference(name##_priv_node(obj)->rcuslot_priv_link.next)); \
+					 RCUSLOT_PRIV_LIST_DEREF(name##_priv_node(obj)->rcuslot_priv_link.next)); \
 	}
 
 #define RCUSLOT_PRIV_LIST_DEF_FIRST_LOCKED(name, type)                         \
@@ -427,11 +438,11 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 		return name##_priv_entry(list, name##_priv_node(obj)->rcuslot_priv_link.next); \
 	}
 
-/* A snapshot; rcu_dereference only for its atomic load (nothing is read through it). */
+/* A snapshot; the reader's load only for its atomicity (nothing is read through it). */
 #define RCUSLOT_PRIV_LIST_DEF_EMPTY(name)                                      \
 	RCUSLOT_PRIV_FUNC bool name##_empty(const struct name *list)           \
 	{                                                                      \
-		return rcu_dereference(list->rcuslot_priv_list.head.next) ==   \
+		return RCUSLOT_PRIV_LIST_DEREF(list->rcuslot_priv_list.head.next) == \
 		       &list->rcuslot_priv_list.head;                          \
 	}
 
