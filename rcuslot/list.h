@@ -766,7 +766,8 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
  * through their `struct rcuslot_list_node member`, freed by `free_fn` (a
  * function or macro callable as `free_fn(type *)`), with its old handle
  * `struct name_old` and its operations (name_add_tail, name_remove,
- * name_first, name_old_defer, ...; see rcuslot_list_api for each).
+ * name_first, name_old_defer, ...: each on its own page, LIST_init() and
+ * the others, for the placeholder names LIST and ENTRY).
  *
  * Use it once per list type at file scope, followed by a semicolon:
  * @code
