@@ -148,13 +148,13 @@ struct rcuslot_priv_list {
  */
 
 /*
- * Every flavor-specific call the list makes, named by operation: `default`
- * is the flavor the program selected (RCUSLOT_FLAVOR), through the kit's
- * helpers. A generator for a named flavor passes its token and defines
- * RCUSLOT_PRIV_LIST_RCU_<flavor>(op) to that flavor's helpers.
+ * Every flavor-specific call the list makes, by operation, for `flavor` (a
+ * liburcu flavor token: memb, qsbr, mb, bp, signal). Until the kit's core
+ * serves several flavors in one unit, `flavor` is the unit's RCUSLOT_FLAVOR
+ * (RCU_LIST_DEFINE_FLAVOR() checks it) and these are the kit's helpers; a
+ * core with per-flavor helpers changes this one macro.
  */
-#define RCUSLOT_PRIV_LIST_RCU(flavor, op) RCUSLOT_PRIV_CAT(RCUSLOT_PRIV_LIST_RCU_, flavor)(op)
-#define RCUSLOT_PRIV_LIST_RCU_default(op) rcuslot_##op
+#define RCUSLOT_PRIV_LIST_RCU(flavor, op) rcuslot_##op
 
 /* An entry's address is never NULL: lets the compiler drop FOREACH's test. */
 #define RCUSLOT_PRIV_LIST_NONNULL(p)                                           \
@@ -717,13 +717,13 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 #else
 #define RCUSLOT_PRIV_LIST_SAME_TYPE(a, b) __builtin_types_compatible_p(a, b)
 #endif
-#define RCUSLOT_PRIV_LIST_DEF_CHECK(name, type, member)                        \
+#define RCUSLOT_PRIV_LIST_DEF_CHECK(gen, name, type, member)                   \
 	RCUSLOT_PRIV_STATIC_ASSERT(                                            \
 		RCUSLOT_PRIV_LIST_SAME_TYPE(__typeof__(((type *)0)->member),   \
 					    struct rcuslot_list_node),         \
-		"RCU_LIST_DEFINE(" #name "): the member must be a struct rcuslot_list_node");
+		gen "(" #name "): the member must be a struct rcuslot_list_node");
 
-/* Everything, for one flavor (`default`: the program's RCUSLOT_FLAVOR). */
+/* Everything, for one flavor. */
 #define RCUSLOT_PRIV_LIST_DEF_ALL(name, type, member, free_fn, flavor)         \
 	RCUSLOT_PRIV_LIST_DEF_TYPES(name, type)                                \
 	RCUSLOT_PRIV_LIST_DEF_GLUE(name, type, member)                         \
@@ -752,9 +752,12 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 	RCUSLOT_PRIV_LIST_DEF_OLD_DEFER(name, type, free_fn, flavor)           \
 	RCUSLOT_PRIV_LIST_DEF_BATCH_ADD(name, type, free_fn, flavor)
 
-#define RCUSLOT_PRIV_LIST_DEF_END(name)                                        \
+#define RCUSLOT_PRIV_LIST_DEF_END(gen, name, flavor)                           \
+	RCUSLOT_PRIV_STATIC_ASSERT(RCUSLOT_PRIV_CAT(RCUSLOT_PRIV_FLAVOR_ID_, flavor) == \
+					   RCUSLOT_PRIV_FLAVOR_ID,             \
+				   gen "(" #name "): the flavor must be RCUSLOT_FLAVOR for now"); \
 	RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct name##_old) == sizeof(void *), \
-				   "RCU_LIST_DEFINE(" #name "): the old handle must be one pointer wide")
+				   gen "(" #name "): the old handle must be one pointer wide")
 /** @endcond */
 
 /** @addtogroup RCU_LIST_DEFINE
@@ -785,11 +788,24 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
  * `struct rcuslot_list_node` is a compile error naming the list.
  */
 #define RCU_LIST_DEFINE(name, type, member, free_fn)                           \
-	RCUSLOT_PRIV_LIST_DEF_CHECK(name, type, member)                        \
+	RCUSLOT_PRIV_LIST_DEF_CHECK("RCU_LIST_DEFINE", name, type, member)     \
 	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
-	RCUSLOT_PRIV_LIST_DEF_ALL(name, type, member, free_fn, default)        \
+	RCUSLOT_PRIV_LIST_DEF_ALL(name, type, member, free_fn, RCUSLOT_FLAVOR) \
 	RCUSLOT_PRIV_GENERATED_END                                             \
-	RCUSLOT_PRIV_LIST_DEF_END(name)
+	RCUSLOT_PRIV_LIST_DEF_END("RCU_LIST_DEFINE", name, RCUSLOT_FLAVOR)
+
+/**
+ * RCU_LIST_DEFINE() for a named liburcu flavor (a bare token: memb, qsbr,
+ * mb, bp, signal), as RCU_MAP_DEFINE_FLAVOR() for maps. Until the kit's core
+ * serves several flavors in one unit, it must be the unit's RCUSLOT_FLAVOR
+ * (a compile error names the list otherwise).
+ */
+#define RCU_LIST_DEFINE_FLAVOR(name, type, member, free_fn, flavor)            \
+	RCUSLOT_PRIV_LIST_DEF_CHECK("RCU_LIST_DEFINE_FLAVOR", name, type, member) \
+	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
+	RCUSLOT_PRIV_LIST_DEF_ALL(name, type, member, free_fn, flavor)         \
+	RCUSLOT_PRIV_GENERATED_END                                             \
+	RCUSLOT_PRIV_LIST_DEF_END("RCU_LIST_DEFINE_FLAVOR", name, flavor)
 
 /** @} */
 

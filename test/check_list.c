@@ -439,6 +439,8 @@ struct first {
 static int first_frees;
 #define first_free(p) (first_frees++, free(p))
 RCU_LIST_DEFINE(first_list, struct first, node, first_free);
+/* The same, naming the flavor (the unit's, as it must be for now). */
+RCU_LIST_DEFINE_FLAVOR(flavored_list, struct first, node, first_free, RCUSLOT_FLAVOR);
 
 START_TEST(test_node_at_offset_zero)
 {
@@ -460,6 +462,26 @@ START_TEST(test_node_at_offset_zero)
 	ck_assert_int_eq(sum, 6);
 	first_list_destroy(&l);
 	ck_assert_int_eq(first_frees, 3);
+}
+END_TEST
+
+START_TEST(test_define_flavor)
+{
+	struct flavored_list l = RCU_LIST_INITIALIZER(l);
+	struct first *n = malloc(sizeof(*n));
+	struct flavored_list_old old;
+
+	first_frees = 0;
+	ck_assert_ptr_nonnull(n);
+	n->v = 7;
+	flavored_list_add_head(&l, n);
+	RCU_SLOT_READ_SCOPE()
+		ck_assert_int_eq(flavored_list_first(&l)->v, 7);
+	old = flavored_list_remove(&l, n);
+	flavored_list_old_defer(&old);
+	rcuslot_barrier();
+	ck_assert_int_eq(first_frees, 1);
+	ck_assert(flavored_list_empty(&l));
 }
 END_TEST
 
@@ -491,6 +513,7 @@ Suite *list_suite(void)
 	tcase_add_test(tc, test_batch_add_without_memory);
 	tcase_add_test(tc, test_entry_in_two_lists);
 	tcase_add_test(tc, test_node_at_offset_zero);
+	tcase_add_test(tc, test_define_flavor);
 	tcase_add_test(tc, test_old_handle_is_one_pointer);
 	return s;
 }
