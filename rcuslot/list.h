@@ -123,8 +123,7 @@ struct rcuslot_priv_list {
  * `list` is evaluated once per step; debug builds abort if the walk is
  * outside a read-side critical section.
  */
-#define RCU_LIST_FOREACH(name, list, obj)                                      \
-	for ((obj) = name##_first(list); (obj); (obj) = name##_next((list), (obj)))
+#define RCU_LIST_FOREACH(name, list, obj) RCUSLOT_PRIV_LIST_FOREACH(name, list, obj)
 
 /**
  * Walk `list` with its writer lock held (name_lock()), setting `obj`, a
@@ -134,8 +133,16 @@ struct rcuslot_priv_list {
  * keeps its forward link.
  */
 #define RCU_LIST_FOREACH_LOCKED(name, list, obj)                               \
+	RCUSLOT_PRIV_LIST_FOREACH_LOCKED(name, list, obj)
+
+/** @cond RCUSLOT_INTERNAL */
+/* One level more, so that `name` may itself be a macro. */
+#define RCUSLOT_PRIV_LIST_FOREACH(name, list, obj)                             \
+	for ((obj) = name##_first(list); (obj); (obj) = name##_next((list), (obj)))
+#define RCUSLOT_PRIV_LIST_FOREACH_LOCKED(name, list, obj)                      \
 	for ((obj) = name##_first_locked(list); (obj);                         \
 	     (obj) = name##_next_locked((list), (obj)))
+/** @endcond */
 
 /** @} */
 
