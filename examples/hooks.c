@@ -60,7 +60,7 @@ static void hook_free(struct hook *h)
 
 RCU_LIST_DEFINE(hook_list, struct hook, node, hook_free);
 
-static struct hook_list chain = RCU_LIST_INITIALIZER(chain);
+static struct hook_list handlers = RCU_LIST_INITIALIZER(handlers);
 static atomic_int stopping;
 
 /* The handlers. --------------------------------------------------------- */
@@ -128,7 +128,7 @@ static void *reader(void *arg)
 		int last_prio = -1, rejected = 0;
 
 		RCU_SLOT_READ_SCOPE() {
-			RCU_LIST_FOREACH(hook_list, &chain, h) {
+			RCU_LIST_FOREACH(hook_list, &handlers, h) {
 				if (h->magic != HOOK_LIVE || h->prio < last_prio)
 					st->broken++;
 				last_prio = h->prio;
@@ -156,22 +156,22 @@ static void insert_sorted_locked(struct hook *h)
 {
 	struct hook *e;
 
-	RCU_LIST_FOREACH_LOCKED(hook_list, &chain, e) {
+	RCU_LIST_FOREACH_LOCKED(hook_list, &handlers, e) {
 		if (e->prio > h->prio) {
 			/* e is linked: we hold the lock, nobody removed it. */
-			if (hook_list_add_before_locked(&chain, e, h) != 0)
+			if (hook_list_add_before_locked(&handlers, e, h) != 0)
 				abort();
 			return;
 		}
 	}
-	hook_list_add_tail_locked(&chain, h);
+	hook_list_add_tail_locked(&handlers, h);
 }
 
 static struct hook *find_locked(const char *name)
 {
 	struct hook *e;
 
-	RCU_LIST_FOREACH_LOCKED(hook_list, &chain, e)
+	RCU_LIST_FOREACH_LOCKED(hook_list, &handlers, e)
 		if (strcmp(e->name, name) == 0)
 			return e;
 	return NULL;
@@ -179,9 +179,9 @@ static struct hook *find_locked(const char *name)
 
 static void add_hook(struct hook *h)
 {
-	hook_list_lock(&chain);
+	hook_list_lock(&handlers);
 	insert_sorted_locked(h);
-	hook_list_unlock(&chain);
+	hook_list_unlock(&handlers);
 	printf("control: added %s at priority %d\n", h->name, h->prio);
 }
 
@@ -196,12 +196,12 @@ static void move_hook(const char *name, int prio)
 	struct hook_list_old old;
 	struct hook *cur, *copy;
 
-	hook_list_lock(&chain);
+	hook_list_lock(&handlers);
 	cur = find_locked(name);
 	copy = hook_new(cur->name, prio, cur->fn, cur->arg);
 	insert_sorted_locked(copy);
-	old = hook_list_remove_locked(&chain, cur);
-	hook_list_unlock(&chain);
+	old = hook_list_remove_locked(&handlers, cur);
+	hook_list_unlock(&handlers);
 	hook_list_old_defer(&old); /* freed once no request can be running it */
 	printf("control: moved %s to priority %d\n", name, prio);
 }
@@ -212,11 +212,11 @@ static void retune_hook(const char *name, long arg)
 	struct hook_list_old old;
 	struct hook *cur, *copy;
 
-	hook_list_lock(&chain);
+	hook_list_lock(&handlers);
 	cur = find_locked(name);
 	copy = hook_new(cur->name, cur->prio, cur->fn, arg);
-	old = hook_list_replace_locked(&chain, cur, copy);
-	hook_list_unlock(&chain);
+	old = hook_list_replace_locked(&handlers, cur, copy);
+	hook_list_unlock(&handlers);
 	hook_list_old_defer(&old);
 	printf("control: %s now rejects 1 request in %ld\n", name, arg);
 }
@@ -225,9 +225,9 @@ static void remove_hook(const char *name)
 {
 	struct hook_list_old old;
 
-	hook_list_lock(&chain);
-	old = hook_list_remove_locked(&chain, find_locked(name));
-	hook_list_unlock(&chain);
+	hook_list_lock(&handlers);
+	old = hook_list_remove_locked(&handlers, find_locked(name));
+	hook_list_unlock(&handlers);
 	hook_list_old_defer(&old);
 	printf("control: removed %s\n", name);
 }
@@ -238,7 +238,7 @@ static void print_chain(void)
 
 	printf("  chain:");
 	RCU_SLOT_READ_SCOPE()
-		RCU_LIST_FOREACH(hook_list, &chain, h)
+		RCU_LIST_FOREACH(hook_list, &handlers, h)
 			printf(" %s(%d)", h->name, h->prio);
 	printf("\n");
 }
@@ -296,7 +296,7 @@ int main(int argc, char **argv)
 		requests += stats[i].requests;
 	}
 	rcuslot_thread_online();
-	hook_list_destroy(&chain); /* every handler freed before it returns */
+	hook_list_destroy(&handlers); /* every handler freed before it returns */
 	rcuslot_barrier();         /* and every deferred one */
 	rcuslot_unregister_thread();
 	printf("%u handlers made, %u freed; %lu requests, %lu broken\n",

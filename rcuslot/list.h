@@ -263,10 +263,22 @@ RCUSLOT_PRIV_FUNC struct cds_list_head *rcuslot_priv_list_detach(struct cds_list
 #ifdef RCUSLOT_PRIV_TSAN
 	RCUSLOT_PRIV_LIST_SET(head->next, head);
 #else
-	CMM_STORE_SHARED(head->next, head);
+	/* CMM_STORE_SHARED, in a form C++20 does not deprecate */
+	__atomic_store_n(&head->next, head, __ATOMIC_RELAXED);
 #endif
 	head->prev = head;
 	return first;
+}
+
+/* The writer lock, for the generated functions. */
+RCUSLOT_PRIV_FUNC void rcuslot_priv_list_lock(struct rcuslot_priv_list *l)
+{
+	pthread_mutex_lock(&l->lock);
+}
+
+RCUSLOT_PRIV_FUNC void rcuslot_priv_list_unlock(struct rcuslot_priv_list *l)
+{
+	pthread_mutex_unlock(&l->lock);
 }
 
 /* Whether an entry an updater found is still linked (it was, once). */
@@ -403,11 +415,11 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 #define RCUSLOT_PRIV_LIST_DEF_LOCK(name)                                       \
 	RCUSLOT_PRIV_FUNC void name##_lock(struct name *list)                  \
 	{                                                                      \
-		pthread_mutex_lock(&list->rcuslot_priv_list.lock);             \
+		rcuslot_priv_list_lock(&list->rcuslot_priv_list);              \
 	}                                                                      \
 	RCUSLOT_PRIV_FUNC void name##_unlock(struct name *list)                \
 	{                                                                      \
-		pthread_mutex_unlock(&list->rcuslot_priv_list.lock);           \
+		rcuslot_priv_list_unlock(&list->rcuslot_priv_list);            \
 	}
 
 #define RCUSLOT_PRIV_LIST_DEF_FIRST(name, type)                                \
@@ -476,10 +488,10 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
 		RCUSLOT_PRIV_LIST_DBG_FRESH(#name "_" #verb, n);               \
-		pthread_mutex_lock(&list->rcuslot_priv_list.lock);             \
+		rcuslot_priv_list_lock(&list->rcuslot_priv_list);              \
 		RCUSLOT_PRIV_LIST_DBG_MARK(n, &list->rcuslot_priv_list);       \
 		core(&list->rcuslot_priv_list.head, &n->rcuslot_priv_link);    \
-		pthread_mutex_unlock(&list->rcuslot_priv_list.lock);           \
+		rcuslot_priv_list_unlock(&list->rcuslot_priv_list);            \
 	}
 
 /* Next to pos, if pos is still linked; -ENOENT (obj untouched) if not. */
@@ -516,11 +528,11 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
 		RCUSLOT_PRIV_LIST_DBG_FRESH(#name "_" #verb, name##_priv_node(obj)); \
-		pthread_mutex_lock(&list->rcuslot_priv_list.lock);             \
+		rcuslot_priv_list_lock(&list->rcuslot_priv_list);              \
 		RCUSLOT_PRIV_LIST_DBG_MEMBER(#name "_" #verb, &list->rcuslot_priv_list, \
 					     name##_priv_node(pos));           \
 		err = name##_priv_##verb(list, pos, obj);                      \
-		pthread_mutex_unlock(&list->rcuslot_priv_list.lock);           \
+		rcuslot_priv_list_unlock(&list->rcuslot_priv_list);            \
 		return err;                                                    \
 	}
 
@@ -557,11 +569,11 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 		struct name##_old old;                                         \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
-		pthread_mutex_lock(&list->rcuslot_priv_list.lock);             \
+		rcuslot_priv_list_lock(&list->rcuslot_priv_list);              \
 		RCUSLOT_PRIV_LIST_DBG_MEMBER(#name "_remove", &list->rcuslot_priv_list, \
 					     name##_priv_node(obj));           \
 		old = name##_priv_remove(obj);                                 \
-		pthread_mutex_unlock(&list->rcuslot_priv_list.lock);           \
+		rcuslot_priv_list_unlock(&list->rcuslot_priv_list);            \
 		return old;                                                    \
 	}
 
@@ -604,11 +616,11 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
 		RCUSLOT_PRIV_LIST_DBG_FRESH(#name "_replace", name##_priv_node(new_obj)); \
-		pthread_mutex_lock(&list->rcuslot_priv_list.lock);             \
+		rcuslot_priv_list_lock(&list->rcuslot_priv_list);              \
 		RCUSLOT_PRIV_LIST_DBG_MEMBER(#name "_replace", &list->rcuslot_priv_list, \
 					     name##_priv_node(old_obj));       \
 		old = name##_priv_replace(list, old_obj, new_obj);             \
-		pthread_mutex_unlock(&list->rcuslot_priv_list.lock);           \
+		rcuslot_priv_list_unlock(&list->rcuslot_priv_list);            \
 		return old;                                                    \
 	}
 
@@ -625,9 +637,9 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
 		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_destroy");                    \
-		pthread_mutex_lock(&list->rcuslot_priv_list.lock);             \
+		rcuslot_priv_list_lock(&list->rcuslot_priv_list);              \
 		p = rcuslot_priv_list_detach(head);                            \
-		pthread_mutex_unlock(&list->rcuslot_priv_list.lock);           \
+		rcuslot_priv_list_unlock(&list->rcuslot_priv_list);            \
 		if (p == head)                                                 \
 			return;                                                \
 		RCUSLOT_PRIV_LIST_RCU(flavor, synchronize)();                  \

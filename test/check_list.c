@@ -352,7 +352,7 @@ START_TEST(test_batch_add_without_memory)
 {
 	struct llist l = RCU_LIST_INITIALIZER(l);
 	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
-	struct llist_old old;
+	struct llist_old old = { NULL };
 
 	llist_add_tail(&l, lent_new(1));
 	llist_add_tail(&l, lent_new(2));
@@ -402,7 +402,6 @@ START_TEST(test_entry_in_two_lists)
 {
 	struct age_list ages = RCU_LIST_INITIALIZER(ages);
 	struct prio_list prios = RCU_LIST_INITIALIZER(prios);
-	const struct dual *d;
 	int freed = 0;
 	long sum = 0;
 
@@ -416,7 +415,8 @@ START_TEST(test_entry_in_two_lists)
 		prio_list_add_head(&prios, n);
 	}
 	RCU_SLOT_READ_SCOPE() {
-		d = age_list_first(&ages);
+		const struct dual *d = age_list_first(&ages);
+
 		ck_assert_int_eq(d->key, 0);
 		d = prio_list_first(&prios);
 		ck_assert_int_eq(d->key, 3);

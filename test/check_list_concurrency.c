@@ -56,6 +56,16 @@ static void check_not_held(struct lent *e)
 	}
 }
 
+/* A random number generator per thread (splitmix64). */
+static unsigned rnd(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15u);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return (unsigned)((z ^ (z >> 31)) >> 33);
+}
+
 /* Stamp before unlinking; the first stamp is kept (see the top). */
 static void stamp(const struct lent *e)
 {
@@ -81,7 +91,7 @@ static int walk_ok(int r)
 		}
 		if (e->key < last)
 			ok = 0;
-		if (e->key % 2 == 0 && e->key != 2 * stable++)
+		if (e->key % 2 == 0 && e->key != 2L * stable++)
 			ok = 0;
 		for (int i = 0; i < n; i++)
 			if (seen[i] == e)
@@ -106,11 +116,11 @@ static int walk_ok(int r)
 }
 
 /* Widen the window between finding an entry and updating next to it. */
-static void dawdle(unsigned *seed)
+static void dawdle(uint64_t *seed)
 {
-	for (int spin = rand_r(seed) % 1024; spin > 0; spin--)
+	for (unsigned spin = rnd(seed) % 1024; spin > 0; spin--)
 		caa_cpu_relax();
-	if (rand_r(seed) % 8 == 0)
+	if (rnd(seed) % 8 == 0)
 		sched_yield();
 }
 
@@ -174,13 +184,13 @@ static void retire(struct retirer *t, struct llist_old *old)
 
 static void *replacer(void *arg)
 {
-	unsigned seed = (unsigned)(uintptr_t)arg;
+	uint64_t seed = (uint64_t)(uintptr_t)arg;
 	struct retirer t = { RCUSLOT_BATCH_INITIALIZER, (int)(uintptr_t)arg };
 
 	rcuslot_register_thread();
 	for (int i = 0; i < UPDATES; i++) {
 		/* Half the time one of the first four: the replacers collide. */
-		long key = 2 * (long)(rand_r(&seed) % (i % 2 ? 4 : STABLE));
+		long key = 2 * (long)(rnd(&seed) % (i % 2 ? 4 : STABLE));
 		struct lent *fresh = lent_new(key);
 		struct llist_old old;
 
@@ -208,14 +218,14 @@ static void *replacer(void *arg)
 /* add_after what it found; remove a transient it found. */
 static void *walker_updater(void *arg)
 {
-	unsigned seed = (unsigned)(uintptr_t)arg;
+	uint64_t seed = (uint64_t)(uintptr_t)arg;
 	struct retirer t = { RCUSLOT_BATCH_INITIALIZER, 0 };
 
 	rcuslot_register_thread();
 	for (int i = 0; i < UPDATES; i++) {
-		long k = rand_r(&seed) % (i % 2 ? 4 : STABLE);
+		long k = rnd(&seed) % (i % 2 ? 4 : STABLE);
 
-		if (atomic_load(&transients) < MAX_TRANSIENT && rand_r(&seed) % 2) {
+		if (atomic_load(&transients) < MAX_TRANSIENT && rnd(&seed) % 2) {
 			struct lent *n = lent_new(2 * k + 1);
 			int err;
 
@@ -259,7 +269,7 @@ static void *walker_updater(void *arg)
 /* Compound updates under the lock: sorted insert, remove the n-th transient. */
 static void *locked_updater(void *arg)
 {
-	unsigned seed = (unsigned)(uintptr_t)arg;
+	uint64_t seed = (uint64_t)(uintptr_t)arg;
 	struct retirer t = { RCUSLOT_BATCH_INITIALIZER, 1 };
 
 	rcuslot_register_thread();
@@ -267,8 +277,8 @@ static void *locked_updater(void *arg)
 		struct llist_old old = { NULL };
 		struct lent *e;
 
-		if (atomic_load(&transients) < MAX_TRANSIENT && rand_r(&seed) % 2) {
-			struct lent *n = lent_new(2 * (rand_r(&seed) % STABLE) + 1);
+		if (atomic_load(&transients) < MAX_TRANSIENT && rnd(&seed) % 2) {
+			struct lent *n = lent_new(2 * (rnd(&seed) % STABLE) + 1);
 
 			llist_lock(&list);
 			RCU_LIST_FOREACH_LOCKED(llist, &list, e)
@@ -282,7 +292,7 @@ static void *locked_updater(void *arg)
 			llist_unlock(&list);
 			atomic_fetch_add(&transients, 1);
 		} else {
-			int skip = rand_r(&seed) % 4;
+			unsigned skip = rnd(&seed) % 4;
 
 			llist_lock(&list);
 			RCU_LIST_FOREACH_LOCKED(llist, &list, e) {

@@ -346,7 +346,7 @@ START_TEST(test_list_correct_use_passes)
 	struct llist l = RCU_LIST_INITIALIZER(l);
 	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
 	struct lent *a = lent_new(1), *c = lent_new(3), *fresh = lent_new(4);
-	struct llist_old old, empty;
+	struct llist_old old = { NULL }, empty;
 	const struct lent *e;
 
 	llist_add_tail(&l, a);
