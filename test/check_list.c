@@ -8,6 +8,8 @@
 #include <stdlib.h>
 
 #include "failalloc.h" /* before rcuslot: the kit allocates through it here */
+/* Small, so that the deferral bound throttles old_defer here (per unit). */
+#define RCUSLOT_DEFER_MAX 64
 #include "check_list.h"
 #include "check_rcuslot.h"
 
@@ -347,6 +349,31 @@ START_TEST(test_defer_allocates_nothing)
 }
 END_TEST
 
+/* Past the deferral bound, old_defer waits and frees itself: nothing lost. */
+START_TEST(test_defer_throttled)
+{
+	struct llist l = RCU_LIST_INITIALIZER(l);
+	unsigned long throttled = rcuslot_defer_throttled();
+
+	for (long k = 0; k < 400; k++)
+		llist_add_tail(&l, lent_new(k));
+	for (long k = 0; k < 400; k++) {
+		struct llist_old old;
+
+		RCU_SLOT_READ_SCOPE()
+			old = llist_remove(&l, llist_first(&l));
+		llist_old_defer(&old);
+		ck_assert(llist_old_is_empty(&old));
+		ck_assert_int_le(rcuslot_defer_pending(), RCUSLOT_DEFER_MAX + 1);
+	}
+	/* 400 call_rcu in a row outrun the grace periods that free them. */
+	ck_assert_uint_gt(rcuslot_defer_throttled(), throttled);
+	rcuslot_barrier();
+	ck_assert_int_eq(lent_frees, 400);
+	ck_assert(llist_empty(&l));
+}
+END_TEST
+
 /* A batch without memory for its chunk waits and frees at once. */
 START_TEST(test_batch_add_without_memory)
 {
@@ -510,6 +537,7 @@ Suite *list_suite(void)
 	tcase_add_test(tc, test_locked_variants);
 	tcase_add_test(tc, test_destroy_frees_before_return);
 	tcase_add_test(tc, test_defer_allocates_nothing);
+	tcase_add_test(tc, test_defer_throttled);
 	tcase_add_test(tc, test_batch_add_without_memory);
 	tcase_add_test(tc, test_entry_in_two_lists);
 	tcase_add_test(tc, test_node_at_offset_zero);

@@ -32,7 +32,7 @@
 
 #define READERS 4
 #define STABLE 16
-#define UPDATES 1500
+#define UPDATES 500 /* each; bp under ASan waits ~10 ms per grace period */
 #define MAX_TRANSIENT 24
 #define SEEN_MAX (STABLE + 4 * MAX_TRANSIENT)
 
