@@ -537,6 +537,8 @@ struct LIST_old LIST_remove(struct LIST *list, const ENTRY *obj);
 /**
  * LIST_remove() for the holder of the list's lock, for instance inside an
  * RCU_LIST_FOREACH_LOCKED() walk (removing the current entry is allowed).
+ * Retire the handle after LIST_unlock(), or gather it with
+ * LIST_batch_add() (which waits only when it finds no memory).
  *
  * @param list  The list, locked by the caller (LIST_lock()).
  * @param obj   As for LIST_remove().

@@ -128,20 +128,30 @@ struct rcuslot_priv_list {
 /**
  * Walk `list` with its writer lock held (name_lock()), setting `obj`, a
  * `type *` the caller declares, to each entry in turn: for compound
- * updates such as an insertion in priority order. Removing the current
- * entry (name_remove_locked()) inside the walk is allowed: a removed entry
- * keeps its forward link.
+ * updates such as an insertion in priority order. The next entry is read
+ * before the body runs, so the body may remove the current entry
+ * (name_remove_locked()); it must not remove other entries. Retire what
+ * you removed after name_unlock(): retiring may wait for a grace period,
+ * and waiting under the lock can deadlock with an updater that blocks on
+ * the lock inside a read-side critical section (name_batch_add() under the
+ * lock waits only when it finds no memory).
  */
 #define RCU_LIST_FOREACH_LOCKED(name, list, obj)                               \
-	RCUSLOT_PRIV_LIST_FOREACH_LOCKED(name, list, obj)
+	RCUSLOT_PRIV_LIST_FOREACH_LOCKED(name, list, obj, RCUSLOT_PRIV_UNIQUE(rcuslot_priv_nx_))
 
 /** @cond RCUSLOT_INTERNAL */
 /* One level more, so that `name` may itself be a macro. */
 #define RCUSLOT_PRIV_LIST_FOREACH(name, list, obj)                             \
 	for ((obj) = name##_first(list); (obj); (obj) = name##_next((list), (obj)))
-#define RCUSLOT_PRIV_LIST_FOREACH_LOCKED(name, list, obj)                      \
-	for ((obj) = name##_first_locked(list); (obj);                         \
-	     (obj) = name##_next_locked((list), (obj)))
+/*
+ * nx: the link after obj, read before the body may remove obj. `nx` is a
+ * declared name, which cannot be parenthesized.
+ * NOLINTBEGIN(bugprone-macro-parentheses)
+ */
+#define RCUSLOT_PRIV_LIST_FOREACH_LOCKED(name, list, obj, nx)                  \
+	for (struct cds_list_head *nx = name##_priv_lwalk_first((list), &(obj)); \
+	     (obj); (obj) = name##_priv_lwalk_next((list), &nx))
+/* NOLINTEND(bugprone-macro-parentheses) */
 /** @endcond */
 
 /** @} */
@@ -457,6 +467,23 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 		return name##_priv_entry(list, name##_priv_node(obj)->rcuslot_priv_link.next); \
 	}
 
+/* RCU_LIST_FOREACH_LOCKED's steps: the entry, and the link after it. */
+#define RCUSLOT_PRIV_LIST_DEF_LOCKED_WALK(name, type)                          \
+	RCUSLOT_PRIV_FUNC struct cds_list_head *name##_priv_lwalk_first(struct name *list, \
+									type **obj) \
+	{                                                                      \
+		*obj = name##_first_locked(list);                              \
+		return *obj ? name##_priv_node(*obj)->rcuslot_priv_link.next : NULL; \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC type *name##_priv_lwalk_next(struct name *list,      \
+						       struct cds_list_head **nx) \
+	{                                                                      \
+		type *obj = name##_priv_entry(list, *nx);                      \
+                                                                               \
+		*nx = obj ? (*nx)->next : NULL;                                \
+		return obj;                                                    \
+	}
+
 /* A snapshot; the reader's load only for its atomicity (nothing is read through it). */
 #define RCUSLOT_PRIV_LIST_DEF_EMPTY(name)                                      \
 	RCUSLOT_PRIV_FUNC bool name##_empty(const struct name *list)           \
@@ -752,6 +779,7 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 	RCUSLOT_PRIV_LIST_DEF_NEXT(name, type)                                 \
 	RCUSLOT_PRIV_LIST_DEF_FIRST_LOCKED(name, type)                         \
 	RCUSLOT_PRIV_LIST_DEF_NEXT_LOCKED(name, type)                          \
+	RCUSLOT_PRIV_LIST_DEF_LOCKED_WALK(name, type)                          \
 	RCUSLOT_PRIV_LIST_DEF_EMPTY(name)                                      \
 	RCUSLOT_PRIV_LIST_DEF_ADD_END(name, type, add_head, rcuslot_priv_list_link_after) \
 	RCUSLOT_PRIV_LIST_DEF_ADD_END(name, type, add_tail, rcuslot_priv_list_link_before) \

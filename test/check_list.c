@@ -358,7 +358,7 @@ START_TEST(test_defer_throttled)
 	for (long k = 0; k < 400; k++)
 		llist_add_tail(&l, lent_new(k));
 	for (long k = 0; k < 400; k++) {
-		struct llist_old old;
+		struct llist_old old = { NULL };
 
 		RCU_SLOT_READ_SCOPE()
 			old = llist_remove(&l, llist_first(&l));
@@ -463,8 +463,8 @@ struct first {
 	struct rcuslot_list_node node;
 	long v;
 };
-static int first_frees;
-#define first_free(p) (first_frees++, free(p))
+static atomic_int first_frees; /* freed on call_rcu's thread too */
+#define first_free(p) (atomic_fetch_add(&first_frees, 1), free(p))
 RCU_LIST_DEFINE(first_list, struct first, node, first_free);
 /* The same, naming the flavor (the unit's, as it must be for now). */
 RCU_LIST_DEFINE_FLAVOR(flavored_list, struct first, node, first_free, RCUSLOT_FLAVOR);

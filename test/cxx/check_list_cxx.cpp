@@ -93,15 +93,15 @@ START_TEST(test_list_every_update)
 	app::hook_free(x); // b is out: x was not linked, it is still ours
 	app::hook_free(back);
 
-	app::hook_list_lock(&global_list);
+	app::hook_list_old o{};
 	hook *h;
-	RCU_LIST_FOREACH_LOCKED(hook_list, &global_list, h) {
-		if (h->prio == 3) {
-			app::hook_list_old o = app::hook_list_remove_locked(&global_list, h);
-			app::hook_list_old_defer(&o);
-		}
-	}
+
+	app::hook_list_lock(&global_list);
+	RCU_LIST_FOREACH_LOCKED(hook_list, &global_list, h)
+		if (h->prio == 3)
+			o = app::hook_list_remove_locked(&global_list, h);
 	app::hook_list_unlock(&global_list);
+	app::hook_list_old_defer(&o); // after the lock: retiring may wait
 	names = walk_names(&global_list);
 	ck_assert_str_eq(names.c_str(), "a;B;");
 	app::hook_list_destroy(&global_list);
@@ -119,6 +119,7 @@ START_TEST(test_list_readers_race_an_updater)
 	std::vector<std::thread> readers;
 
 	app::hook_list_init(&l);
+	readers.reserve(3);
 	for (int i = 0; i < 8; i++)
 		app::hook_list_add_tail(&l, new hook{ i, "h" + std::to_string(i), {} });
 	for (int r = 0; r < 3; r++) {
@@ -147,7 +148,7 @@ START_TEST(test_list_readers_race_an_updater)
 	while (walks.load() < 3) // the readers are walking
 		std::this_thread::yield();
 	for (int i = 0; i < 2000; i++) {
-		app::hook_list_old old;
+		app::hook_list_old old{};
 		int prio = i % 8;
 
 		RCU_SLOT_READ_SCOPE() {
