@@ -90,7 +90,8 @@ void ICOUNT_FN(icount_slot_setup)(long nupdates)
 #endif
 }
 
-/* The loop the issue specifies: lock, dereference, read one field, unlock. */
+/* The read loop the instruction counts compare: lock, dereference, read one field,
+ * unlock (icount_raw.c has the same loop written against liburcu). */
 long ICOUNT_FN(icount_read_slot)(long n)
 {
 	long sum = 0;
@@ -127,7 +128,7 @@ long icount_read_guard(long n)
 	long sum = 0;
 
 	for (long i = 0; i < n; i++) {
-		RCU_SLOT_READ_SCOPE() {
+		RCUSLOT_READ_SCOPE() {
 			sum += icount_slot_dereference(&slot)->a;
 		}
 	}

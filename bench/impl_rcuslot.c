@@ -3,16 +3,14 @@
  * impl_rcuslot.c: the rcuslot implementation, built once per liburcu flavor
  * (RCUSLOT_FLAVOR), each build defining bench_rcuslot_<flavor>.
  *
- * rcuslot's own call_rcu nodes go through the RCUSLOT_MALLOC hook to
- * bench_alloc, so that the memory figures count them.
+ * rcuslot's own call_rcu nodes come from bench_alloc (rcubench.c installs
+ * it with rcuslot_set_allocator()), so that the memory figures count them.
  */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "bench.h"
 
-#define RCUSLOT_MALLOC(size) bench_alloc(size)
-#define RCUSLOT_FREE(ptr) free(ptr)
 #include <rcuslot/rcuslot.h>
 
 #define IMPL_NAME BENCH_CAT(bench_rcuslot_, RCUSLOT_FLAVOR)

@@ -48,6 +48,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rcuslot/reclaim.h>
+
 #include "bench.h"
 
 #ifndef BENCH_URCU_VERSION
@@ -1295,6 +1297,9 @@ int main(int argc, char **argv)
 	uint64_t t0 = now_ns();
 
 	parse_args(argc, argv);
+	/* rcuslot's nodes count in the memory figures, as the objects do. */
+	if (rcuslot_set_allocator(bench_alloc, free) != 0)
+		abort();
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 	if (opt.out)
 		mkdir(opt.out, 0777);

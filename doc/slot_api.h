@@ -39,6 +39,12 @@
  * `struct rcu_head` as `head_member`. Only NAME_old_defer() differs: it
  * hands that head to call_rcu and allocates nothing.
  *
+ * `RCU_SLOT_DEFINE_FLAVOR(NAME, TYPE, free_fn, flavor);` and
+ * `RCU_SLOT_DEFINE_HEAD_FLAVOR(NAME, TYPE, head_member, free_fn, flavor);`
+ * generate the same API bound to a named liburcu flavor instead of the
+ * unit's default (see @ref core): its readers take that flavor's read lock,
+ * its grace periods and deferrals are that flavor's.
+ *
  * These pages document them for the placeholder names `NAME` and `TYPE`:
  * read `NAME_replace` as `cfg_slot_replace` after
  * `RCU_SLOT_DEFINE(cfg_slot, struct config, config_free)`, and `TYPE *` as
@@ -57,8 +63,8 @@
  *
  * Which operation to call from where:
  *
- * - **readers**, inside a read-side critical section (RCU_SLOT_READ_GUARD(),
- *   RCU_SLOT_READ_SCOPE() or rcuslot_read_lock()): NAME_dereference() only;
+ * - **readers**, inside a read-side critical section (RCUSLOT_READ_GUARD(),
+ *   RCUSLOT_READ_SCOPE() or rcuslot_read_lock()): NAME_dereference() only;
  * - **updaters**: NAME_copy_update() (safe with concurrent updaters) or
  *   NAME_replace(); NAME_dereference_protected() when the caller excludes
  *   other updaters itself;
@@ -141,10 +147,14 @@ struct NAME_old {
  *
  * @param old      The current object, read-only; NULL when the slot is
  *                 empty. Valid only during the call.
- * @param new_out  Starts as NULL. Set it to a new object (fully built,
+ * @param new_out  Write it on success: a new object (fully built,
  *                 freeable by free_fn on its own, sharing no owned parts
- *                 with `old`) to publish that object; leave it NULL to
- *                 empty the slot; set it to `old` itself for "no change".
+ *                 with `old`) to publish that object; NULL to empty the
+ *                 slot; `old` itself for "no change". A callback that
+ *                 returns 0 without writing it changes nothing (the slot
+ *                 stays as it was, the handle empty), and debug builds
+ *                 abort naming NAME_copy_update()'s caller: emptying the
+ *                 slot takes an explicit `*new_out = NULL`.
  * @param arg      The `arg` given to NAME_copy_update().
  * @return 0 to go ahead, or a non-zero error that NAME_copy_update()
  *         returns as is, leaving the slot unchanged and ignoring `*new_out`:
@@ -218,7 +228,7 @@ void NAME_init(struct NAME *slot, TYPE *initial);
  *
  * @par Context:
  * A registered thread (any thread under bp), inside a read-side critical
- * section: RCU_SLOT_READ_GUARD(), RCU_SLOT_READ_SCOPE() or
+ * section: RCUSLOT_READ_GUARD(), RCUSLOT_READ_SCOPE() or
  * rcuslot_read_lock(). Under qsbr, where read-side critical sections cost
  * nothing, the object stays valid until the thread's next
  * rcuslot_quiescent_state() or rcuslot_thread_offline().
@@ -502,12 +512,14 @@ TYPE *NAME_old_reclaim(struct NAME_old *old);
  *
  * For updaters that must not block, or that retire objects often: the wait
  * is shared by everything queued meanwhile. Under RCU_SLOT_DEFINE() each
- * deferred object needs a small node from RCUSLOT_MALLOC(); under
- * RCU_SLOT_DEFINE_HEAD() it travels in its own `struct rcu_head` and needs
- * nothing. Does nothing for an empty handle.
+ * deferred object rides a small node from librcuslot's pool (recycled, so
+ * a deferral allocates nothing after warm-up); under RCU_SLOT_DEFINE_HEAD()
+ * it travels in its own `struct rcu_head` and needs nothing. Does nothing
+ * for an empty handle.
  *
- * Deferral is bounded: when more than `RCUSLOT_DEFER_MAX` objects already
- * await reclamation, process-wide (the call_rcu worker is not keeping up),
+ * Deferral is bounded: when the objects awaiting reclamation, process-wide,
+ * reach the bound (rcuslot_set_defer_max(); the call_rcu worker is not
+ * keeping up),
  * or when no node can be allocated, the call waits for a grace period and
  * frees the object in place instead, as NAME_old_free() would. The updater
  * is throttled to the pace of grace periods, memory stays bounded, and the
@@ -560,7 +572,7 @@ void NAME_old_defer(struct NAME_old *old);
  * rcuslot_batch_free(), or hands them to call_rcu at once, in
  * rcuslot_batch_defer(). Does nothing for an empty handle.
  *
- * The batch stores the objects in chunks from RCUSLOT_MALLOC(), one per 60
+ * The batch stores the objects in chunks from the kit's allocator, one per 60
  * objects. When no chunk can be allocated, the call frees the batch at once
  * (rcuslot_batch_free(): a grace period), then this object with free_fn,
  * so nothing is leaked or freed early; the batch is left empty.

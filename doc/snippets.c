@@ -64,7 +64,7 @@ static void service_free(struct service *s)
 /* [dereference] */
 static int config_get_a(void)
 {
-	RCU_SLOT_READ_GUARD(); /* read-side critical section to end of scope */
+	RCUSLOT_READ_GUARD(); /* read-side critical section to end of scope */
 	const struct config *c = cfg_slot_dereference(&cfg);
 
 	return c ? c->a : -1; /* copy out: c is not valid after the guard */

@@ -62,7 +62,7 @@ static void *reader(void *arg)
 		int rate = 0;
 		char greeting[32] = "";
 
-		RCU_SLOT_READ_SCOPE() {
+		RCUSLOT_READ_SCOPE() {
 			const struct config *c = cfg_slot_dereference(&current_cfg);
 
 			if (!c)

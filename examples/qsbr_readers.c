@@ -76,7 +76,7 @@ static void *worker(void *arg)
 		for (int burst = 0; burst < 1000; burst++) {
 			unsigned dst = (unsigned)rand_r(&seed) % ROUTES;
 
-			RCU_SLOT_READ_SCOPE() {
+			RCUSLOT_READ_SCOPE() {
 				const struct table *t = table_slot_dereference(&routes);
 
 				/* Every hop of version v is v: anything else is torn. */

@@ -19,7 +19,9 @@
  * rcuslot_batch_free(&batch);      // one grace period, then every free_fn
  * @endcode
  *
- * A batch is owned by one thread at a time; it is not itself shared.
+ * A batch is owned by one thread at a time; it is not itself shared. It may
+ * hold objects of slots bound to different flavors (RCU_SLOT_DEFINE_FLAVOR()):
+ * it then waits for a grace period of each.
  */
 #ifndef RCUSLOT_BATCH_H
 #define RCUSLOT_BATCH_H
@@ -27,27 +29,9 @@
 #include <stddef.h>
 
 #include <rcuslot/compiler.h>
-#include <rcuslot/rcu.h>
-#include <rcuslot/reclaim.h>
+#include <rcuslot/core.h>
 
 RCUSLOT_PRIV_BEGIN_DECLS
-
-/** @cond RCUSLOT_INTERNAL */
-#define RCUSLOT_PRIV_BATCH_CHUNK 60
-
-struct rcuslot_priv_batch_entry {
-	void *obj;
-	void (*free_fn)(void *obj);
-};
-
-/* The first chunk's rcu_head carries the whole chain through call_rcu. */
-struct rcuslot_priv_batch_chunk {
-	struct rcu_head head;
-	struct rcuslot_priv_batch_chunk *next;
-	unsigned int n;
-	struct rcuslot_priv_batch_entry entry[RCUSLOT_PRIV_BATCH_CHUNK];
-};
-/** @endcond */
 
 /** @addtogroup rcuslot_batch
  * @{
@@ -61,13 +45,14 @@ struct rcuslot_priv_batch_chunk {
  */
 struct rcuslot_batch {
 	/** @cond RCUSLOT_INTERNAL */
-	struct rcuslot_priv_batch_chunk *chunks;
-	size_t count;
+	void *rcuslot_priv_chunks;     /* librcuslot's chunks */
+	size_t rcuslot_priv_count;
+	unsigned rcuslot_priv_flavors; /* the flavors of its objects, as core indices */
 	/** @endcond */
 };
 
 /** Static initializer for an empty batch. */
-#define RCUSLOT_BATCH_INITIALIZER { NULL, 0 }
+#define RCUSLOT_BATCH_INITIALIZER { NULL, 0, 0 }
 
 /**
  * Make `batch` empty, for a batch that RCUSLOT_BATCH_INITIALIZER cannot
@@ -78,8 +63,9 @@ struct rcuslot_batch {
  */
 RCUSLOT_PRIV_FUNC void rcuslot_batch_init(struct rcuslot_batch *batch)
 {
-	batch->chunks = NULL;
-	batch->count = 0;
+	batch->rcuslot_priv_chunks = NULL;
+	batch->rcuslot_priv_count = 0;
+	batch->rcuslot_priv_flavors = 0;
 }
 
 /**
@@ -91,54 +77,8 @@ RCUSLOT_PRIV_FUNC void rcuslot_batch_init(struct rcuslot_batch *batch)
  */
 RCUSLOT_PRIV_FUNC size_t rcuslot_batch_count(const struct rcuslot_batch *batch)
 {
-	return batch->count;
+	return batch->rcuslot_priv_count;
 }
-
-/** @cond RCUSLOT_INTERNAL */
-/* Free every object of a chain, then the chain; returns how many objects. */
-RCUSLOT_PRIV_FUNC long rcuslot_priv_batch_release(struct rcuslot_priv_batch_chunk *c)
-{
-	long n = 0;
-
-	while (c) {
-		struct rcuslot_priv_batch_chunk *next = c->next;
-
-		for (unsigned int i = 0; i < c->n; i++, n++)
-			c->entry[i].free_fn(c->entry[i].obj);
-		RCUSLOT_FREE(c);
-		c = next;
-	}
-	return n;
-}
-
-RCUSLOT_PRIV_FUNC void rcuslot_priv_batch_cb(struct rcu_head *head)
-{
-	RCUSLOT_PRIV_TSAN_CALLBACK(head);
-	rcuslot_priv_defer_done(rcuslot_priv_batch_release(
-		caa_container_of(head, struct rcuslot_priv_batch_chunk, head)));
-}
-
-/* Append; false when no chunk could be allocated (nothing changed). */
-RCUSLOT_PRIV_FUNC bool rcuslot_priv_batch_push(struct rcuslot_batch *batch, void *obj,
-					       void (*free_fn)(void *))
-{
-	struct rcuslot_priv_batch_chunk *c = batch->chunks;
-
-	if (!c || c->n == RCUSLOT_PRIV_BATCH_CHUNK) {
-		c = (struct rcuslot_priv_batch_chunk *)RCUSLOT_MALLOC(sizeof(*c));
-		if (!c)
-			return false;
-		c->next = batch->chunks;
-		c->n = 0;
-		batch->chunks = c;
-	}
-	c->entry[c->n].obj = obj;
-	c->entry[c->n].free_fn = free_fn;
-	c->n++;
-	batch->count++;
-	return true;
-}
-/** @endcond */
 
 /**
  * Wait for one grace period, then free every object in `batch` with its
@@ -152,24 +92,14 @@ RCUSLOT_PRIV_FUNC bool rcuslot_priv_batch_push(struct rcuslot_batch *batch, void
  * functions run in the caller's thread.
  * @par Grace period:
  * Waits for one, unless the batch is empty: one for the whole batch, where
- * NAME_old_free() would wait once per object.
+ * NAME_old_free() would wait once per object (one per flavor for a batch
+ * that mixes flavors).
  * @par Memory ordering:
  * As NAME_old_free(): the grace period ends after every read-side critical
  * section that could have obtained one of the objects, and their reads
  * happen before the free functions run.
  */
-RCUSLOT_PRIV_FUNC void rcuslot_batch_free(struct rcuslot_batch *batch)
-{
-	struct rcuslot_priv_batch_chunk *chain = batch->chunks;
-	RCUSLOT_PRIV_DBG_ENTER();
-
-	RCUSLOT_PRIV_DBG_NO_WAIT("rcuslot_batch_free");
-	rcuslot_batch_init(batch);
-	if (!chain)
-		return;
-	rcuslot_synchronize();
-	rcuslot_priv_batch_release(chain);
-}
+RCUSLOT_PRIV_EXPORT void rcuslot_batch_free(struct rcuslot_batch *batch);
 
 /**
  * Hand every object in `batch` to call_rcu at once (one callback for the
@@ -183,34 +113,43 @@ RCUSLOT_PRIV_FUNC void rcuslot_batch_free(struct rcuslot_batch *batch)
  * The free functions run later in liburcu's call_rcu worker thread.
  * @par Grace period:
  * Does not wait, unless the batch would take the number of objects
- * awaiting reclamation past `RCUSLOT_DEFER_MAX`: it then behaves as
- * rcuslot_batch_free() (see rcuslot/reclaim.h).
+ * awaiting reclamation past the bound (rcuslot_set_defer_max()), or it
+ * mixes flavors: it then behaves as rcuslot_batch_free().
  * @par Memory ordering:
  * As NAME_old_defer(), for the whole batch at once.
  */
-RCUSLOT_PRIV_FUNC void rcuslot_batch_defer(struct rcuslot_batch *batch)
-{
-	struct rcuslot_priv_batch_chunk *chain = batch->chunks;
-	long n = (long)batch->count;
-	RCUSLOT_PRIV_DBG_ENTER();
-
-	RCUSLOT_PRIV_DBG_NO_WAIT("rcuslot_batch_defer");
-	RCUSLOT_PRIV_DBG_REGISTERED("rcuslot_batch_defer");
-	if (!chain)
-		return;
-	if (rcuslot_priv_defer_head(&chain->head, rcuslot_priv_batch_cb, n))
-		rcuslot_batch_init(batch);
-	else
-		rcuslot_batch_free(batch);
-}
+RCUSLOT_PRIV_EXPORT void rcuslot_batch_defer(struct rcuslot_batch *batch);
 
 /** @} */
 
-RCUSLOT_PRIV_END_DECLS
-
+/** @cond RCUSLOT_INTERNAL */
 #ifdef RCUSLOT_DEBUG
-#define rcuslot_batch_free(b) (rcuslot_priv_dbg_site(__FILE__, __LINE__), rcuslot_batch_free(b))
-#define rcuslot_batch_defer(b) (rcuslot_priv_dbg_site(__FILE__, __LINE__), rcuslot_batch_defer(b))
+#include <rcuslot/flavor.h>
+#include <rcuslot/debug.h>
+/* Debug builds: check the caller's context, naming its file:line. */
+RCUSLOT_PRIV_FUNC void rcuslot_priv_dbg_batch_free(struct rcuslot_batch *batch,
+						   const char *file, int line)
+{
+	RCUSLOT_PRIV_DBG_AT(file, line, NULL);
+
+	RCUSLOT_PRIV_DBG_NO_WAIT(RCUSLOT_FLAVOR, "rcuslot_batch_free");
+	(rcuslot_batch_free)(batch);
+}
+
+RCUSLOT_PRIV_FUNC void rcuslot_priv_dbg_batch_defer(struct rcuslot_batch *batch,
+						    const char *file, int line)
+{
+	RCUSLOT_PRIV_DBG_AT(file, line, NULL);
+
+	RCUSLOT_PRIV_DBG_NO_WAIT(RCUSLOT_FLAVOR, "rcuslot_batch_defer");
+	RCUSLOT_PRIV_DBG_REGISTERED(RCUSLOT_FLAVOR, "rcuslot_batch_defer");
+	(rcuslot_batch_defer)(batch);
+}
+#define rcuslot_batch_free(b) rcuslot_priv_dbg_batch_free(b, __FILE__, __LINE__)
+#define rcuslot_batch_defer(b) rcuslot_priv_dbg_batch_defer(b, __FILE__, __LINE__)
 #endif
+/** @endcond */
+
+RCUSLOT_PRIV_END_DECLS
 
 #endif /* RCUSLOT_BATCH_H */

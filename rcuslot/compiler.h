@@ -38,16 +38,16 @@
 #define RCUSLOT_PRIV_FUNC static inline __attribute__((unused))
 #endif
 #define RCUSLOT_PRIV_MUST_USE __attribute__((warn_unused_result))
-#define RCUSLOT_PRIV_NOINLINE __attribute__((noinline))
 #define RCUSLOT_PRIV_COLD __attribute__((cold, noinline))
+/* A macro kept under an old name warns where it is used (gcc; clang: guard.h). */
+#if defined(__clang__)
+#define RCUSLOT_PRIV_DEPRECATED(msg)
+#else
+#define RCUSLOT_PRIV_DEPRECATED(msg) _Pragma(RCUSLOT_PRIV_STR(GCC warning msg))
+#endif
 
-/*
- * Kit-wide state in a header-only kit: a weak definition in every unit that
- * includes the header, merged by the linker into one object (ELF semantics).
- * clang-tidy's misc-definitions-in-headers (C++) cannot know that; each
- * use is bracketed by NOLINTBEGIN/NOLINTEND for that check.
- */
-#define RCUSLOT_PRIV_SHARED __attribute__((weak))
+/* What librcuslot exports (it is built with -fvisibility=hidden). */
+#define RCUSLOT_PRIV_EXPORT __attribute__((visibility("default")))
 
 /*
  * clang warns even on a positional initializer of a deprecated member (gcc

@@ -11,273 +11,132 @@
  * - anything that waits for a grace period (old_free, old_reclaim, destroy,
  *   rcuslot_synchronize, rcuslot_barrier, a throttled old_defer,
  *   rcuslot_batch_free) inside a read-side critical section, a certain
- *   deadlock;
- * - read lock, dereference or update from a thread that has not called
- *   rcuslot_register_thread() (not checked under bp, which needs none);
+ *   deadlock (not under qsbr, where a read lock leaves no trace);
+ * - read lock, dereference or an update that takes the read lock from a
+ *   thread that has not called rcuslot_register_thread() for that flavor
+ *   (not under bp, which needs none);
  * - an old handle consumed twice, including through a copy of the handle;
- * - rcuslot_read_unlock() without a matching rcuslot_read_lock().
+ * - rcuslot_read_unlock() without a matching rcuslot_read_lock() (not under
+ *   qsbr);
+ * - a copy callback that returns 0 without writing `*new_out`.
  *
- * The kit keeps its own per-thread nesting count, so the checks mean the
- * same under qsbr (where liburcu's read_ongoing() means "online"). Read
- * sections and registration must go through rcuslot's helpers for the
- * checks to see them.
+ * The checks give the same verdict whatever mix of debug and release units,
+ * flavors and shared objects a program has:
+ * - read-side state is liburcu's own (read_ongoing(), which every unit
+ *   maintains; under qsbr it means "online");
+ * - registration is recorded by librcuslot in every build, per flavor, by
+ *   rcuslot_register_thread();
+ * - the registry of old handles lives once in librcuslot. A handle created
+ *   by a debug unit is entered there, and every consumer of it, debug or
+ *   release, reaches the library, so a second consumption is caught in any
+ *   unit. Handles created by release units are not checked.
  *
- * The kit-wide helpers are wrapped by macros that record `__FILE__` and
- * `__LINE__`. The generated functions cannot be (a macro cannot define
- * macros), so in debug builds they are not inlined and find their caller
- * from their return address, turned into file:line by `addr2line` (binutils)
- * when the program has debug information and `_GNU_SOURCE` (for dladdr),
- * or else shown as `binary+0xoffset`, ready for addr2line.
+ * Every message names the caller's file:line. The kit-wide helpers are
+ * wrapped by macros that pass `__FILE__` and `__LINE__`. The generated
+ * functions cannot be (a macro cannot define macros): in debug builds they
+ * are not inlined, and librcuslot turns their return address into
+ * file:line with `addr2line` (binutils) when the program has debug
+ * information (`-g`), or else into `binary(symbol+0xoffset)`, which
+ * addr2line resolves against a `-g` build. It needs nothing from the user:
+ * no `_GNU_SOURCE`, PIE or not, executable or shared object. addr2line runs
+ * once, on the way to abort().
  *
- * Without `RCUSLOT_DEBUG` all of this compiles to nothing.
+ * Without `RCUSLOT_DEBUG` all of this compiles to nothing, and release
+ * units pay nothing for the checks of others: the one cost of a process
+ * that has debug units is that every unit's old_defer takes the library's
+ * slow path.
  */
 #ifndef RCUSLOT_DEBUG_H
 #define RCUSLOT_DEBUG_H
 
 #include <rcuslot/compiler.h>
+#include <rcuslot/core.h>
 #include <rcuslot/flavor.h>
 
 /** @cond RCUSLOT_INTERNAL */
 #ifdef RCUSLOT_DEBUG
 
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#if defined(__USE_GNU) || defined(_GNU_SOURCE)
-#include <dlfcn.h>
-#define RCUSLOT_PRIV_HAVE_DLADDR 1
-#endif
-
 RCUSLOT_PRIV_BEGIN_DECLS
 
-struct rcuslot_priv_dbg_thread {
-	int depth;         /* read-side nesting */
-	int registered;
-	const char *file;  /* call site left by a wrapper macro, or NULL */
-	int line;
-};
-
-extern __thread struct rcuslot_priv_dbg_thread rcuslot_priv_dbg_self;
-/* NOLINTBEGIN(misc-definitions-in-headers): weak, see RCUSLOT_PRIV_SHARED */
-RCUSLOT_PRIV_SHARED __thread struct rcuslot_priv_dbg_thread rcuslot_priv_dbg_self;
-/* NOLINTEND(misc-definitions-in-headers) */
-
-/* Where the checked call came from. */
-struct rcuslot_priv_dbg_loc {
-	const char *file;
-	int line;
-	const void *ret;
-};
-
-/* Objects owned by old handles, so a second consumer is caught. */
-#define RCUSLOT_PRIV_DBG_BUCKETS 1024
-struct rcuslot_priv_dbg_entry {
-	const void *obj;
-	struct rcuslot_priv_dbg_entry *next;
-};
-extern int rcuslot_priv_dbg_lock;
-extern struct rcuslot_priv_dbg_entry *rcuslot_priv_dbg_owned[RCUSLOT_PRIV_DBG_BUCKETS];
-/* NOLINTBEGIN(misc-definitions-in-headers): weak, see RCUSLOT_PRIV_SHARED */
-RCUSLOT_PRIV_SHARED int rcuslot_priv_dbg_lock;
-RCUSLOT_PRIV_SHARED struct rcuslot_priv_dbg_entry
-	*rcuslot_priv_dbg_owned[RCUSLOT_PRIV_DBG_BUCKETS];
-/* NOLINTEND(misc-definitions-in-headers) */
-
-/* A wrapper macro names its call site for the function it calls. */
-RCUSLOT_PRIV_FUNC int rcuslot_priv_dbg_site(const char *file, int line)
+/* Every debug unit turns the library's checks on before any of its code runs. */
+__attribute__((constructor)) static void rcuslot_priv_dbg_ctor(void)
 {
-	rcuslot_priv_dbg_self.file = file;
-	rcuslot_priv_dbg_self.line = line;
-	return 0;
+	rcuslot_priv_dbg_enable();
 }
-
-RCUSLOT_PRIV_FUNC void rcuslot_priv_dbg_enter(struct rcuslot_priv_dbg_loc *loc,
-					      const void *ret)
-{
-	loc->file = rcuslot_priv_dbg_self.file;
-	loc->line = rcuslot_priv_dbg_self.line;
-	loc->ret = ret;
-	rcuslot_priv_dbg_self.file = NULL;
-}
-
-/* "file:line" of a code address, from addr2line when it can tell. */
-RCUSLOT_PRIV_FUNC void rcuslot_priv_dbg_where(const void *ret, char *buf, size_t len)
-{
-#ifdef RCUSLOT_PRIV_HAVE_DLADDR
-	Dl_info info;
-	char cmd[4352], line[512];
-	const char *bin;
-	unsigned long off;
-	FILE *p;
-
-	snprintf(buf, len, "%p", ret);
-	if (!dladdr(ret, &info) || !info.dli_fbase)
-		return;
-	/* The return address is past the call: look up the call itself. */
-	off = (unsigned long)((uintptr_t)ret - (uintptr_t)info.dli_fbase - 1);
-	bin = info.dli_fname && strchr(info.dli_fname, '/') ? info.dli_fname : "/proc/self/exe";
-	snprintf(buf, len, "%s+%#lx", strrchr(bin, '/') + 1, off);
-	if (strchr(bin, '\'') ||
-	    (size_t)snprintf(cmd, sizeof(cmd), "addr2line -e '%s' %#lx 2>/dev/null", bin, off) >=
-		    sizeof(cmd))
-		return;
-	/*
-	 * A shell runs addr2line on purpose (debug builds only, on the way to
-	 * abort()): the path is single-quoted and one holding a quote refused.
-	 */
-	p = popen(cmd, "r"); /* NOLINT(cert-env33-c) */
-	if (!p)
-		return;
-	if (fgets(line, sizeof(line), p) && line[0] != '?') {
-		char *base = strrchr(line, '/') ? strrchr(line, '/') + 1 : line;
-
-		base[strcspn(base, " \n")] = '\0';
-		if (strchr(base, ':') && base[strlen(base) - 1] != '?')
-			snprintf(buf, len, "%s", base);
-	}
-	pclose(p);
-#else
-	snprintf(buf, len, "called from %p; define _GNU_SOURCE for file:line", ret);
-#endif
-}
-
-RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_COLD __attribute__((noreturn)) void
-rcuslot_priv_dbg_fail(const char *fn, const char *what, const struct rcuslot_priv_dbg_loc *loc)
-{
-	char where[512];
-
-	if (loc->file)
-		snprintf(where, sizeof(where), "%s:%d",
-			 strrchr(loc->file, '/') ? strrchr(loc->file, '/') + 1 : loc->file, loc->line);
-	else
-		rcuslot_priv_dbg_where(loc->ret, where, sizeof(where));
-	fprintf(stderr, "rcuslot: %s %s (%s)\n", fn, what, where);
-	fflush(stderr);
-	abort();
-}
-
-/* Opens every checked function: where was it called from? */
-#define RCUSLOT_PRIV_DBG_ENTER()                                               \
-	struct rcuslot_priv_dbg_loc rcuslot_priv_loc;                          \
-	rcuslot_priv_dbg_enter(&rcuslot_priv_loc, __builtin_return_address(0))
-
-#define RCUSLOT_PRIV_DBG_READING() (rcuslot_priv_dbg_self.depth > 0)
-
-#define RCUSLOT_PRIV_DBG_NO_WAIT(fn)                                           \
-	do {                                                                   \
-		if (RCUSLOT_PRIV_DBG_READING())                                \
-			rcuslot_priv_dbg_fail(fn, "called inside a read-side critical section " \
-					      "(it would wait for itself forever)", \
-					      &rcuslot_priv_loc);              \
-	} while (0)
-
-#define RCUSLOT_PRIV_DBG_REGISTERED(fn)                                        \
-	do {                                                                   \
-		if (RCUSLOT_PRIV_NEEDS_REGISTER && !rcuslot_priv_dbg_self.registered) \
-			rcuslot_priv_dbg_fail(fn, "called from a thread that is not registered " \
-					      "(rcuslot_register_thread)", &rcuslot_priv_loc); \
-	} while (0)
-
-#define RCUSLOT_PRIV_DBG_READ_SIDE(fn)                                         \
-	do {                                                                   \
-		RCUSLOT_PRIV_DBG_REGISTERED(fn);                               \
-		if (!RCUSLOT_PRIV_DBG_READING())                               \
-			rcuslot_priv_dbg_fail(fn, "called outside a read-side critical section", \
-					      &rcuslot_priv_loc);              \
-	} while (0)
-
-#define RCUSLOT_PRIV_DBG_LOCKED() (rcuslot_priv_dbg_self.depth++)
-#define RCUSLOT_PRIV_DBG_UNLOCKED(fn)                                          \
-	do {                                                                   \
-		if (rcuslot_priv_dbg_self.depth <= 0)                          \
-			rcuslot_priv_dbg_fail(fn, "called without a matching rcuslot_read_lock", \
-					      &rcuslot_priv_loc);              \
-		rcuslot_priv_dbg_self.depth--;                                 \
-	} while (0)
-#define RCUSLOT_PRIV_DBG_SET_REGISTERED(on) (rcuslot_priv_dbg_self.registered = (on))
-
-/* A spinlock is plenty for a debug registry, and needs no initializer. */
-RCUSLOT_PRIV_FUNC void rcuslot_priv_dbg_lock_take(void)
-{
-	while (uatomic_cmpxchg(&rcuslot_priv_dbg_lock, 0, 1) != 0)
-		caa_cpu_relax();
-}
-
-/* uatomic_cmpxchg is a full barrier; pair it with one before the release. */
-RCUSLOT_PRIV_FUNC void rcuslot_priv_dbg_lock_give(void)
-{
-	cmm_smp_mb();
-	uatomic_set(&rcuslot_priv_dbg_lock, 0);
-}
-
-RCUSLOT_PRIV_FUNC struct rcuslot_priv_dbg_entry **rcuslot_priv_dbg_bucket(const void *obj)
-{
-	return &rcuslot_priv_dbg_owned[((uintptr_t)obj >> 4) % RCUSLOT_PRIV_DBG_BUCKETS];
-}
-
-/* An old handle now owns obj. */
-RCUSLOT_PRIV_FUNC void rcuslot_priv_dbg_own(const void *obj)
-{
-	struct rcuslot_priv_dbg_entry *e;
-
-	if (!obj)
-		return;
-	e = (struct rcuslot_priv_dbg_entry *)malloc(sizeof(*e));
-	if (!e)
-		abort();
-	e->obj = obj;
-	rcuslot_priv_dbg_lock_take();
-	e->next = *rcuslot_priv_dbg_bucket(obj);
-	*rcuslot_priv_dbg_bucket(obj) = e;
-	rcuslot_priv_dbg_lock_give();
-}
-
-/* A handle gives obj up; false if no handle owned it (consumed before). */
-RCUSLOT_PRIV_FUNC bool rcuslot_priv_dbg_disown(const void *obj)
-{
-	struct rcuslot_priv_dbg_entry **pp, *e = NULL;
-
-	rcuslot_priv_dbg_lock_take();
-	for (pp = rcuslot_priv_dbg_bucket(obj); *pp; pp = &(*pp)->next) {
-		if ((*pp)->obj == obj) {
-			e = *pp;
-			*pp = e->next;
-			break;
-		}
-	}
-	rcuslot_priv_dbg_lock_give();
-	free(e);
-	return e != NULL;
-}
-
-#define RCUSLOT_PRIV_DBG_OWN(obj) rcuslot_priv_dbg_own(obj)
-#define RCUSLOT_PRIV_DBG_CONSUME(fn, obj)                                      \
-	do {                                                                   \
-		if ((obj) && !rcuslot_priv_dbg_disown(obj))                    \
-			rcuslot_priv_dbg_fail(fn, "consumed an old handle that was already consumed " \
-					      "(through a copy of it?)", &rcuslot_priv_loc); \
-	} while (0)
-
-/* fork(): the child must not inherit the registry's lock held. */
-#define RCUSLOT_PRIV_DBG_BEFORE_FORK() rcuslot_priv_dbg_lock_take()
-#define RCUSLOT_PRIV_DBG_AFTER_FORK() rcuslot_priv_dbg_lock_give()
 
 RCUSLOT_PRIV_END_DECLS
 
+#define RCUSLOT_PRIV_DBG_RET() __builtin_return_address(0)
+
+/* Opens every checked generated function: where was it called from? */
+#define RCUSLOT_PRIV_DBG_ENTER()                                               \
+	const struct rcuslot_priv_dbg_loc rcuslot_priv_loc = { NULL, 0, RCUSLOT_PRIV_DBG_RET() }
+/* The same for a helper told its call site by a wrapper macro. */
+#define RCUSLOT_PRIV_DBG_AT(file, line, ret)                                   \
+	const struct rcuslot_priv_dbg_loc rcuslot_priv_loc = { file, line, ret }
+
+#define RCUSLOT_PRIV_DBG_FAIL(fn, what) rcuslot_priv_dbg_fail(fn, what, &rcuslot_priv_loc)
+/* The caller's site, for a helper that checks on the caller's behalf. */
+#define RCUSLOT_PRIV_DBG_LOC() (&rcuslot_priv_loc)
+/* A copy callback left *new_out alone: abort (release builds: no change). */
+#define RCUSLOT_PRIV_DBG_UNTOUCHED(fn, loc, cur)                               \
+	(rcuslot_priv_dbg_fail(fn, "got 0 from a copy callback that did not write *new_out " \
+			       "(write the new object, NULL to empty, or old for no change)", loc), \
+	 (cur))
+
+#define RCUSLOT_PRIV_DBG_READING(fl) RCUSLOT_PRIV_URCU_OF(fl, read_ongoing)()
+
+#define RCUSLOT_PRIV_DBG_NO_WAIT(fl, fn)                                       \
+	do {                                                                   \
+		if (!RCUSLOT_PRIV_FLAVOR_IS_QSBR(fl) && RCUSLOT_PRIV_DBG_READING(fl)) \
+			RCUSLOT_PRIV_DBG_FAIL(fn, "called inside a read-side critical section " \
+					      "(it would wait for itself forever)"); \
+	} while (0)
+
+#define RCUSLOT_PRIV_DBG_REGISTERED(fl, fn)                                    \
+	do {                                                                   \
+		if (RCUSLOT_PRIV_FLAVOR_NEEDS_REGISTER(fl) &&                  \
+		    !rcuslot_priv_is_registered(RCUSLOT_PRIV_FL(fl)))          \
+			RCUSLOT_PRIV_DBG_FAIL(fn, "called from a thread that is not registered " \
+					      "(rcuslot_register_thread)");    \
+	} while (0)
+
+#define RCUSLOT_PRIV_DBG_READ_SIDE(fl, fn)                                     \
+	do {                                                                   \
+		RCUSLOT_PRIV_DBG_REGISTERED(fl, fn);                           \
+		if (!RCUSLOT_PRIV_DBG_READING(fl))                             \
+			RCUSLOT_PRIV_DBG_FAIL(fn, RCUSLOT_PRIV_FLAVOR_IS_QSBR(fl) ? \
+					      "called from an offline thread" : \
+					      "called outside a read-side critical section"); \
+	} while (0)
+
+#define RCUSLOT_PRIV_DBG_UNLOCKED(fl, fn)                                      \
+	do {                                                                   \
+		if (!RCUSLOT_PRIV_FLAVOR_IS_QSBR(fl) && !RCUSLOT_PRIV_DBG_READING(fl)) \
+			RCUSLOT_PRIV_DBG_FAIL(fn, "called without a matching rcuslot_read_lock"); \
+	} while (0)
+
+/* An old handle now owns obj: the registry holds it, the handle is tagged. */
+#define RCUSLOT_PRIV_DBG_TAG(type, obj) ((type *)rcuslot_priv_dbg_own(obj))
+/* A handle is consumed: the one consumer of its object, or abort. */
+#define RCUSLOT_PRIV_DBG_CONSUME(type, fn, raw)                                \
+	((type *)rcuslot_priv_dbg_consume(fn, raw, &rcuslot_priv_loc))
+
 #else /* !RCUSLOT_DEBUG */
 
+#define RCUSLOT_PRIV_DBG_RET() NULL
 #define RCUSLOT_PRIV_DBG_ENTER() do { } while (0)
-#define RCUSLOT_PRIV_DBG_NO_WAIT(fn) do { } while (0)
-#define RCUSLOT_PRIV_DBG_REGISTERED(fn) do { } while (0)
-#define RCUSLOT_PRIV_DBG_READ_SIDE(fn) do { } while (0)
-#define RCUSLOT_PRIV_DBG_LOCKED() do { } while (0)
-#define RCUSLOT_PRIV_DBG_UNLOCKED(fn) do { } while (0)
-#define RCUSLOT_PRIV_DBG_SET_REGISTERED(on) do { } while (0)
-#define RCUSLOT_PRIV_DBG_OWN(obj) do { } while (0)
-#define RCUSLOT_PRIV_DBG_CONSUME(fn, obj) do { } while (0)
-#define RCUSLOT_PRIV_DBG_BEFORE_FORK() do { } while (0)
-#define RCUSLOT_PRIV_DBG_AFTER_FORK() do { } while (0)
+#define RCUSLOT_PRIV_DBG_AT(file, line, ret) ((void)(file), (void)(line), (void)(ret))
+#define RCUSLOT_PRIV_DBG_FAIL(fn, what) do { } while (0)
+#define RCUSLOT_PRIV_DBG_LOC() NULL
+#define RCUSLOT_PRIV_DBG_UNTOUCHED(fn, loc, cur) (cur)
+#define RCUSLOT_PRIV_DBG_NO_WAIT(fl, fn) do { } while (0)
+#define RCUSLOT_PRIV_DBG_REGISTERED(fl, fn) do { } while (0)
+#define RCUSLOT_PRIV_DBG_READ_SIDE(fl, fn) do { } while (0)
+#define RCUSLOT_PRIV_DBG_UNLOCKED(fl, fn) do { } while (0)
+#define RCUSLOT_PRIV_DBG_TAG(type, obj) (obj)
+/* Release: the raw value; the paths that may meet a tag strip it. */
+#define RCUSLOT_PRIV_DBG_CONSUME(type, fn, raw) (raw)
 
 #endif /* RCUSLOT_DEBUG */
 /** @endcond */

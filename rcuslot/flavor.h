@@ -42,49 +42,86 @@
 #define RCUSLOT_PRIV_FLAVOR_ID_bp 4
 #define RCUSLOT_PRIV_FLAVOR_ID_signal 5
 
-#ifndef RCUSLOT_FLAVOR
+/* Whether the user chose the default flavor (see the header check below). */
+#ifdef RCUSLOT_FLAVOR
+#define RCUSLOT_PRIV_FLAVOR_CHOSEN 1
+#else
+#define RCUSLOT_PRIV_FLAVOR_CHOSEN 0
 #define RCUSLOT_FLAVOR memb
 #endif
 
 #define RCUSLOT_PRIV_FLAVOR_ID RCUSLOT_PRIV_CAT(RCUSLOT_PRIV_FLAVOR_ID_, RCUSLOT_FLAVOR)
 
+/*
+ * A liburcu flavor header included before rcuslot is a flavor the unit uses
+ * by name (RCU_SLOT_DEFINE_FLAVOR); it must not be mistaken for the default,
+ * so a unit that includes one chooses its default explicitly.
+ */
+#if !RCUSLOT_PRIV_FLAVOR_CHOSEN &&                                             \
+	(defined(_URCU_QSBR_H) || defined(_URCU_MB_H) || defined(_URCU_BP_H) ||  \
+	 defined(_URCU_SIGNAL_H))
+#error "rcuslot: a liburcu flavor header other than memb's is included but RCUSLOT_FLAVOR is not defined; define RCUSLOT_FLAVOR to the unit's default flavor (memb, qsbr, mb, bp, signal) and use RCU_SLOT_DEFINE_FLAVOR for the others"
+#endif
+
 #if RCUSLOT_PRIV_FLAVOR_ID == 1
 #include <urcu/urcu-memb.h>
-#define RCUSLOT_PRIV_URCU_PREFIX urcu_memb_
 #elif RCUSLOT_PRIV_FLAVOR_ID == 2
 #include <urcu/urcu-qsbr.h>
-#define RCUSLOT_PRIV_URCU_PREFIX urcu_qsbr_
 #elif RCUSLOT_PRIV_FLAVOR_ID == 3
 #include <urcu/urcu-mb.h>
-#define RCUSLOT_PRIV_URCU_PREFIX urcu_mb_
 #elif RCUSLOT_PRIV_FLAVOR_ID == 4
 #include <urcu/urcu-bp.h>
-#define RCUSLOT_PRIV_URCU_PREFIX urcu_bp_
 #elif RCUSLOT_PRIV_FLAVOR_ID == 5
 #include <urcu/urcu-signal.h>
-#define RCUSLOT_PRIV_URCU_PREFIX urcu_signal_
 #else
 #error "rcuslot: unknown RCUSLOT_FLAVOR; valid flavors are memb, qsbr, mb, bp, signal"
 #endif
 
-/* A flavor header the user included must be the selected one. */
-#if (defined(_URCU_MEMB_H) && RCUSLOT_PRIV_FLAVOR_ID != 1) || \
-    (defined(_URCU_QSBR_H) && RCUSLOT_PRIV_FLAVOR_ID != 2) || \
-    (defined(_URCU_MB_H) && RCUSLOT_PRIV_FLAVOR_ID != 3) || \
-    (defined(_URCU_BP_H) && RCUSLOT_PRIV_FLAVOR_ID != 4) || \
-    (defined(_URCU_SIGNAL_H) && RCUSLOT_PRIV_FLAVOR_ID != 5)
-#error "rcuslot: a liburcu flavor header other than RCUSLOT_FLAVOR's is included; define RCUSLOT_FLAVOR to one of memb, qsbr, mb, bp, signal to match it"
-#endif
-
 #include <urcu/pointer.h>
 
-/* urcu_memb_read_lock, urcu_qsbr_synchronize_rcu, ... */
-#define RCUSLOT_PRIV_URCU(op) RCUSLOT_PRIV_CAT(RCUSLOT_PRIV_URCU_PREFIX, op)
+/*
+ * A flavor's liburcu operation: RCUSLOT_PRIV_URCU_OF(qsbr, read_lock) is
+ * urcu_qsbr_read_lock, inlined under _LGPL_SOURCE, a library call without.
+ * `fl` is a flavor token (memb, qsbr, mb, bp, signal) or a macro naming one.
+ */
+#define RCUSLOT_PRIV_URCU_OF(fl, op)                                           \
+	RCUSLOT_PRIV_CAT(RCUSLOT_PRIV_CAT(urcu_, fl), RCUSLOT_PRIV_CAT(_, op))
+/* The default flavor's: urcu_memb_read_lock, urcu_qsbr_synchronize_rcu, ... */
+#define RCUSLOT_PRIV_URCU(op) RCUSLOT_PRIV_URCU_OF(RCUSLOT_FLAVOR, op)
 
-/* Flavors whose readers must register before their first read lock. */
-#define RCUSLOT_PRIV_NEEDS_REGISTER (RCUSLOT_PRIV_FLAVOR_ID != 4)
+/*
+ * A flavor's liburcu descriptor, which the compiled core takes, and its
+ * call_rcu family. liburcu declares these through headers it includes once
+ * (urcu/flavor.h, urcu/call-rcu.h), under the first included flavor's names
+ * only, so a unit that uses several flavors gets them from the kit.
+ */
+RCUSLOT_PRIV_BEGIN_DECLS
+struct rcu_flavor_struct;
+struct rcu_head;
+#define RCUSLOT_PRIV_DECLARE_FLAVOR(f)                                         \
+	extern const struct rcu_flavor_struct urcu_##f##_flavor;               \
+	void urcu_##f##_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head)); \
+	void urcu_##f##_barrier(void);
+RCUSLOT_PRIV_DECLARE_FLAVOR(memb)
+RCUSLOT_PRIV_DECLARE_FLAVOR(qsbr)
+RCUSLOT_PRIV_DECLARE_FLAVOR(mb)
+RCUSLOT_PRIV_DECLARE_FLAVOR(bp)
+RCUSLOT_PRIV_DECLARE_FLAVOR(signal)
+RCUSLOT_PRIV_END_DECLS
+#define RCUSLOT_PRIV_FL(fl) (&RCUSLOT_PRIV_URCU_OF(fl, flavor))
+
+/* Properties of a flavor token, as constant expressions. */
+#define RCUSLOT_PRIV_FLAVOR_IS(fl, id)                                         \
+	(RCUSLOT_PRIV_CAT(RCUSLOT_PRIV_FLAVOR_ID_, fl) == RCUSLOT_PRIV_FLAVOR_ID_##id)
 /* qsbr: read_ongoing() means "online", not "inside a read lock". */
-#define RCUSLOT_PRIV_IS_QSBR (RCUSLOT_PRIV_FLAVOR_ID == 2)
+#define RCUSLOT_PRIV_FLAVOR_IS_QSBR(fl) RCUSLOT_PRIV_FLAVOR_IS(fl, qsbr)
+/* bp registers threads on first use; the others need registration. */
+#define RCUSLOT_PRIV_FLAVOR_IS_BP(fl) RCUSLOT_PRIV_FLAVOR_IS(fl, bp)
+#define RCUSLOT_PRIV_FLAVOR_NEEDS_REGISTER(fl) (!RCUSLOT_PRIV_FLAVOR_IS_BP(fl))
+
+/* The same for the default flavor. */
+#define RCUSLOT_PRIV_NEEDS_REGISTER RCUSLOT_PRIV_FLAVOR_NEEDS_REGISTER(RCUSLOT_FLAVOR)
+#define RCUSLOT_PRIV_IS_QSBR RCUSLOT_PRIV_FLAVOR_IS_QSBR(RCUSLOT_FLAVOR)
 
 /** @endcond */
 
@@ -104,7 +141,7 @@
  */
 #define RCUSLOT_THREADS_MUST_REGISTER RCUSLOT_PRIV_NEEDS_REGISTER
 
-/** Name of the selected liburcu flavor, e.g. "memb". */
+/** Name of the unit's default liburcu flavor, e.g. "memb". */
 #define RCUSLOT_FLAVOR_NAME RCUSLOT_PRIV_STR(RCUSLOT_FLAVOR)
 /** @} */
 

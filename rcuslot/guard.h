@@ -26,36 +26,17 @@
 RCUSLOT_PRIV_BEGIN_DECLS
 
 /** @cond RCUSLOT_INTERNAL */
-struct rcuslot_priv_guard {
-	int active;
-};
-
-RCUSLOT_PRIV_FUNC struct rcuslot_priv_guard rcuslot_priv_guard_enter(void)
-{
-	struct rcuslot_priv_guard g;
-
-	(rcuslot_read_lock)(); /* debug builds: the guard macro named the site */
-	g.active = 1;
-	return g;
-}
-
-RCUSLOT_PRIV_FUNC void rcuslot_priv_guard_exit(struct rcuslot_priv_guard *g)
-{
-	(void)g;
-	rcuslot_read_unlock();
-}
-
+/* Each flavor family of rcu.h has its guard's enter and exit functions. */
 #ifdef RCUSLOT_DEBUG
-#define RCUSLOT_PRIV_GUARD_ENTER()                                             \
-	(rcuslot_priv_dbg_site(__FILE__, __LINE__), rcuslot_priv_guard_enter())
+#define RCUSLOT_PRIV_GUARD_SITE __FILE__, __LINE__
 #else
-#define RCUSLOT_PRIV_GUARD_ENTER() rcuslot_priv_guard_enter()
+#define RCUSLOT_PRIV_GUARD_SITE NULL, 0
 #endif
 
-#define RCUSLOT_PRIV_GUARD_VAR(var)                                           \
+#define RCUSLOT_PRIV_GUARD_VAR(var, P)                                        \
 	struct rcuslot_priv_guard var                                         \
-		__attribute__((cleanup(rcuslot_priv_guard_exit), unused)) =    \
-			RCUSLOT_PRIV_GUARD_ENTER()
+		__attribute__((cleanup(P##priv_guard_exit), unused)) =         \
+			P##priv_guard_enter(RCUSLOT_PRIV_GUARD_SITE)
 /** @endcond */
 
 /** @addtogroup rcuslot_guard
@@ -68,14 +49,14 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_guard_exit(struct rcuslot_priv_guard *g)
  * @code
  * int config_get_a(struct cfg_slot *slot)
  * {
- *         RCU_SLOT_READ_GUARD();
+ *         RCUSLOT_READ_GUARD();
  *         const struct config *c = cfg_slot_dereference(slot);
  *         return c ? c->a : -1;
  * }
  * @endcode
  */
-#define RCU_SLOT_READ_GUARD()                                                  \
-	RCUSLOT_PRIV_GUARD_VAR(RCUSLOT_PRIV_UNIQUE(rcuslot_priv_guard_))
+#define RCUSLOT_READ_GUARD()                                                   \
+	RCUSLOT_PRIV_GUARD_VAR(RCUSLOT_PRIV_UNIQUE(rcuslot_priv_guard_), rcuslot_)
 
 /**
  * Hold the read lock for the statement or block that follows.
@@ -84,16 +65,47 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_guard_exit(struct rcuslot_priv_guard *g)
  * one-pass loop), unlocking on the way out.
  *
  * @code
- * RCU_SLOT_READ_SCOPE() {
+ * RCUSLOT_READ_SCOPE() {
  *         const struct config *c = cfg_slot_dereference(&cfg);
  *         if (c)
  *                 printf("a=%d\n", c->a);
  * }
  * @endcode
  */
-#define RCU_SLOT_READ_SCOPE()                                                  \
-	for (RCUSLOT_PRIV_GUARD_VAR(rcuslot_priv_scope); rcuslot_priv_scope.active; \
+#define RCUSLOT_READ_SCOPE()                                                   \
+	for (RCUSLOT_PRIV_GUARD_VAR(rcuslot_priv_scope, rcuslot_); rcuslot_priv_scope.active; \
 	     rcuslot_priv_scope.active = 0)
+
+/**
+ * RCUSLOT_READ_GUARD() for a named flavor's read lock (rcu.h), e.g.
+ * `RCUSLOT_READ_GUARD_FLAVOR(qsbr);` for slots of RCU_SLOT_DEFINE_FLAVOR(..., qsbr).
+ */
+#define RCUSLOT_READ_GUARD_FLAVOR(flavor)                                      \
+	RCUSLOT_PRIV_GUARD_VAR(RCUSLOT_PRIV_UNIQUE(rcuslot_priv_guard_), rcuslot_##flavor##_)
+
+/** RCUSLOT_READ_SCOPE() for a named flavor's read lock. */
+#define RCUSLOT_READ_SCOPE_FLAVOR(flavor)                                      \
+	for (RCUSLOT_PRIV_GUARD_VAR(rcuslot_priv_scope, rcuslot_##flavor##_);  \
+	     rcuslot_priv_scope.active; rcuslot_priv_scope.active = 0)
+
+/**
+ * The names of rcuslot 0.1, kept for one release: they warn at each use.
+ * @deprecated Use RCUSLOT_READ_GUARD() and RCUSLOT_READ_SCOPE().
+ */
+#define RCU_SLOT_READ_GUARD()                                                  \
+	RCUSLOT_PRIV_DEPRECATED("RCU_SLOT_READ_GUARD is deprecated: use RCUSLOT_READ_GUARD") \
+	RCUSLOT_READ_GUARD()
+/** @deprecated Use RCUSLOT_READ_SCOPE(). */
+#define RCU_SLOT_READ_SCOPE()                                                  \
+	RCUSLOT_PRIV_DEPRECATED("RCU_SLOT_READ_SCOPE is deprecated: use RCUSLOT_READ_SCOPE") \
+	RCUSLOT_READ_SCOPE()
+/** @cond RCUSLOT_INTERNAL */
+#ifdef __clang__
+/* clang marks the macros themselves (it does not warn from a _Pragma there). */
+#pragma clang deprecated(RCU_SLOT_READ_GUARD, "RCU_SLOT_READ_GUARD is deprecated: use RCUSLOT_READ_GUARD")
+#pragma clang deprecated(RCU_SLOT_READ_SCOPE, "RCU_SLOT_READ_SCOPE is deprecated: use RCUSLOT_READ_SCOPE")
+#endif
+/** @endcond */
 
 /** @} */
 

@@ -2,37 +2,166 @@
 /**
  * @file rcuslot/rcu.h
  * @brief Kit-wide RCU helpers: thread registration, read-side critical
- *        sections, grace periods, and waiting for deferred frees.
+ *        sections and grace periods, for the unit's flavor and for named
+ *        flavors.
  *
- * Each helper is a static inline call of the selected liburcu flavor's
- * function (see rcuslot/flavor.h), so it costs exactly what the liburcu call
- * costs: inlined fast paths with `_LGPL_SOURCE`, one library call without.
+ * Each helper is a static inline call of the flavor's liburcu function (see
+ * rcuslot/flavor.h), so it costs exactly what the liburcu call costs:
+ * inlined fast paths with `_LGPL_SOURCE`, one library call without.
+ *
+ * The unnamed helpers (rcuslot_read_lock(), ...) use the unit's default
+ * flavor, `RCUSLOT_FLAVOR`. For every liburcu flavor header included before
+ * rcuslot/rcuslot.h (including the default's), the same helpers exist under
+ * the flavor's name: rcuslot_qsbr_register_thread(),
+ * rcuslot_qsbr_read_lock(), rcuslot_qsbr_read_unlock(),
+ * rcuslot_qsbr_read_ongoing(), rcuslot_qsbr_synchronize(),
+ * rcuslot_qsbr_barrier(), rcuslot_qsbr_quiescent_state(),
+ * rcuslot_qsbr_thread_offline(), rcuslot_qsbr_thread_online() and
+ * rcuslot_qsbr_unregister_thread(), for the slots, maps and lists that a
+ * unit binds to a named flavor (RCU_SLOT_DEFINE_FLAVOR()).
  */
 #ifndef RCUSLOT_RCU_H
 #define RCUSLOT_RCU_H
 
 #include <rcuslot/compiler.h>
+#include <rcuslot/core.h>
 #include <rcuslot/flavor.h>
 #include <rcuslot/debug.h>
 
 RCUSLOT_PRIV_BEGIN_DECLS
 
 /** @cond RCUSLOT_INTERNAL */
-/* Grace periods waited for by the kit, process-wide (a weak definition). */
-extern unsigned long rcuslot_priv_gp_waits;
-/* NOLINTBEGIN(misc-definitions-in-headers): weak, see RCUSLOT_PRIV_SHARED */
-RCUSLOT_PRIV_SHARED unsigned long rcuslot_priv_gp_waits;
-/* NOLINTEND(misc-definitions-in-headers) */
-
-#ifdef RCUSLOT_PRIV_TSAN
-/* TSan builds: the address that stands for "a grace period" (compiler.h). */
-extern char rcuslot_priv_tsan_gp;
-RCUSLOT_PRIV_SHARED char rcuslot_priv_tsan_gp;
-#endif
 /* A reader's accesses so far happen before any free after the next grace period. */
 #define RCUSLOT_PRIV_TSAN_READER_DONE() RCUSLOT_PRIV_TSAN_RELEASE(&rcuslot_priv_tsan_gp)
-/* A grace period has passed: every READER_DONE before it happens before us. */
-#define RCUSLOT_PRIV_TSAN_GP_DONE() RCUSLOT_PRIV_TSAN_ACQUIRE(&rcuslot_priv_tsan_gp)
+
+/*
+ * One family of helpers, `P` its prefix, `fl` its flavor. Each checked one
+ * takes its call site: from a wrapper macro in debug builds, else its return
+ * address. In release builds the site arguments are unused and vanish.
+ */
+#define RCUSLOT_PRIV_SITE const char *rcuslot_priv_file, int rcuslot_priv_line, const void *rcuslot_priv_ret
+#define RCUSLOT_PRIV_SITE_OPEN() RCUSLOT_PRIV_DBG_AT(rcuslot_priv_file, rcuslot_priv_line, rcuslot_priv_ret)
+
+#define RCUSLOT_PRIV_DEF_REGISTER(P, fl)                                       \
+	RCUSLOT_PRIV_FUNC void P##register_thread(void)                        \
+	{                                                                      \
+		RCUSLOT_PRIV_URCU_OF(fl, register_thread)();                   \
+		rcuslot_priv_thread_registered(RCUSLOT_PRIV_FL(fl), 1);        \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC void P##unregister_thread(void)                      \
+	{                                                                      \
+		rcuslot_priv_thread_registered(RCUSLOT_PRIV_FL(fl), 0);        \
+		RCUSLOT_PRIV_TSAN_READER_DONE();                               \
+		RCUSLOT_PRIV_URCU_OF(fl, unregister_thread)();                 \
+	}
+
+#define RCUSLOT_PRIV_DEF_READ_LOCK(P, fl)                                      \
+	RCUSLOT_PRIV_FUNC void P##priv_read_lock_at(RCUSLOT_PRIV_SITE)         \
+	{                                                                      \
+		RCUSLOT_PRIV_SITE_OPEN();                                      \
+		RCUSLOT_PRIV_DBG_REGISTERED(fl, #P "read_lock");               \
+		RCUSLOT_PRIV_URCU_OF(fl, read_lock)();                         \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC void P##priv_read_unlock_at(RCUSLOT_PRIV_SITE)       \
+	{                                                                      \
+		RCUSLOT_PRIV_SITE_OPEN();                                      \
+		RCUSLOT_PRIV_DBG_UNLOCKED(fl, #P "read_unlock");               \
+		RCUSLOT_PRIV_TSAN_READER_DONE();                               \
+		RCUSLOT_PRIV_URCU_OF(fl, read_unlock)();                       \
+	}
+
+#define RCUSLOT_PRIV_DEF_WAIT(P, fl)                                           \
+	RCUSLOT_PRIV_FUNC void P##priv_synchronize_at(RCUSLOT_PRIV_SITE)       \
+	{                                                                      \
+		RCUSLOT_PRIV_SITE_OPEN();                                      \
+		RCUSLOT_PRIV_DBG_NO_WAIT(fl, #P "synchronize");                \
+		rcuslot_priv_synchronize(RCUSLOT_PRIV_FL(fl));                 \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC void P##priv_barrier_at(RCUSLOT_PRIV_SITE)           \
+	{                                                                      \
+		RCUSLOT_PRIV_SITE_OPEN();                                      \
+		RCUSLOT_PRIV_DBG_NO_WAIT(fl, #P "barrier");                    \
+		rcuslot_priv_barrier(RCUSLOT_PRIV_FL(fl));                     \
+	}
+
+#define RCUSLOT_PRIV_DEF_QSBR(P, fl)                                           \
+	RCUSLOT_PRIV_FUNC int P##read_ongoing(void)                            \
+	{                                                                      \
+		return RCUSLOT_PRIV_URCU_OF(fl, read_ongoing)();               \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC void P##quiescent_state(void)                        \
+	{                                                                      \
+		RCUSLOT_PRIV_TSAN_READER_DONE();                               \
+		RCUSLOT_PRIV_URCU_OF(fl, quiescent_state)();                   \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC void P##thread_offline(void)                         \
+	{                                                                      \
+		RCUSLOT_PRIV_TSAN_READER_DONE();                               \
+		RCUSLOT_PRIV_URCU_OF(fl, thread_offline)();                    \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC void P##thread_online(void)                          \
+	{                                                                      \
+		RCUSLOT_PRIV_URCU_OF(fl, thread_online)();                     \
+	}
+
+/* The named family's entry points with their call sites. */
+#define RCUSLOT_PRIV_DEF_NAMED_ENTRIES(P)                                      \
+	RCUSLOT_PRIV_FUNC void P##read_lock(void)                              \
+	{                                                                      \
+		P##priv_read_lock_at(NULL, 0, RCUSLOT_PRIV_DBG_RET());         \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC void P##read_unlock(void)                            \
+	{                                                                      \
+		P##priv_read_unlock_at(NULL, 0, RCUSLOT_PRIV_DBG_RET());       \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC void P##synchronize(void)                            \
+	{                                                                      \
+		P##priv_synchronize_at(NULL, 0, RCUSLOT_PRIV_DBG_RET());       \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC void P##barrier(void)                                \
+	{                                                                      \
+		P##priv_barrier_at(NULL, 0, RCUSLOT_PRIV_DBG_RET());           \
+	}
+
+/* RCUSLOT_READ_GUARD() (guard.h): the unlock runs at the end of the scope. */
+struct rcuslot_priv_guard {
+	int active;
+#ifdef RCUSLOT_DEBUG
+	const char *file; /* the guard's line, for the unlock's checks */
+	int line;
+#endif
+};
+#ifdef RCUSLOT_DEBUG
+#define RCUSLOT_PRIV_GUARD_MARK(g, f, l) ((g).file = (f), (g).line = (l))
+#define RCUSLOT_PRIV_GUARD_AT(g) (g)->file, (g)->line
+#else
+#define RCUSLOT_PRIV_GUARD_MARK(g, f, l) ((void)(f), (void)(l))
+#define RCUSLOT_PRIV_GUARD_AT(g) NULL, 0
+#endif
+
+#define RCUSLOT_PRIV_DEF_GUARD(P)                                              \
+	RCUSLOT_PRIV_FUNC struct rcuslot_priv_guard P##priv_guard_enter(const char *file, int line) \
+	{                                                                      \
+		struct rcuslot_priv_guard g;                                   \
+                                                                               \
+		P##priv_read_lock_at(file, line, NULL);                        \
+		g.active = 1;                                                  \
+		RCUSLOT_PRIV_GUARD_MARK(g, file, line);                        \
+		return g;                                                      \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC void P##priv_guard_exit(struct rcuslot_priv_guard *g) \
+	{                                                                      \
+		(void)g;                                                       \
+		P##priv_read_unlock_at(RCUSLOT_PRIV_GUARD_AT(g), NULL);        \
+	}
+
+#define RCUSLOT_PRIV_DEF_FAMILY(P, fl)                                         \
+	RCUSLOT_PRIV_DEF_READ_LOCK(P, fl)                                      \
+	RCUSLOT_PRIV_DEF_WAIT(P, fl)                                           \
+	RCUSLOT_PRIV_DEF_GUARD(P)
+
+/* The default flavor's family: documented below under the unnamed names. */
+RCUSLOT_PRIV_DEF_FAMILY(rcuslot_, RCUSLOT_FLAVOR)
 /** @endcond */
 
 /** @addtogroup rcuslot_rcu
@@ -40,17 +169,18 @@ RCUSLOT_PRIV_SHARED char rcuslot_priv_tsan_gp;
  */
 
 /**
- * Register the calling thread as an RCU reader.
+ * Register the calling thread as an RCU reader of the unit's flavor.
  *
  * Every thread that takes the read lock, dereferences a slot or updates one
  * (copy_update and old_defer take the read lock internally) must register
  * first, and unregister before it exits. Registering twice is an error.
  * Under the bp flavor registration is automatic and this is optional.
+ * librcuslot records the registration (per flavor) for the debug checks.
  */
 RCUSLOT_PRIV_FUNC void rcuslot_register_thread(void)
 {
 	RCUSLOT_PRIV_URCU(register_thread)();
-	RCUSLOT_PRIV_DBG_SET_REGISTERED(1);
+	rcuslot_priv_thread_registered(RCUSLOT_PRIV_FL(RCUSLOT_FLAVOR), 1);
 }
 
 /**
@@ -59,7 +189,7 @@ RCUSLOT_PRIV_FUNC void rcuslot_register_thread(void)
  */
 RCUSLOT_PRIV_FUNC void rcuslot_unregister_thread(void)
 {
-	RCUSLOT_PRIV_DBG_SET_REGISTERED(0);
+	rcuslot_priv_thread_registered(RCUSLOT_PRIV_FL(RCUSLOT_FLAVOR), 0);
 	RCUSLOT_PRIV_TSAN_READER_DONE();
 	RCUSLOT_PRIV_URCU(unregister_thread)();
 }
@@ -69,23 +199,17 @@ RCUSLOT_PRIV_FUNC void rcuslot_unregister_thread(void)
  *
  * Objects dereferenced inside stay valid until the matching outermost
  * rcuslot_read_unlock(); no grace period can complete before it.
- * See RCU_SLOT_READ_GUARD() for a form that cannot forget the unlock.
+ * See RCUSLOT_READ_GUARD() for a form that cannot forget the unlock.
  */
 RCUSLOT_PRIV_FUNC void rcuslot_read_lock(void)
 {
-	RCUSLOT_PRIV_DBG_ENTER();
-	RCUSLOT_PRIV_DBG_REGISTERED("rcuslot_read_lock");
-	RCUSLOT_PRIV_DBG_LOCKED();
-	RCUSLOT_PRIV_URCU(read_lock)();
+	rcuslot_priv_read_lock_at(NULL, 0, RCUSLOT_PRIV_DBG_RET());
 }
 
 /** Leave a read-side critical section entered by rcuslot_read_lock(). */
 RCUSLOT_PRIV_FUNC void rcuslot_read_unlock(void)
 {
-	RCUSLOT_PRIV_DBG_ENTER();
-	RCUSLOT_PRIV_DBG_UNLOCKED("rcuslot_read_unlock");
-	RCUSLOT_PRIV_TSAN_READER_DONE();
-	RCUSLOT_PRIV_URCU(read_unlock)();
+	rcuslot_priv_read_unlock_at(NULL, 0, RCUSLOT_PRIV_DBG_RET());
 }
 
 /**
@@ -111,29 +235,13 @@ RCUSLOT_PRIV_FUNC int rcuslot_read_ongoing(void)
  */
 RCUSLOT_PRIV_FUNC void rcuslot_synchronize(void)
 {
-	RCUSLOT_PRIV_DBG_ENTER();
-	RCUSLOT_PRIV_DBG_NO_WAIT("rcuslot_synchronize");
-	uatomic_inc(&rcuslot_priv_gp_waits);
-	RCUSLOT_PRIV_URCU(synchronize_rcu)();
-	RCUSLOT_PRIV_TSAN_GP_DONE();
+	rcuslot_priv_synchronize_at(NULL, 0, RCUSLOT_PRIV_DBG_RET());
 }
 
 /**
- * Count the grace periods the kit has waited for.
- *
- * @return How many times, in this process, the kit has waited for a grace
- *         period (rcuslot_synchronize(), and so name_old_free() and
- *         friends). An updater's main cost; batches (rcuslot/batch.h) and
- *         deferral keep it down. Any thread may call it.
- */
-RCUSLOT_PRIV_FUNC unsigned long rcuslot_grace_periods_waited(void)
-{
-	return uatomic_read(&rcuslot_priv_gp_waits);
-}
-
-/**
- * Wait until every deferred free (name_old_defer()) issued before this call,
- * by any thread, has run.
+ * Wait until every deferred free (name_old_defer(), rcuslot_batch_defer())
+ * issued before this call, by any thread, has run: those of the unit's
+ * flavor and of every other flavor the process uses through the kit.
  *
  * Waits for at least one grace period; never call it inside a read-side
  * critical section or from a free function. liburcu 0.13.2 can crash in its
@@ -142,9 +250,7 @@ RCUSLOT_PRIV_FUNC unsigned long rcuslot_grace_periods_waited(void)
  */
 RCUSLOT_PRIV_FUNC void rcuslot_barrier(void)
 {
-	RCUSLOT_PRIV_DBG_ENTER();
-	RCUSLOT_PRIV_DBG_NO_WAIT("rcuslot_barrier");
-	RCUSLOT_PRIV_URCU(barrier)();
+	rcuslot_priv_barrier_at(NULL, 0, RCUSLOT_PRIV_DBG_RET());
 }
 
 /**
@@ -175,14 +281,68 @@ RCUSLOT_PRIV_FUNC void rcuslot_thread_online(void)
 
 /** @} */
 
+/** @cond RCUSLOT_INTERNAL */
+/* A named family for each liburcu flavor header the unit included. */
+#define RCUSLOT_PRIV_DEF_NAMED(P, fl)                                          \
+	RCUSLOT_PRIV_DEF_REGISTER(P, fl)                                       \
+	RCUSLOT_PRIV_DEF_FAMILY(P, fl)                                         \
+	RCUSLOT_PRIV_DEF_QSBR(P, fl)                                           \
+	RCUSLOT_PRIV_DEF_NAMED_ENTRIES(P)
+#ifdef _URCU_MEMB_H
+RCUSLOT_PRIV_DEF_NAMED(rcuslot_memb_, memb)
+#endif
+#ifdef _URCU_QSBR_H
+RCUSLOT_PRIV_DEF_NAMED(rcuslot_qsbr_, qsbr)
+#endif
+#ifdef _URCU_MB_H
+RCUSLOT_PRIV_DEF_NAMED(rcuslot_mb_, mb)
+#endif
+#ifdef _URCU_BP_H
+RCUSLOT_PRIV_DEF_NAMED(rcuslot_bp_, bp)
+#endif
+#ifdef _URCU_SIGNAL_H
+RCUSLOT_PRIV_DEF_NAMED(rcuslot_signal_, signal)
+#endif
+/** @endcond */
+
 RCUSLOT_PRIV_END_DECLS
 
 #ifdef RCUSLOT_DEBUG
 /* Name the call site for the debug checks (a macro does not expand itself). */
-#define rcuslot_read_lock() (rcuslot_priv_dbg_site(__FILE__, __LINE__), rcuslot_read_lock())
-#define rcuslot_read_unlock() (rcuslot_priv_dbg_site(__FILE__, __LINE__), rcuslot_read_unlock())
-#define rcuslot_synchronize() (rcuslot_priv_dbg_site(__FILE__, __LINE__), rcuslot_synchronize())
-#define rcuslot_barrier() (rcuslot_priv_dbg_site(__FILE__, __LINE__), rcuslot_barrier())
+#define rcuslot_read_lock() rcuslot_priv_read_lock_at(__FILE__, __LINE__, NULL)
+#define rcuslot_read_unlock() rcuslot_priv_read_unlock_at(__FILE__, __LINE__, NULL)
+#define rcuslot_synchronize() rcuslot_priv_synchronize_at(__FILE__, __LINE__, NULL)
+#define rcuslot_barrier() rcuslot_priv_barrier_at(__FILE__, __LINE__, NULL)
+#ifdef _URCU_MEMB_H
+#define rcuslot_memb_read_lock() rcuslot_memb_priv_read_lock_at(__FILE__, __LINE__, NULL)
+#define rcuslot_memb_read_unlock() rcuslot_memb_priv_read_unlock_at(__FILE__, __LINE__, NULL)
+#define rcuslot_memb_synchronize() rcuslot_memb_priv_synchronize_at(__FILE__, __LINE__, NULL)
+#define rcuslot_memb_barrier() rcuslot_memb_priv_barrier_at(__FILE__, __LINE__, NULL)
 #endif
+#ifdef _URCU_QSBR_H
+#define rcuslot_qsbr_read_lock() rcuslot_qsbr_priv_read_lock_at(__FILE__, __LINE__, NULL)
+#define rcuslot_qsbr_read_unlock() rcuslot_qsbr_priv_read_unlock_at(__FILE__, __LINE__, NULL)
+#define rcuslot_qsbr_synchronize() rcuslot_qsbr_priv_synchronize_at(__FILE__, __LINE__, NULL)
+#define rcuslot_qsbr_barrier() rcuslot_qsbr_priv_barrier_at(__FILE__, __LINE__, NULL)
+#endif
+#ifdef _URCU_MB_H
+#define rcuslot_mb_read_lock() rcuslot_mb_priv_read_lock_at(__FILE__, __LINE__, NULL)
+#define rcuslot_mb_read_unlock() rcuslot_mb_priv_read_unlock_at(__FILE__, __LINE__, NULL)
+#define rcuslot_mb_synchronize() rcuslot_mb_priv_synchronize_at(__FILE__, __LINE__, NULL)
+#define rcuslot_mb_barrier() rcuslot_mb_priv_barrier_at(__FILE__, __LINE__, NULL)
+#endif
+#ifdef _URCU_BP_H
+#define rcuslot_bp_read_lock() rcuslot_bp_priv_read_lock_at(__FILE__, __LINE__, NULL)
+#define rcuslot_bp_read_unlock() rcuslot_bp_priv_read_unlock_at(__FILE__, __LINE__, NULL)
+#define rcuslot_bp_synchronize() rcuslot_bp_priv_synchronize_at(__FILE__, __LINE__, NULL)
+#define rcuslot_bp_barrier() rcuslot_bp_priv_barrier_at(__FILE__, __LINE__, NULL)
+#endif
+#ifdef _URCU_SIGNAL_H
+#define rcuslot_signal_read_lock() rcuslot_signal_priv_read_lock_at(__FILE__, __LINE__, NULL)
+#define rcuslot_signal_read_unlock() rcuslot_signal_priv_read_unlock_at(__FILE__, __LINE__, NULL)
+#define rcuslot_signal_synchronize() rcuslot_signal_priv_synchronize_at(__FILE__, __LINE__, NULL)
+#define rcuslot_signal_barrier() rcuslot_signal_priv_barrier_at(__FILE__, __LINE__, NULL)
+#endif
+#endif /* RCUSLOT_DEBUG */
 
 #endif /* RCUSLOT_RCU_H */

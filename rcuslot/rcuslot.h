@@ -13,6 +13,7 @@
 
 #include <rcuslot/version.h>
 #include <rcuslot/compiler.h>
+#include <rcuslot/core.h>
 #include <rcuslot/flavor.h>
 #include <rcuslot/rcu.h>
 #include <rcuslot/guard.h>

@@ -102,11 +102,11 @@
 		rcu_set_pointer(RCUSLOT_PRIV_PP(type, slot), initial);         \
 	}
 
-#define RCUSLOT_PRIV_DEF_DEREFERENCE(name, type)                               \
+#define RCUSLOT_PRIV_DEF_DEREFERENCE(name, type, fl)                           \
 	RCUSLOT_PRIV_FUNC const type *name##_dereference(const struct name *slot) \
 	{                                                                      \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
-		RCUSLOT_PRIV_DBG_READ_SIDE(#name "_dereference");              \
+		RCUSLOT_PRIV_DBG_READ_SIDE(fl, #name "_dereference");          \
 		const type *obj = rcu_dereference(*RCUSLOT_PRIV_CPP(type, slot)); \
 		RCUSLOT_PRIV_TSAN_SUBSCRIBE(obj);                              \
 		return obj;                                                    \
@@ -119,19 +119,18 @@
 		return CMM_LOAD_SHARED(*RCUSLOT_PRIV_CPP(type, slot));         \
 	}
 
+/* An exchange needs no read lock, hence no registration. */
 #define RCUSLOT_PRIV_DEF_REPLACE(name, type)                                   \
 	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE struct name##_old              \
 	name##_replace(struct name *slot, type *new_obj)                       \
 	{                                                                      \
 		struct name##_old old;                                         \
-		RCUSLOT_PRIV_DBG_ENTER();                                      \
+		type *cur;                                                     \
                                                                                \
-		RCUSLOT_PRIV_DBG_REGISTERED(#name "_replace");                 \
 		RCUSLOT_PRIV_TSAN_PUBLISH(new_obj);                            \
-		old.rcuslot_priv_obj =                                         \
-			rcu_xchg_pointer(RCUSLOT_PRIV_PP(type, slot), new_obj); \
-		RCUSLOT_PRIV_TSAN_SUBSCRIBE(old.rcuslot_priv_obj);             \
-		RCUSLOT_PRIV_DBG_OWN(old.rcuslot_priv_obj);                    \
+		cur = rcu_xchg_pointer(RCUSLOT_PRIV_PP(type, slot), new_obj);  \
+		RCUSLOT_PRIV_TSAN_SUBSCRIBE(cur);                              \
+		old.rcuslot_priv_obj = RCUSLOT_PRIV_DBG_TAG(type, cur);        \
 		return old;                                                    \
 	}
 
@@ -144,23 +143,36 @@
  * so `cur` cannot be freed and its address reused in between: a successful
  * exchange means the slot still held this very object (no ABA).
  * A losing copy was never published, so it is freed at once.
+ *
+ * `new_obj` starts as a mark no object can have (its own address): copy
+ * must write *new_out, to an object, to NULL (empty the slot) or to old (no
+ * change). Left as the mark, nothing changes, and debug builds abort.
  */
-#define RCUSLOT_PRIV_DEF_TRY_UPDATE(name, type, free_fn)                        \
+#define RCUSLOT_PRIV_DEF_TRY_UPDATE(name, type, free_fn, fl)                   \
 	RCUSLOT_PRIV_FUNC int name##_priv_try_update(type **pp, name##_copy_fn *copy, \
-						     void *arg, type **retired, bool *won) \
+						     void *arg, type **retired, bool *won, \
+						     const struct rcuslot_priv_dbg_loc *loc) \
 	{                                                                      \
-		type *cur, *new_obj = NULL;                                    \
+		type *cur, *new_obj, *seen;                                    \
+		type *const untouched = (type *)(void *)&new_obj;              \
 		int err;                                                       \
                                                                                \
-		rcuslot_read_lock();                                           \
+		(void)loc;                                                     \
+		new_obj = untouched;                                           \
+		RCUSLOT_PRIV_URCU_OF(fl, read_lock)();                         \
 		cur = rcu_dereference(*pp);                                    \
 		RCUSLOT_PRIV_TSAN_SUBSCRIBE(cur);                              \
 		err = copy(cur, &new_obj, arg);                                \
-		if (!err) /* on error *new_out is not to be trusted */         \
+		if (!err && new_obj == untouched)                              \
+			new_obj = RCUSLOT_PRIV_DBG_UNTOUCHED(#name "_copy_update", loc, cur); \
+		seen = cur;                                                    \
+		if (!err && new_obj != cur) {                                  \
 			RCUSLOT_PRIV_TSAN_PUBLISH(new_obj);                    \
-		*won = !err && (new_obj == cur ||                              \
-				rcu_cmpxchg_pointer(pp, cur, new_obj) == cur); \
-		rcuslot_read_unlock();                                         \
+			seen = rcu_cmpxchg_pointer(pp, cur, new_obj);          \
+		}                                                              \
+		RCUSLOT_PRIV_TSAN_READER_DONE();                               \
+		RCUSLOT_PRIV_URCU_OF(fl, read_unlock)();                       \
+		*won = !err && seen == cur;                                    \
 		*retired = new_obj == cur ? NULL : cur;                        \
 		if (!err && !*won && new_obj)                                  \
 			free_fn(new_obj);                                      \
@@ -168,7 +180,7 @@
 	}
 
 /* Retry until an attempt wins: another updater won each lost race. */
-#define RCUSLOT_PRIV_DEF_COPY_UPDATE(name, type)                               \
+#define RCUSLOT_PRIV_DEF_COPY_UPDATE(name, type, fl)                           \
 	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE int                            \
 	name##_copy_update(struct name *slot, name##_copy_fn *copy, void *arg,  \
 			   struct name##_old *old_out)                         \
@@ -178,13 +190,14 @@
 		int err;                                                       \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
-		RCUSLOT_PRIV_DBG_REGISTERED(#name "_copy_update");             \
+		RCUSLOT_PRIV_DBG_REGISTERED(fl, #name "_copy_update");         \
 		do                                                             \
 			err = name##_priv_try_update(RCUSLOT_PRIV_PP(type, slot), \
-						     copy, arg, &retired, &won); \
+						     copy, arg, &retired, &won, \
+						     RCUSLOT_PRIV_DBG_LOC());  \
 		while (!err && !won);                                          \
-		old_out->rcuslot_priv_obj = err ? NULL : retired;              \
-		RCUSLOT_PRIV_DBG_OWN(old_out->rcuslot_priv_obj);               \
+		old_out->rcuslot_priv_obj =                                    \
+			err ? NULL : RCUSLOT_PRIV_DBG_TAG(type, retired);      \
 		return err;                                                    \
 	}
 
@@ -195,57 +208,88 @@
 	}
 
 /*
- * Take the object out of the handle, checking (in debug builds) that this
- * is the one consumer of it. The handle is emptied first, so it is never
- * left owning a freed object.
+ * Take the object out of the handle: in debug builds checking that this is
+ * its one consumer and stripping the registry's tag; in release builds the
+ * raw value, which the library's paths strip (core.h). The handle is
+ * emptied first, so it is never left owning a freed object.
  */
 #define RCUSLOT_PRIV_TAKE(name, type, fn, old, obj)                               \
 	RCUSLOT_PRIV_DBG_ENTER();                                              \
 	type *obj = (old)->rcuslot_priv_obj;                                   \
 	(old)->rcuslot_priv_obj = NULL;                                        \
-	RCUSLOT_PRIV_DBG_CONSUME(#name fn, obj)
+	obj = RCUSLOT_PRIV_DBG_CONSUME(type, #name fn, obj)
 
-#define RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type)                               \
+#define RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type, fl)                           \
 	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE type *                         \
 	name##_old_reclaim(struct name##_old *old)                             \
 	{                                                                      \
-		RCUSLOT_PRIV_TAKE(name, type, "_old_reclaim", old, obj);             \
-		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_old_reclaim");                \
+		RCUSLOT_PRIV_TAKE(name, type, "_old_reclaim", old, obj);       \
+		RCUSLOT_PRIV_DBG_NO_WAIT(fl, #name "_old_reclaim");            \
 		if (obj)                                                       \
-			rcuslot_synchronize();                                 \
+			obj = (type *)rcuslot_priv_retire_wait(RCUSLOT_PRIV_FL(fl), obj); \
 		return obj;                                                    \
 	}
 
-#define RCUSLOT_PRIV_DEF_OLD_FREE(name, type, free_fn)                         \
+#define RCUSLOT_PRIV_DEF_OLD_FREE(name, type, free_fn, fl)                     \
 	RCUSLOT_PRIV_FUNC void name##_old_free(struct name##_old *old)          \
 	{                                                                      \
-		RCUSLOT_PRIV_TAKE(name, type, "_old_free", old, obj);                \
-		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_old_free");                   \
-		if (obj) {                                                     \
-			rcuslot_synchronize();                                 \
-			free_fn(obj);                                          \
-		}                                                              \
+		RCUSLOT_PRIV_TAKE(name, type, "_old_free", old, obj);          \
+		RCUSLOT_PRIV_DBG_NO_WAIT(fl, #name "_old_free");               \
+		if (obj)                                                       \
+			free_fn((type *)rcuslot_priv_retire_wait(RCUSLOT_PRIV_FL(fl), obj)); \
 	}
 
-#define RCUSLOT_PRIV_DEF_DEFER_CB(name, type, free_fn)                         \
-	RCUSLOT_PRIV_FUNC void name##_priv_defer_cb(struct rcu_head *head)     \
+/* A batch and the core's nodes hold many types: they free through this door. */
+#define RCUSLOT_PRIV_DEF_FREE_VOID(name, type, free_fn)                        \
+	RCUSLOT_PRIV_FUNC void name##_priv_free_void(void *obj)                \
 	{                                                                      \
-		RCUSLOT_PRIV_TSAN_CALLBACK(head);                              \
-		free_fn((type *)rcuslot_priv_defer_take(head));                \
-		rcuslot_priv_defer_done(1);                                    \
+		free_fn((type *)obj);                                          \
 	}
 
-/* No node for call_rcu, or too much pending: wait here instead. */
-#define RCUSLOT_PRIV_DEF_OLD_DEFER(name, type, free_fn)                        \
+/*
+ * Room for one object under the deferral bound: the fast path is one locked
+ * subtraction. A release fast path never meets a tagged handle (a process
+ * with debug units always takes the slow path, core.h); the slow path
+ * returns the object stripped, and whether it may still be queued.
+ */
+#define RCUSLOT_PRIV_DEFER_ADMIT(type, obj, queue)                             \
+	int queue = 1;                                                         \
+	if (!rcuslot_priv_defer_reserve(1)) {                                  \
+		struct rcuslot_priv_slow rcuslot_priv_s = rcuslot_priv_defer_slow(1, obj); \
+		obj = (type *)rcuslot_priv_s.obj;                              \
+		queue = rcuslot_priv_s.queue;                                  \
+	}
+
+/*
+ * A plain object rides a node from librcuslot's pool, which its callback
+ * gives back; throttled or without a node, wait here and free. call_rcu's
+ * enqueue is ordered after the unpublish by the exchange that did it; the
+ * grace period before the callback pairs with every reader's read_unlock.
+ */
+#define RCUSLOT_PRIV_DEF_OLD_DEFER(name, type, free_fn, fl)                    \
 	RCUSLOT_PRIV_FUNC void name##_old_defer(struct name##_old *old)         \
 	{                                                                      \
-		RCUSLOT_PRIV_TAKE(name, type, "_old_defer", old, obj);               \
-		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_old_defer");                  \
-		RCUSLOT_PRIV_DBG_REGISTERED(#name "_old_defer");               \
-		if (obj && !rcuslot_priv_defer(obj, name##_priv_defer_cb)) {   \
-			rcuslot_synchronize();                                 \
-			free_fn(obj);                                          \
+		struct rcuslot_priv_node *node;                                \
+		RCUSLOT_PRIV_TAKE(name, type, "_old_defer", old, obj);         \
+		RCUSLOT_PRIV_DBG_NO_WAIT(fl, #name "_old_defer");              \
+		RCUSLOT_PRIV_DBG_REGISTERED(fl, #name "_old_defer");           \
+		if (!obj)                                                      \
+			return;                                                \
+		RCUSLOT_PRIV_DEFER_ADMIT(type, obj, queue);                    \
+		if (caa_likely(queue)) {                                       \
+			node = rcuslot_priv_node_get();                        \
+			if (caa_likely(node != NULL)) {                        \
+				node->obj = obj;                               \
+				node->release = name##_priv_free_void;         \
+				RCUSLOT_PRIV_TSAN_RELEASE(&node->head);        \
+				RCUSLOT_PRIV_URCU_OF(fl, call_rcu)(&node->head, \
+								   rcuslot_priv_node_cb); \
+				return;                                        \
+			}                                                      \
+			rcuslot_priv_defer_done(1);                            \
 		}                                                              \
+		rcuslot_priv_synchronize(RCUSLOT_PRIV_FL(fl));                 \
+		free_fn(obj);                                                  \
 	}
 
 /* Intrusive: the object's own rcu_head carries it; nothing to allocate. */
@@ -257,51 +301,42 @@
 		rcuslot_priv_defer_done(1);                                    \
 	}
 
-#define RCUSLOT_PRIV_DEF_HEAD_OLD_DEFER(name, type, member, free_fn)           \
+#define RCUSLOT_PRIV_DEF_HEAD_OLD_DEFER(name, type, member, free_fn, fl)       \
 	RCUSLOT_PRIV_FUNC void name##_old_defer(struct name##_old *old)         \
 	{                                                                      \
-		RCUSLOT_PRIV_TAKE(name, type, "_old_defer", old, obj);               \
-		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_old_defer");                  \
-		RCUSLOT_PRIV_DBG_REGISTERED(#name "_old_defer");               \
-		if (obj && !rcuslot_priv_defer_head(&obj->member,              \
-						    name##_priv_defer_cb, 1)) { \
-			rcuslot_synchronize();                                 \
-			free_fn(obj);                                          \
+		RCUSLOT_PRIV_TAKE(name, type, "_old_defer", old, obj);         \
+		RCUSLOT_PRIV_DBG_NO_WAIT(fl, #name "_old_defer");              \
+		RCUSLOT_PRIV_DBG_REGISTERED(fl, #name "_old_defer");           \
+		if (!obj)                                                      \
+			return;                                                \
+		RCUSLOT_PRIV_DEFER_ADMIT(type, obj, queue);                    \
+		if (caa_likely(queue)) {                                       \
+			RCUSLOT_PRIV_TSAN_RELEASE(&obj->member);               \
+			RCUSLOT_PRIV_URCU_OF(fl, call_rcu)(&obj->member,       \
+							   name##_priv_defer_cb); \
+			return;                                                \
 		}                                                              \
+		rcuslot_priv_synchronize(RCUSLOT_PRIV_FL(fl));                 \
+		free_fn(obj);                                                  \
 	}
 
-/*
- * A batch holds objects of many types, so it frees through a void * door.
- * Without memory for the batch, wait for a grace period here and free obj
- * with what the batch holds: obj was unpublished before it. (Not through
- * rcuslot_batch_free(), which waits for nothing when the batch is empty.)
- */
-#define RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, free_fn)                        \
-	RCUSLOT_PRIV_FUNC void name##_priv_free_void(void *obj)                \
-	{                                                                      \
-		free_fn((type *)obj);                                          \
-	}                                                                      \
+#define RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, fl)                             \
 	RCUSLOT_PRIV_FUNC void name##_batch_add(struct rcuslot_batch *batch,   \
 						struct name##_old *old)        \
 	{                                                                      \
-		RCUSLOT_PRIV_TAKE(name, type, "_batch_add", old, obj);               \
-		if (obj && !rcuslot_priv_batch_push(batch, obj, name##_priv_free_void)) { \
-			struct rcuslot_priv_batch_chunk *chain = batch->chunks; \
-                                                                               \
-			rcuslot_batch_init(batch);                             \
-			rcuslot_synchronize();                                 \
-			rcuslot_priv_batch_release(chain);                     \
-			free_fn(obj);                                          \
-		}                                                              \
+		RCUSLOT_PRIV_TAKE(name, type, "_batch_add", old, obj);         \
+		if (obj)                                                       \
+			rcuslot_priv_batch_add(batch, RCUSLOT_PRIV_FL(fl), obj, \
+					       name##_priv_free_void);         \
 	}
 
-#define RCUSLOT_PRIV_DEF_DESTROY(name, type)                                   \
+#define RCUSLOT_PRIV_DEF_DESTROY(name, type, fl)                               \
 	RCUSLOT_PRIV_FUNC void name##_destroy(struct name *slot)               \
 	{                                                                      \
 		struct name##_old old;                                         \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
-		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_destroy");                    \
+		RCUSLOT_PRIV_DBG_NO_WAIT(fl, #name "_destroy");                \
 		old = name##_replace(slot, NULL);                              \
 		name##_old_free(&old);                                         \
 	}
@@ -312,19 +347,26 @@
 
 /** @cond RCUSLOT_INTERNAL */
 /* Everything but deferral, which depends on where the rcu_head lives. */
-#define RCUSLOT_PRIV_DEF_COMMON(name, type, free_fn)                           \
+#define RCUSLOT_PRIV_DEF_COMMON(name, type, free_fn, fl)                       \
 	RCUSLOT_PRIV_DEF_TYPES(name, type)                                     \
 	RCUSLOT_PRIV_DEF_INIT(name, type)                                      \
-	RCUSLOT_PRIV_DEF_DEREFERENCE(name, type)                               \
+	RCUSLOT_PRIV_DEF_DEREFERENCE(name, type, fl)                           \
 	RCUSLOT_PRIV_DEF_DEREFERENCE_PROTECTED(name, type)                     \
 	RCUSLOT_PRIV_DEF_REPLACE(name, type)                                   \
-	RCUSLOT_PRIV_DEF_TRY_UPDATE(name, type, free_fn)                       \
-	RCUSLOT_PRIV_DEF_COPY_UPDATE(name, type)                               \
+	RCUSLOT_PRIV_DEF_TRY_UPDATE(name, type, free_fn, fl)                   \
+	RCUSLOT_PRIV_DEF_COPY_UPDATE(name, type, fl)                           \
 	RCUSLOT_PRIV_DEF_OLD_IS_EMPTY(name, type)                              \
-	RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type)                               \
-	RCUSLOT_PRIV_DEF_OLD_FREE(name, type, free_fn)                         \
-	RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, free_fn)                        \
-	RCUSLOT_PRIV_DEF_DESTROY(name, type)
+	RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type, fl)                           \
+	RCUSLOT_PRIV_DEF_OLD_FREE(name, type, free_fn, fl)                     \
+	RCUSLOT_PRIV_DEF_FREE_VOID(name, type, free_fn)                        \
+	RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, fl)                             \
+	RCUSLOT_PRIV_DEF_DESTROY(name, type, fl)
+
+/* A named flavor's liburcu header must be included before its slots. */
+#define RCUSLOT_PRIV_FLAVOR_INCLUDED(name, fl)                                 \
+	RCUSLOT_PRIV_STATIC_ASSERT(sizeof(&RCUSLOT_PRIV_URCU_OF(fl, synchronize_rcu)) != 0, \
+				   "RCU_SLOT_DEFINE_FLAVOR(" #name "): include liburcu's urcu/urcu-" \
+				   #fl ".h before rcuslot/rcuslot.h")
 
 #define RCUSLOT_PRIV_DEF_END(name)                                             \
 	RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct name) == sizeof(void *) &&    \
@@ -349,12 +391,7 @@
  * object (see rcuslot/reclaim.h); RCU_SLOT_DEFINE_HEAD() avoids it.
  */
 #define RCU_SLOT_DEFINE(name, type, free_fn)                                   \
-	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
-	RCUSLOT_PRIV_DEF_COMMON(name, type, free_fn)                           \
-	RCUSLOT_PRIV_DEF_DEFER_CB(name, type, free_fn)                         \
-	RCUSLOT_PRIV_DEF_OLD_DEFER(name, type, free_fn)                        \
-	RCUSLOT_PRIV_GENERATED_END                                             \
-	RCUSLOT_PRIV_DEF_END(name)
+	RCUSLOT_PRIV_DEF_PLAIN(name, type, free_fn, RCUSLOT_FLAVOR)
 
 /**
  * RCU_SLOT_DEFINE() for a type that embeds a `struct rcu_head` as
@@ -366,12 +403,46 @@
  * @endcode
  */
 #define RCU_SLOT_DEFINE_HEAD(name, type, head_member, free_fn)                 \
+	RCUSLOT_PRIV_DEF_HEAD(name, type, head_member, free_fn, RCUSLOT_FLAVOR)
+
+/**
+ * RCU_SLOT_DEFINE() bound to a named liburcu flavor (`memb`, `qsbr`, `mb`,
+ * `bp` or `signal`) instead of the unit's default, `RCUSLOT_FLAVOR`: its
+ * readers take that flavor's read lock (rcuslot_qsbr_read_lock(), ...), its
+ * grace periods and deferrals are that flavor's. Include liburcu's header of
+ * the flavor (`urcu/urcu-qsbr.h`) before rcuslot/rcuslot.h, which then also
+ * defines the flavor's helpers (rcu.h), and link its library.
+ * @code
+ * #include <urcu/urcu-qsbr.h>
+ * #include <rcuslot/rcuslot.h>          // default flavor: RCUSLOT_FLAVOR
+ * RCU_SLOT_DEFINE_FLAVOR(stats_slot, struct stats, stats_free, qsbr);
+ * @endcode
+ */
+#define RCU_SLOT_DEFINE_FLAVOR(name, type, free_fn, flavor)                    \
+	RCUSLOT_PRIV_FLAVOR_INCLUDED(name, flavor);                            \
+	RCUSLOT_PRIV_DEF_PLAIN(name, type, free_fn, flavor)
+
+/** RCU_SLOT_DEFINE_HEAD() bound to a named flavor, as RCU_SLOT_DEFINE_FLAVOR(). */
+#define RCU_SLOT_DEFINE_HEAD_FLAVOR(name, type, head_member, free_fn, flavor)  \
+	RCUSLOT_PRIV_FLAVOR_INCLUDED(name, flavor);                            \
+	RCUSLOT_PRIV_DEF_HEAD(name, type, head_member, free_fn, flavor)
+
+/** @cond RCUSLOT_INTERNAL */
+#define RCUSLOT_PRIV_DEF_PLAIN(name, type, free_fn, fl)                        \
 	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
-	RCUSLOT_PRIV_DEF_COMMON(name, type, free_fn)                           \
-	RCUSLOT_PRIV_DEF_HEAD_DEFER_CB(name, type, head_member, free_fn)       \
-	RCUSLOT_PRIV_DEF_HEAD_OLD_DEFER(name, type, head_member, free_fn)      \
+	RCUSLOT_PRIV_DEF_COMMON(name, type, free_fn, fl)                       \
+	RCUSLOT_PRIV_DEF_OLD_DEFER(name, type, free_fn, fl)                    \
 	RCUSLOT_PRIV_GENERATED_END                                             \
 	RCUSLOT_PRIV_DEF_END(name)
+
+#define RCUSLOT_PRIV_DEF_HEAD(name, type, head_member, free_fn, fl)            \
+	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
+	RCUSLOT_PRIV_DEF_COMMON(name, type, free_fn, fl)                       \
+	RCUSLOT_PRIV_DEF_HEAD_DEFER_CB(name, type, head_member, free_fn)       \
+	RCUSLOT_PRIV_DEF_HEAD_OLD_DEFER(name, type, head_member, free_fn, fl)  \
+	RCUSLOT_PRIV_GENERATED_END                                             \
+	RCUSLOT_PRIV_DEF_END(name)
+/** @endcond */
 
 /** @} */
 

@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="gcc g++ clang libclang-rt-dev binutils scons pkg-config liburcu-dev
-	check sparse doxygen man-db cppcheck clang-tidy valgrind"
+	check sparse doxygen man-db cppcheck clang-tidy clang-format valgrind"
 
 missing=""
 for p in $PACKAGES; do

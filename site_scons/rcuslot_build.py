@@ -9,6 +9,9 @@ import sys
 
 from SCons.Script import Exit
 
+import rcuslot_doc as rd
+from rcuslot_check import records_verdict
+
 FLAVORS = ['memb', 'qsbr', 'mb', 'bp', 'signal']
 LINKS = ['lgpl', 'dyn']
 
@@ -54,8 +57,57 @@ def variant_name(cc, flavor, link, sanitize, debug):
     return '-'.join(parts)
 
 
+LIB_SOURCES = ['flavor', 'defer', 'batch', 'debug', 'symbolize']
+LIB_VERSION_SCRIPT = 'rcuslot/lib/librcuslot.map'
+_libraries = {}
+
+
+def library(base, cc, sanitize):
+    """librcuslot (shared and static) for one compiler and sanitizer set,
+    built once under build/lib-<cc>[-san-...]/; returns (dir, shared, static).
+
+    The library is flavor-agnostic and the same for debug and release units
+    and for either liburcu link mode, so those do not multiply it. It is
+    built with the programs' sanitizers (ThreadSanitizer must see its
+    annotations); libFuzzer's main stays in the fuzz programs."""
+    key = (os.path.basename(cc), sanitize)
+    if key in _libraries:
+        return _libraries[key]
+    name = 'lib-' + os.path.basename(cc)
+    if sanitize:
+        name += '-san-' + sanitize.replace(',', '-')
+    vdir = '#build/' + name
+    env = base.Clone(CC=cc)
+    env.Append(CCFLAGS=WARNINGS + ['-pthread', '-O2', '-g', '-fvisibility=hidden'],
+               CFLAGS=['-std=gnu11'], CPPPATH=['#'],
+               CPPDEFINES=['_LGPL_SOURCE'], LINKFLAGS=['-pthread'])
+    if sanitize:
+        lib_san = sanitize.replace('fuzzer', 'fuzzer-no-link')
+        san = ['-fsanitize=' + lib_san, '-fno-sanitize-recover=all',
+               '-fno-omit-frame-pointer']
+        env.Append(CCFLAGS=san, LINKFLAGS=san)
+    script = env.File('#' + LIB_VERSION_SCRIPT)
+    shared_objs = [env.SharedObject('%s/%s.os' % (vdir, n), '#rcuslot/lib/%s.c' % n)
+                   for n in LIB_SOURCES]
+    static_objs = [env.Object('%s/%s.o' % (vdir, n), '#rcuslot/lib/%s.c' % n)
+                   for n in LIB_SOURCES]
+    # -z defs: nothing undefined but libc's (the flavors are reached through
+    # their descriptors and weak references); sanitized builds leave their
+    # runtime to the program, as clang links it.
+    defs = [] if sanitize else ['-Wl,-z,defs']
+    shared = env.SharedLibrary(
+        '%s/rcuslot' % vdir, shared_objs,
+        SHLIBVERSION=rd.version_of(env.File('#rcuslot/version.h').abspath),
+        SHLINKFLAGS=['$SHLINKFLAGS', '-Wl,--version-script=' + script.abspath] + defs)
+    env.Depends(shared, script)
+    static = env.StaticLibrary('%s/rcuslot' % vdir, static_objs)
+    _libraries[key] = (env.Dir(vdir), shared, static)
+    return _libraries[key]
+
+
 def make_env(base, cc, flavor, link, sanitize, debug, cxx=None):
-    """A construction environment for one configuration of the matrix."""
+    """A construction environment for one configuration of the matrix,
+    linking librcuslot (shared, found at run time through its RPATH)."""
     env = base.Clone(CC=cc)
     if cxx:
         env['CXX'] = cxx
@@ -68,13 +120,18 @@ def make_env(base, cc, flavor, link, sanitize, debug, cxx=None):
         env.Append(CPPDEFINES=['_LGPL_SOURCE'])
     env.Append(CCFLAGS=['-O0', '-g3'] if debug else ['-O2', '-g'])
     if debug:
-        # _GNU_SOURCE: dladdr, for the file:line of a misuse's caller.
-        env.Append(CPPDEFINES=['RCUSLOT_DEBUG', '_GNU_SOURCE'])
+        # No _GNU_SOURCE: librcuslot finds a misuse's file:line by itself.
+        env.Append(CPPDEFINES=['RCUSLOT_DEBUG'])
     if sanitize:
         san = ['-fsanitize=' + sanitize, '-fno-sanitize-recover=all',
                '-fno-omit-frame-pointer']
         env.Append(CCFLAGS=san, LINKFLAGS=san)
     env.ParseConfig('pkg-config --cflags --libs liburcu-' + flavor)
+    libdir, shared, _ = library(base, cc, sanitize)
+    env.Prepend(LIBS=['rcuslot'])
+    env.Append(LIBPATH=[libdir], RPATH=[libdir.abspath])
+    env['RCUSLOT_LIB'] = shared
+    env['RCUSLOT_LIBDIR'] = libdir
     env['CHECK_FLAGS'] = subprocess.check_output(
         ['pkg-config', '--cflags', '--libs', 'check'], text=True).split()
     env['RCUSLOT_VARIANT'] = variant_name(cc, flavor, link, sanitize, debug)
@@ -116,9 +173,11 @@ def sanitizer_env(sanitize):
     return env
 
 
+@records_verdict
 def run_logged(target, source, env):
     """Run source[0] (with RUN_ARGS), echo its output and keep it in target[0].
-    Fails when the program exits non-zero."""
+    Fails when the program exits non-zero (under `scons check`, records the
+    failure in the log and lets the build go on: rcuslot_check)."""
     prog = source[0].abspath
     args = env.get('RUN_ARGS', [])
     run_env = sanitizer_env(env.get('RCUSLOT_SANITIZE', ''))
@@ -159,14 +218,68 @@ def run_streamed(argv, run_env, log_path, status_line=True):
     return rc
 
 
-def summarize(target, source, env):
-    """Close `scons check` with one line counting the runs that passed."""
-    n = len(source)
-    line = 'scons check: %d passed, 0 failed' % n
-    print(line)
-    with open(target[0].abspath, 'w') as f:
-        f.write(line + '\n')
-    return 0
+# ---------------------------------------------------------------------------
+# librcuslot as programs use it, and its ABI.
+
+@records_verdict
+def scenarios(target, source, env):
+    """test/scenarios/run.py for one compiler, logged."""
+    script = os.path.join(os.path.dirname(source[0].srcnode().abspath), 'run.py')
+    proc = subprocess.run([sys.executable, script, '--cc', env['SCENARIO_CC'],
+                           '--libdir', env['SCENARIO_LIBDIR'], '--out', env['SCENARIO_OUT']],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    with open(target[0].abspath, 'w') as log:
+        log.write(proc.stdout + '\nexit status: %d\n' % proc.returncode)
+    sys.stdout.write(proc.stdout)
+    return proc.returncode
+
+
+def version_script_symbols(path):
+    """The global symbols a version script lists."""
+    with open(path) as f:
+        text = re.sub(r'/\*.*?\*/', '', f.read(), flags=re.S)
+    body = text.split('global:', 1)[1].split('local:', 1)[0]
+    return sorted(s.strip() for s in body.split(';') if s.strip())
+
+
+@records_verdict
+def abi_check(target, source, env):
+    """librcuslot.so exports exactly the version script's symbols, and its
+    SONAME is librcuslot.so.MAJOR; the static library defines them too."""
+    shared, static, script = (n.abspath for n in source[:3])
+    want = version_script_symbols(script)
+    nm = subprocess.run(['nm', '-D', '--defined-only', shared], stdout=subprocess.PIPE,
+                        text=True, check=True).stdout
+    got = sorted(l.split()[-1].split('@')[0] for l in nm.splitlines()
+                 if l.split() and l.split()[-1].split('@')[0] != 'RCUSLOT_0')
+    problems = []
+    extra, missing = sorted(set(got) - set(want)), sorted(set(want) - set(got))
+    if extra:
+        problems.append('exported but not in the list: ' + ', '.join(extra))
+    if missing:
+        problems.append('listed but not exported: ' + ', '.join(missing))
+    major = rd.version_of(env.File('#rcuslot/version.h').abspath).split('.')[0]
+    objdump = subprocess.run(['objdump', '-p', shared], stdout=subprocess.PIPE,
+                             text=True, check=True).stdout
+    soname = re.search(r'SONAME\s+(\S+)', objdump)
+    if not soname or soname.group(1) != 'librcuslot.so.' + major:
+        problems.append('SONAME %s, not librcuslot.so.%s' %
+                        (soname.group(1) if soname else 'missing', major))
+    nm_static = subprocess.run(['nm', '--defined-only', static], stdout=subprocess.PIPE,
+                               text=True, check=True).stdout
+    defined = {l.split()[-1] for l in nm_static.splitlines()
+               if len(l.split()) == 3 and l.split()[1] in 'TDBR'}
+    lost = sorted(set(want) - defined)
+    if lost:
+        problems.append('librcuslot.a does not define: ' + ', '.join(lost))
+    lines = ['abi: %s: %d symbols exported, as listed in %s; SONAME %s' %
+             (os.path.basename(shared), len(got), os.path.basename(script),
+              soname.group(1) if soname else '?')]
+    lines += ['abi: FAILED: ' + p for p in problems]
+    with open(target[0].abspath, 'w') as log:
+        log.write('\n'.join(lines) + '\n')
+    print('\n'.join(lines))
+    return 1 if problems else 0
 
 
 # ---------------------------------------------------------------------------
@@ -187,7 +300,11 @@ def expected_errors(path, cc):
     return pats
 
 
+@records_verdict
 def compile_fail(target, source, env):
+    """Compile the case's correct twin (must compile) and its misuse (must
+    fail with the expected error); the verdict and the compiler's output go
+    to target[0]."""
     src = source[0].srcnode().abspath
     cc = env.subst('$CC')
     flags = env.subst('$CCFLAGS $CFLAGS $_CCCOMCOM', target=target,
@@ -195,36 +312,43 @@ def compile_fail(target, source, env):
     # A real compile: gcc reports unused results only past -fsyntax-only.
     base = [cc] + flags + ['-c', '-o', os.devnull, src]
     name = os.path.basename(src)
-    lines = []
     cenv = dict(os.environ, LC_ALL='C')  # plain quotes in diagnostics
     ok = subprocess.run(base + ['-DRCUSLOT_CF_OK'], stdout=subprocess.PIPE,
                         stderr=subprocess.STDOUT, text=True, env=cenv)
+    bad = None
     if ok.returncode != 0:
-        print('compile-fail: %s: its correct twin does not compile:\n%s' %
-              (name, ok.stdout))
-        return 1
-    bad = subprocess.run(base, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True, env=cenv)
-    if bad.returncode == 0:
-        print('compile-fail: %s: the misuse compiled' % name)
-        return 1
-    errors = [l for l in bad.stdout.splitlines() if ' error: ' in l]
-    for pat in expected_errors(src, cc):
-        if not any(re.search(pat, l) for l in errors):
-            print('compile-fail: %s: no error matches /%s/; errors were:\n  %s' %
-                  (name, pat, '\n  '.join(errors) or '(none)'))
-            return 1
-    lines.append('compile-fail: %s: rejected as expected (%s)' %
-                 (name, os.path.basename(cc)))
+        problem = ('compile-fail: %s: its correct twin does not compile:\n%s' %
+                   (name, ok.stdout))
+    else:
+        bad = subprocess.run(base, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, env=cenv)
+        errors = [l for l in bad.stdout.splitlines() if ' error: ' in l]
+        unmatched = [p for p in expected_errors(src, cc)
+                     if not any(re.search(p, l) for l in errors)]
+        if bad.returncode == 0:
+            problem = 'compile-fail: %s: the misuse compiled' % name
+        elif unmatched:
+            problem = ('compile-fail: %s: no error matches /%s/; errors were:\n  %s' %
+                       (name, unmatched[0], '\n  '.join(errors) or '(none)'))
+        else:
+            problem = None
     with open(target[0].abspath, 'w') as log:
-        log.write('\n'.join(lines) + '\n' + bad.stdout)
-    print(lines[0])
+        log.write((problem or 'compile-fail: %s: rejected as expected (%s)' %
+                   (name, os.path.basename(cc))) + '\n')
+        if bad is not None:
+            log.write(bad.stdout)
+    if problem:
+        print(problem)
+        return 1
+    print('compile-fail: %s: rejected as expected (%s)' %
+          (name, os.path.basename(cc)))
     return 0
 
 
 # ---------------------------------------------------------------------------
 # sparse: zero warnings on correct code; the expected warning on misuse.
 
+@records_verdict
 def sparse_check(target, source, env):
     """Run sparse on source[0] with SPARSE_FLAGS. With SPARSE_EXPECT set,
     every line it prints must be accounted for and the pattern must appear;

@@ -11,14 +11,20 @@ import shutil
 import subprocess
 import sys
 
+from rcuslot_check import records_verdict
+
 
 def version_of(header):
-    """RCUSLOT_VERSION_STRING from rcuslot/version.h, the one place it is set."""
+    """MAJOR.MINOR.PATCH from rcuslot/version.h, the one place it is set."""
     with open(header) as f:
-        m = re.search(r'#define\s+RCUSLOT_VERSION_STRING\s+"([^"]+)"', f.read())
-    if not m:
-        raise ValueError('%s: no RCUSLOT_VERSION_STRING' % header)
-    return m.group(1)
+        text = f.read()
+    parts = []
+    for part in ('MAJOR', 'MINOR', 'PATCH'):
+        m = re.search(r'#define\s+RCUSLOT_VERSION_%s\s+(\d+)' % part, text)
+        if not m:
+            raise ValueError('%s: no RCUSLOT_VERSION_%s' % (header, part))
+        parts.append(m.group(1))
+    return '.'.join(parts)
 
 
 def man_source(target, source, env):
@@ -157,6 +163,13 @@ def _groff_warnings(path):
     return proc.stdout.strip()
 
 
+def _fail_man(target, errors):
+    text = 'doc: man pages:\n  ' + '\n  '.join(errors)
+    print(text)
+    with open(target[-1].abspath, 'a') as f:
+        f.write(text + '\n')
+
+
 def fix_man_pages(target, source, env):
     """Check the man pages Doxygen wrote against MAN_PAGES / MAN_LINKS /
     MAN_SKIPPED, then fix them up:
@@ -217,7 +230,7 @@ def fix_man_pages(target, source, env):
             continue
         texts[link] = '.so man3/%s\n' % owners[0]
     if errors:
-        print('doc: man pages:\n  ' + '\n  '.join(errors))
+        _fail_man(target, errors)
         return 1
     for p, text in texts.items():
         with open(os.path.join(man_dir, p), 'w') as f:
@@ -233,9 +246,21 @@ def fix_man_pages(target, source, env):
             errors.append('%s: groff warnings:\n    %s' %
                           (p, warnings.replace('\n', '\n    ')))
     if errors:
-        print('doc: man pages:\n  ' + '\n  '.join(errors))
+        _fail_man(target, errors)
         return 1
     with open(target[-1].abspath, 'a') as f:
         f.write('man pages: %d pages, %d links installed; %d skipped\n' %
                 (len(pages), len(links), len(skipped)))
     return 0
+
+
+# The two documentation checks of `scons check`, each recording its verdict
+# in its log (the last target): the HTML run, and the man run with its
+# fix-ups, which only run when Doxygen succeeded.
+html_pages = records_verdict(run_doxygen)
+
+
+@records_verdict
+def man_pages(target, source, env):
+    """run_doxygen, then fix_man_pages when it succeeded."""
+    return run_doxygen(target, source, env) or fix_man_pages(target, source, env)

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import tempfile
 
+from rcuslot_check import records_verdict
+
 # The pkg-config files: rcuslot.pc (the default flavor, memb, without a
 # -DRCUSLOT_FLAVOR) and one rcuslot-<flavor>.pc per flavor.
 DEFAULT_FLAVOR = 'memb'
@@ -20,9 +22,10 @@ def pc_modules(flavors):
     return mods
 
 
-def subst_dict(module, flavor, cflags, prefix, version):
+def subst_dict(module, flavor, cflags, prefix, libdir, version):
     return {
         '@PREFIX@': prefix,
+        '@LIBDIR@': libdir,
         '@MODULE@': module,
         '@FLAVOR@': flavor,
         '@FLAVOR_CFLAGS@': cflags,
@@ -58,6 +61,7 @@ def _clean_env(extra):
     return env
 
 
+@records_verdict
 def consumer_build(target, source, env):
     """Copy the consumer program to a fresh directory outside the tree,
     compile it with CONSUMER_COMMAND (pkg-config the only source of flags,
@@ -66,21 +70,34 @@ def consumer_build(target, source, env):
     cmd = env['CONSUMER_COMMAND']
     label = env['CONSUMER_LABEL']
     run_env = _clean_env({'PKG_CONFIG_PATH':
-                          os.path.join(prefix, 'share', 'pkgconfig')})
+                          os.path.join(prefix, 'lib', 'pkgconfig')})
     out = ['$ PKG_CONFIG_PATH=%s %s' % (run_env['PKG_CONFIG_PATH'], cmd)]
     work = tempfile.mkdtemp(prefix='rcuslot-consumer-')
     try:
-        shutil.copy(source[0].abspath, os.path.join(work, 'app.c'))
+        shutil.copy(source[0].abspath, os.path.join(work, source[0].name))
         proc = subprocess.run(['sh', '-c', cmd], cwd=work, env=run_env,
                               stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True)
         out.append(proc.stdout.rstrip())
         rc = proc.returncode
+        check = env.get('CONSUMER_STATIC')
+        if rc == 0 and check is not None:
+            # A static link names no librcuslot.so; a shared one does.
+            dyn = subprocess.run(['readelf', '-d', 'a.out'], cwd=work, text=True,
+                                 stdout=subprocess.PIPE).stdout
+            needed = 'librcuslot.so' in dyn
+            out.append('$ readelf -d a.out: %s librcuslot.so' %
+                       ('needs' if needed else 'does not need'))
+            if needed == check:
+                out.append('wanted a %s link' % ('static' if check else 'shared'))
+                rc = 1
         if rc == 0:
             argv = ['./a.out'] + list(env['CONSUMER_ARGS'])
-            out.append('$ ' + ' '.join(argv))
+            # A prefix outside the loader's path, as a user's would be.
+            lenv = dict(run_env, LD_LIBRARY_PATH=os.path.join(prefix, 'lib'))
+            out.append('$ LD_LIBRARY_PATH=%s %s' % (lenv['LD_LIBRARY_PATH'], ' '.join(argv)))
             try:
-                proc = subprocess.run(argv, cwd=work, env=run_env, timeout=120,
+                proc = subprocess.run(argv, cwd=work, env=lenv, timeout=120,
                                       stdout=subprocess.PIPE,
                                       stderr=subprocess.STDOUT, text=True)
                 out.append(proc.stdout.rstrip())
@@ -108,6 +125,7 @@ def _run(argv, env, out):
     return proc.returncode, proc.stdout.strip()
 
 
+@records_verdict
 def check_layout(target, source, env):
     """Check installed trees: CHECK_TREES is [(root, prefix, files)], root
     being DESTDIR + prefix. Every file must be there; every .pc must pass
@@ -120,7 +138,7 @@ def check_layout(target, source, env):
             path = os.path.join(root, rel)
             if not os.path.isfile(path):
                 errors.append('not installed: ' + path)
-        pcdir = os.path.join(root, 'share', 'pkgconfig')
+        pcdir = os.path.join(root, 'lib', 'pkgconfig')
         for rel in files:
             if not rel.endswith('.pc'):
                 continue
@@ -151,7 +169,7 @@ def check_layout(target, source, env):
         else:
             out.append('man not found (apt-get install man-db): '
                        'man -w not checked')
-    text = '\n'.join(out) + '\n'
+    text = '\n'.join(out + errors) + '\n'
     with open(target[0].abspath, 'w') as f:
         f.write(text)
     if errors:

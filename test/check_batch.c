@@ -4,7 +4,7 @@
  * (counted through rcuslot_grace_periods_waited()), every object freed
  * exactly once, also when the batch cannot grow.
  */
-#include "failalloc.h" /* before rcuslot: the kit allocates through it here */
+#include "failalloc.h" /* the kit allocates through it (check_main.c) */
 
 #include <stdlib.h>
 

@@ -90,7 +90,7 @@ static void retire(struct tslot_old *old, uint64_t stamp, int how)
 {
 	if (tslot_old_is_empty(old))
 		return;
-	atomic_store(&old->rcuslot_priv_obj->unpub, stamp);
+	atomic_store(&((struct tobj *)rcuslot_priv_strip(old->rcuslot_priv_obj))->unpub, stamp);
 	switch (how % 3) {
 	case 0:
 		tslot_old_free(old);

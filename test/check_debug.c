@@ -30,6 +30,16 @@ static struct tslot *full_slot(void)
 	return &s;
 }
 
+static int deref_offline(int run)
+{
+	struct tslot *s = run ? full_slot() : NULL;
+
+	if (run)
+		rcuslot_thread_offline();
+	AT(run) (void)tslot_dereference(s);
+	return 0;
+}
+
 static int deref_outside(int run)
 {
 	struct tslot *s = run ? full_slot() : NULL;
@@ -141,7 +151,7 @@ static int guard_unregistered(int run)
 {
 	if (run)
 		rcuslot_unregister_thread();
-	AT(run) { RCU_SLOT_READ_GUARD(); }
+	AT(run) { RCUSLOT_READ_GUARD(); }
 	return 0;
 }
 
@@ -173,15 +183,21 @@ static int update_unregistered(int run)
 	return 0;
 }
 
-static int replace_unregistered(int run)
+/* No copy of the slot's object and no explicit "no change": a slip. */
+static int copy_untouched_fn(const struct tobj *old, struct tobj **new_out, void *arg)
+{
+	(void)old;
+	(void)new_out;
+	(void)arg;
+	return 0;
+}
+
+static int copy_untouched(int run)
 {
 	struct tslot *s = run ? full_slot() : NULL;
 	struct tslot_old old;
 
-	if (run)
-		rcuslot_unregister_thread();
-	AT(run) old = tslot_replace(s, NULL);
-	tslot_old_free(&old);
+	AT(run) if (tslot_copy_update(s, copy_untouched_fn, NULL, &old) != 0) return -1;
 	return 0;
 }
 
@@ -245,35 +261,61 @@ static int unlock_twice(int run)
 #define UNREG "called from a thread that is not registered (rcuslot_register_thread)"
 #define TWICE "consumed an old handle that was already consumed (through a copy of it?)"
 
+#define UNTOUCHED "got 0 from a copy callback that did not write *new_out " \
+	"(write the new object, NULL to empty, or old for no change)"
+
+/* When a misuse is one the checks can see, by flavor. */
+enum when {
+	ANY,      /* every flavor */
+	REG,      /* flavors whose threads must register (not bp) */
+	LOCKED,   /* flavors whose read lock leaves a trace (not qsbr) */
+	OFFLINE,  /* qsbr, where "outside a read-side section" means offline */
+};
+
 static const struct misuse {
 	int (*fn)(int run);
 	const char *what;
-	int needs_register; /* only a misuse where threads must register */
+	enum when when;
 } misuses[] = {
-	{ deref_outside, "tslot_dereference called outside a read-side critical section", 0 },
-	{ free_inside, "tslot_old_free " WAITS, 0 },
-	{ reclaim_inside, "tslot_old_reclaim " WAITS, 0 },
-	{ destroy_inside, "tslot_destroy " WAITS, 0 },
-	{ synchronize_inside, "rcuslot_synchronize " WAITS, 0 },
-	{ barrier_inside, "rcuslot_barrier " WAITS, 0 },
-	{ batch_free_inside, "rcuslot_batch_free " WAITS, 0 },
-	{ defer_inside, "tslot_old_defer " WAITS, 0 },
-	{ batch_defer_inside, "rcuslot_batch_defer " WAITS, 0 },
-	{ lock_unregistered, "rcuslot_read_lock " UNREG, 1 },
-	{ guard_unregistered, "rcuslot_read_lock " UNREG, 1 },
-	{ deref_unregistered, "tslot_dereference " UNREG, 1 },
-	{ update_unregistered, "tslot_copy_update " UNREG, 1 },
-	{ replace_unregistered, "tslot_replace " UNREG, 1 },
-	{ free_copy_twice, "tslot_old_free " TWICE, 0 },
-	{ defer_then_reclaim_copy, "tslot_old_reclaim " TWICE, 0 },
-	{ batch_then_defer_copy, "tslot_old_defer " TWICE, 0 },
-	{ unlock_unbalanced, "rcuslot_read_unlock called without a matching rcuslot_read_lock", 0 },
-	{ unlock_twice, "rcuslot_read_unlock called without a matching rcuslot_read_lock", 0 },
+	{ deref_outside, "tslot_dereference called outside a read-side critical section", LOCKED },
+	{ deref_offline, "tslot_dereference called from an offline thread", OFFLINE },
+	{ free_inside, "tslot_old_free " WAITS, LOCKED },
+	{ reclaim_inside, "tslot_old_reclaim " WAITS, LOCKED },
+	{ destroy_inside, "tslot_destroy " WAITS, LOCKED },
+	{ synchronize_inside, "rcuslot_synchronize " WAITS, LOCKED },
+	{ barrier_inside, "rcuslot_barrier " WAITS, LOCKED },
+	{ batch_free_inside, "rcuslot_batch_free " WAITS, LOCKED },
+	{ defer_inside, "tslot_old_defer " WAITS, LOCKED },
+	{ batch_defer_inside, "rcuslot_batch_defer " WAITS, LOCKED },
+	{ lock_unregistered, "rcuslot_read_lock " UNREG, REG },
+	{ guard_unregistered, "rcuslot_read_lock " UNREG, REG },
+	{ deref_unregistered, "tslot_dereference " UNREG, REG },
+	{ update_unregistered, "tslot_copy_update " UNREG, REG },
+	{ free_copy_twice, "tslot_old_free " TWICE, ANY },
+	{ defer_then_reclaim_copy, "tslot_old_reclaim " TWICE, ANY },
+	{ batch_then_defer_copy, "tslot_old_defer " TWICE, ANY },
+	{ unlock_unbalanced, "rcuslot_read_unlock called without a matching rcuslot_read_lock", LOCKED },
+	{ unlock_twice, "rcuslot_read_unlock called without a matching rcuslot_read_lock", LOCKED },
+	{ copy_untouched, "tslot_copy_update " UNTOUCHED, ANY },
 };
+
+static bool checked_here(enum when when)
+{
+	switch (when) {
+	case REG:
+		return RCUSLOT_THREADS_MUST_REGISTER;
+	case LOCKED:
+		return RCUSLOT_READ_ONGOING_TRACKS_LOCK;
+	case OFFLINE:
+		return !RCUSLOT_READ_ONGOING_TRACKS_LOCK;
+	default:
+		return true;
+	}
+}
 
 #define NMISUSES ((int)(sizeof(misuses) / sizeof(misuses[0])))
 
-/* The misuses that are misuses under this flavor (bp needs no registering). */
+/* The misuses the checks see under this flavor. */
 static const struct misuse *checked[NMISUSES];
 static int nchecked;
 
@@ -326,8 +368,8 @@ START_TEST(test_correct_use_passes)
 	/* A copy taken after the consume is empty: consuming it is a no-op. */
 	empty = old;
 	tslot_old_free(&empty);
-	RCU_SLOT_READ_SCOPE() {
-		RCU_SLOT_READ_GUARD(); /* nests */
+	RCUSLOT_READ_SCOPE() {
+		RCUSLOT_READ_GUARD(); /* nests */
 		ck_assert_int_eq(tslot_dereference(s)->value, 2);
 	}
 	old = tslot_replace(s, tobj_new(3));
@@ -340,6 +382,21 @@ START_TEST(test_correct_use_passes)
 }
 END_TEST
 
+/* An exchange takes no read lock: any thread may replace, registered or not. */
+START_TEST(test_replace_needs_no_registration)
+{
+	struct tslot *s = full_slot();
+	struct tslot_old old;
+
+	rcuslot_unregister_thread();
+	old = tslot_replace(s, tobj_new(4));
+	rcuslot_register_thread();
+	tslot_old_free(&old);
+	tslot_destroy(s);
+	ck_assert_int_eq(tobj_frees, 2);
+}
+END_TEST
+
 Suite *debug_suite(void)
 {
 	const char *fork = getenv("CK_FORK");
@@ -347,13 +404,14 @@ Suite *debug_suite(void)
 	Suite *s = rcu_suite("debug-checks", &tc, NULL, NULL);
 
 	for (int i = 0; i < NMISUSES; i++)
-		if (!misuses[i].needs_register || RCUSLOT_THREADS_MUST_REGISTER)
+		if (checked_here(misuses[i].when))
 			checked[nchecked++] = &misuses[i];
 	/* A raise-signal test kills the runner when Check does not fork. */
 	if (!fork || strcmp(fork, "no") != 0)
 		tcase_add_loop_test_raise_signal(tc, test_misuse_aborts, SIGABRT, 0, nchecked);
 	tcase_add_loop_test(tc, test_misuse_message, 0, nchecked);
 	tcase_add_test(tc, test_correct_use_passes);
+	tcase_add_test(tc, test_replace_needs_no_registration);
 	return s;
 }
 

@@ -19,7 +19,7 @@
  * object built has been freed exactly once (counters, poisoning; ASan and
  * LeakSanitizer in the sanitized builds).
  */
-#include "failalloc.h" /* before rcuslot: the kit allocates through it here */
+#include "failalloc.h" /* the kit allocates through it (check_main.c) */
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -148,7 +148,7 @@ static long injected(void)
 #define SWEEP_OPS(S)                                                           \
 	static void S##_expect(struct S *slot, long value)                     \
 	{                                                                      \
-		RCU_SLOT_READ_SCOPE() {                                        \
+		RCUSLOT_READ_SCOPE() {                                        \
 			const struct fobj *o = S##_dereference(slot);          \
                                                                                \
 			if (value < 0) {                                       \
@@ -174,7 +174,7 @@ static long injected(void)
 			ck_assert_ptr_eq(S##_dereference_protected(slot), before); \
 		} else {                                                       \
 			ck_assert_int_eq(rc, 0);                               \
-			ck_assert_ptr_eq(old.rcuslot_priv_obj, before);        \
+			ck_assert_ptr_eq(rcuslot_priv_strip(old.rcuslot_priv_obj), before);     \
 			*value = *value < 0 ? 1 : *value + 1;                  \
 		}                                                              \
 		S##_expect(slot, *value);                                      \

@@ -20,7 +20,7 @@ START_TEST(test_reader_sees_100)
 	struct tslot s;
 
 	tslot_init(&s, tobj_new(100));
-	RCU_SLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE() {
 		const struct tobj *o = tslot_dereference(&s);
 
 		ck_assert_ptr_nonnull(o);
@@ -106,7 +106,7 @@ START_TEST(test_reader_holds_across_replace)
 	h.old = tslot_replace(&s, tobj_new(101));
 	ck_assert_int_eq(pthread_create(&freer, NULL, freeing_thread, &h), 0);
 	/* A new reader sees 101 at once. */
-	RCU_SLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE() {
 		ck_assert_int_eq(tslot_dereference(&s)->value, 101);
 	}
 	/* However long the freer waits, 100 stays alive while it is held. */
@@ -162,7 +162,7 @@ static void *config_worker(void *arg)
 	const struct config *c;
 
 	rcuslot_register_thread();
-	RCU_SLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE() {
 		c = cfg_slot_dereference(&w->owner->cfg);
 		w->owner = NULL; /* the worker's reference to the owner is gone */
 		sem_post(&w->got);

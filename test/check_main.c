@@ -8,6 +8,7 @@
 
 #include "check_list.h"
 #include "check_rcuslot.h"
+#include "failalloc.h"
 #include "testobj.h"
 
 void rcu_thread_setup(void)
@@ -60,9 +61,11 @@ void offline_sleep_ms(int ms)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(slot_suite());
+	SRunner *sr;
 	int failed;
 
+	failalloc_install();
+	sr = srunner_create(slot_suite());
 	srunner_add_suite(sr, kernel_suite());
 	srunner_add_suite(sr, concurrency_suite());
 	srunner_add_suite(sr, reclaim_suite());

@@ -5,8 +5,10 @@
  * rcuslot_barrier(), and the bound on objects awaiting reclamation (the
  * updater is throttled, deterministically and under a storm).
  */
-#include "failalloc.h" /* before rcuslot: the kit allocates through it here */
-#define RCUSLOT_DEFER_MAX 512
+#include "failalloc.h" /* the kit allocates through it (check_main.c) */
+
+/* The deferral bound these tests run with (the library's default is 65536). */
+#define DEFER_MAX 512
 
 #include <stdint.h>
 #include <stdio.h>
@@ -44,6 +46,13 @@ static void setup(void)
 	rcu_thread_setup();
 	failalloc_reset();
 	atomic_store(&hobj_frees, 0);
+	ck_assert_int_eq(rcuslot_set_defer_max(DEFER_MAX), 0);
+}
+
+static void teardown(void)
+{
+	rcu_thread_teardown();
+	ck_assert_int_eq(rcuslot_set_defer_max(65536), 0);
 }
 
 /* A reader that holds the slot's object until told to let go. ------- */
@@ -204,7 +213,7 @@ END_TEST
 
 /*
  * The bound, deterministically: a reader holds off every grace period, so
- * no deferred object can be freed. RCUSLOT_DEFER_MAX deferrals queue up;
+ * no deferred object can be freed. DEFER_MAX deferrals queue up;
  * the next one must throttle (wait for the grace period, free in place)
  * instead of queueing more.
  */
@@ -218,11 +227,11 @@ static void *defer_past_bound(void *arg)
 	struct throttle_ctx *c = arg;
 
 	rcuslot_register_thread();
-	for (int i = 0; i <= RCUSLOT_DEFER_MAX; i++) {
+	for (int i = 0; i <= DEFER_MAX; i++) {
 		struct tslot_old old = tslot_replace(c->slot, tobj_new(i));
 
 		tslot_old_defer(&old);
-		if (i == RCUSLOT_DEFER_MAX - 1)
+		if (i == DEFER_MAX - 1)
 			atomic_store(&c->done, 1); /* the queue is full now */
 	}
 	atomic_store(&c->done, 2);
@@ -246,7 +255,7 @@ START_TEST(test_defer_throttles_at_bound)
 	offline_sleep_ms(50);
 	/* The last deferral is stuck waiting for the reader, not queued. */
 	ck_assert_int_eq(atomic_load(&c.done), 1);
-	ck_assert_int_eq(rcuslot_defer_pending(), RCUSLOT_DEFER_MAX);
+	ck_assert_int_eq(rcuslot_defer_pending(), DEFER_MAX);
 	ck_assert_int_eq(tobj_frees, 0);
 	ck_assert_uint_eq(rcuslot_defer_throttled(), throttled + 1);
 	sem_post(&h.release);
@@ -254,7 +263,7 @@ START_TEST(test_defer_throttles_at_bound)
 	offline_join(reader);
 	ck_assert_int_eq(atomic_load(&c.done), 2);
 	rcuslot_barrier();
-	ck_assert_int_eq(tobj_frees, RCUSLOT_DEFER_MAX + 1);
+	ck_assert_int_eq(tobj_frees, DEFER_MAX + 1);
 	tslot_destroy(&s);
 	ck_assert_int_eq(tobj_frees, tobj_allocs);
 }
@@ -321,10 +330,10 @@ START_TEST(test_defer_storm_stays_bounded)
 	tslot_destroy(&storm_slot);
 	rcuslot_barrier();
 	printf("defer storm: %ld updates, peak %ld pending (bound %d), %lu throttled, %ld reads\n",
-	       updates, peak, RCUSLOT_DEFER_MAX, rcuslot_defer_throttled() - throttled,
+	       updates, peak, DEFER_MAX, rcuslot_defer_throttled() - throttled,
 	       atomic_load(&storm_reads));
 	/* One deferring thread: the bound holds exactly. */
-	ck_assert_int_le(peak, RCUSLOT_DEFER_MAX);
+	ck_assert_int_le(peak, DEFER_MAX);
 	ck_assert_int_eq(atomic_load(&storm_torn), 0);
 	ck_assert_int_eq(tobj_frees, tobj_allocs);
 	ck_assert_int_eq(tobj_bad_frees, 0);
@@ -335,7 +344,7 @@ END_TEST
 Suite *reclaim_suite(void)
 {
 	TCase *tc;
-	Suite *s = rcu_suite("reclaim", &tc, setup, NULL);
+	Suite *s = rcu_suite("reclaim", &tc, setup, teardown);
 
 	tcase_add_test(tc, test_defer_without_memory_frees_synchronously);
 	tcase_add_test(tc, test_defer_head_allocates_nothing);

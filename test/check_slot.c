@@ -206,7 +206,7 @@ START_TEST(test_copy_update)
 	ck_assert_int_eq(ctx.calls, 1);
 	ck_assert_ptr_eq(ctx.seen[0], first);
 	ck_assert_int_eq(read_value(&s), 15);
-	ck_assert_ptr_eq(old.rcuslot_priv_obj, first);
+	ck_assert_ptr_eq(rcuslot_priv_strip(old.rcuslot_priv_obj), first);
 	tslot_old_free(&old);
 	ck_assert_int_eq(tobj_frees, 1);
 	ck_assert_int_eq(tobj_last_freed_value, 10);
@@ -238,6 +238,35 @@ static int copy_fail(const struct tobj *old, struct tobj **new_out, void *arg)
 	*new_out = NULL;
 	return *(int *)arg;
 }
+
+#ifndef RCUSLOT_DEBUG
+/* A callback that forgets *new_out changes nothing (debug builds abort). */
+static int copy_forgets(const struct tobj *old, struct tobj **new_out,
+			void *arg)
+{
+	(void)old;
+	(void)new_out;
+	(void)arg;
+	return 0;
+}
+
+START_TEST(test_copy_update_untouched_changes_nothing)
+{
+	struct tslot s;
+	struct tobj *first = tobj_new(10);
+	struct tslot_old old;
+
+	tslot_init(&s, first);
+	old.rcuslot_priv_obj = (struct tobj *)(uintptr_t)0x1;
+	ck_assert_int_eq(tslot_copy_update(&s, copy_forgets, NULL, &old), 0);
+	ck_assert(tslot_old_is_empty(&old));
+	ck_assert_ptr_eq(tslot_dereference_protected(&s), first);
+	ck_assert_int_eq(read_value(&s), 10);
+	tslot_destroy(&s);
+	ck_assert_int_eq(tobj_frees, 1);
+}
+END_TEST
+#endif
 
 START_TEST(test_copy_update_error)
 {
@@ -352,8 +381,10 @@ START_TEST(test_copy_update_retry)
 	ck_assert_int_eq(tobj_last_freed_value, 2);
 	ck_assert_int_eq(read_value(&s), 101);
 	/* We retired the intruder's object; the intruder retired ours. */
-	ck_assert_ptr_eq(old.rcuslot_priv_obj, ctx.intruder);
-	ck_assert_ptr_eq(ctx.intruder_old.rcuslot_priv_obj, first);
+	ck_assert_ptr_eq(rcuslot_priv_strip(old.rcuslot_priv_obj),
+			 ctx.intruder);
+	ck_assert_ptr_eq(rcuslot_priv_strip(ctx.intruder_old.rcuslot_priv_obj),
+			 first);
 	tslot_old_free(&old);
 	tslot_old_free(&ctx.intruder_old);
 	tslot_destroy(&s);
@@ -372,14 +403,14 @@ END_TEST
 
 static long guarded_read(const struct tslot *s, int early)
 {
-	RCU_SLOT_READ_GUARD();
+	RCUSLOT_READ_GUARD();
 	const struct tobj *o = tslot_dereference(s);
 
 	ck_assert_reading(1);
 	if (early)
 		return o ? o->value : -1;
 	{
-		RCU_SLOT_READ_GUARD(); /* nests */
+		RCUSLOT_READ_GUARD(); /* nests */
 		ck_assert_reading(1);
 	}
 	ck_assert_reading(1);
@@ -407,7 +438,7 @@ START_TEST(test_read_scope)
 	int passes = 0, i;
 
 	tslot_init(&s, tobj_new(9));
-	RCU_SLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE() {
 		passes++;
 		ck_assert_reading(1);
 		seen = tslot_dereference(&s)->value;
@@ -417,7 +448,7 @@ START_TEST(test_read_scope)
 	ck_assert_reading(0);
 	/* break leaves the scope and unlocks. */
 	for (i = 0; i < 3; i++) {
-		RCU_SLOT_READ_SCOPE() {
+		RCUSLOT_READ_SCOPE() {
 			if (i == 1)
 				break;
 			passes++;
@@ -448,6 +479,9 @@ Suite *slot_suite(void)
 	tcase_add_test(tc, test_copy_update);
 	tcase_add_test(tc, test_copy_update_empty_slot);
 	tcase_add_loop_test(tc, test_copy_update_error, 0, 3);
+#ifndef RCUSLOT_DEBUG
+	tcase_add_test(tc, test_copy_update_untouched_changes_nothing);
+#endif
 	tcase_add_test(tc, test_copy_update_to_null);
 	tcase_add_test(tc, test_copy_update_no_change);
 	tcase_add_test(tc, test_copy_update_retry);

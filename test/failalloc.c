@@ -2,6 +2,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
+#include <rcuslot/reclaim.h>
+
 #include "failalloc.h"
 
 static atomic_long calls, failures, countdown;
@@ -24,6 +26,12 @@ void *failalloc_malloc(size_t size)
 void failalloc_free(void *ptr)
 {
 	free(ptr);
+}
+
+void failalloc_install(void)
+{
+	if (rcuslot_set_allocator(failalloc_malloc, failalloc_free) != 0)
+		abort();
 }
 
 void failalloc_fail_nth(long n)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * An allocator for the kit's own nodes (RCUSLOT_MALLOC) that fails on
- * demand, so the tests can drive the out-of-memory paths. Include this
- * before any rcuslot header in a test that wants it.
+ * An allocator for the kit's own memory (rcuslot_set_allocator()) that fails
+ * on demand, so the tests can drive the out-of-memory paths. The unit suite
+ * installs it for the whole process (check_main.c); it allocates normally
+ * until told to fail.
  */
 #ifndef RCUSLOT_TEST_FAILALLOC_H
 #define RCUSLOT_TEST_FAILALLOC_H
@@ -20,7 +21,7 @@ long failalloc_calls(void);
 long failalloc_failures(void);
 void failalloc_reset(void);
 
-#define RCUSLOT_MALLOC(size) failalloc_malloc(size)
-#define RCUSLOT_FREE(ptr) failalloc_free(ptr)
+/* Make it the kit's allocator (aborts if the kit already holds memory). */
+void failalloc_install(void);
 
 #endif

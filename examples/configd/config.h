@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * configd's configuration: an INI-like text format parsed into an immutable
- * struct config. The format and its limits are documented in README.md
- * ("configd(8)"); the limits below are the ones enforced.
+ * struct config. The format and its limits are documented in configd(8)
+ * (configd.8); the limits below are the ones enforced.
  *
  * Nothing here knows about RCU: a struct config is built privately by
  * config_parse(), never changed after it returns, and freed by config_free().

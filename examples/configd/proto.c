@@ -99,6 +99,25 @@ void outbuf_free(struct outbuf *out)
 	*out = (struct outbuf){ 0 };
 }
 
+/*
+ * Client text echoed in a reply is quoted as a string value is, so that a
+ * client can parse it back whatever it holds. Requests are printable ASCII
+ * by then (check_bytes), so only '"' and '\\' grow, to two bytes each.
+ */
+#define ECHO_MAX ((size_t)32)	/* bytes of an unknown command echoed back */
+#define UNKNOWN_TAIL " (commands: GET DUMP STATS RELOAD QUIT)"
+
+_Static_assert(sizeof("unknown command ") - 1 + 2 * ECHO_MAX + 2 + 3 +
+	       sizeof(UNKNOWN_TAIL) <= sizeof(((struct proto_request *)0)->error),
+	       "an unknown command, fully escaped, fits in the error message");
+
+static void quote(char *buf, size_t size, const char *s, size_t n)
+{
+	struct config_entry e = { .type = CONFIG_STRING, .str = s, .str_len = n };
+
+	config_format_value(&e, buf, size);
+}
+
 static void bad(struct proto_request *req, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -180,6 +199,7 @@ static const struct {
 void proto_parse(const char *line, size_t len, struct proto_request *req)
 {
 	const char *word, *arg, *extra;
+	char quoted[2 * ECHO_MAX + 3];
 	size_t word_len, arg_len, extra_len, i = 0, c;
 	bool has_arg;
 
@@ -206,8 +226,9 @@ void proto_parse(const char *line, size_t len, struct proto_request *req)
 		}
 		return;
 	}
-	bad(req, "unknown command \"%.*s%s\" (commands: GET DUMP STATS RELOAD QUIT)",
-	    word_len > 32 ? 32 : (int)word_len, word, word_len > 32 ? "..." : "");
+	quote(quoted, sizeof(quoted), word, word_len > ECHO_MAX ? ECHO_MAX : word_len);
+	bad(req, "unknown command %s%s" UNKNOWN_TAIL, quoted,
+	    word_len > ECHO_MAX ? "..." : "");
 }
 
 /* Render straight into the buffer: a value can be 4 KiB once escaped. */
@@ -236,9 +257,10 @@ void proto_reply_get(struct outbuf *out, const struct config *cfg,
 	e = config_lookup(cfg, req->section, req->section_len, req->key,
 			  req->key_len);
 	if (!e) {
-		outbuf_printf(out, "ERR not found: %.*s.%.*s\n",
-			      (int)req->section_len, req->section,
-			      (int)req->key_len, req->key);
+		/* "section.key" as the client wrote it: the key follows the dot. */
+		outbuf_put(out, "ERR not found: ", 15);
+		outbuf_quoted(out, req->section, req->section_len + 1 + req->key_len);
+		outbuf_put(out, "\n", 1);
 		return;
 	}
 	outbuf_put(out, "OK ", 3);

@@ -2,7 +2,7 @@
 /*
  * configd's line protocol, without any I/O: framing of request lines,
  * parsing of requests, and rendering of replies into an output buffer.
- * The protocol itself is documented in README.md ("configd(8)").
+ * The protocol itself is documented in configd(8) (configd.8).
  *
  * The daemon calls the proto_reply_*() functions inside a read-side
  * critical section, so they only format: no locks, no I/O, no waiting.

@@ -56,7 +56,7 @@ static void *reader(void *arg)
 	(void)arg;
 	rcuslot_register_thread();
 	while (!atomic_load(&stop)) {
-		RCU_SLOT_READ_SCOPE() {
+		RCUSLOT_READ_SCOPE() {
 			const struct counter *c = counter_slot_dereference(&slot);
 
 			if (c && c->twice != 2 * c->value)
@@ -111,7 +111,7 @@ int main(int argc, char **argv)
 	atomic_store(&stop, 1);
 	pthread_join(thread, NULL);
 
-	RCU_SLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE() {
 		final = counter_slot_dereference(&slot)->value;
 	}
 	{

@@ -67,7 +67,7 @@ static void teardown(void)
 
 static long read_version(const cfg_slot *slot)
 {
-	RCU_SLOT_READ_GUARD();
+	RCUSLOT_READ_GUARD();
 	const config *c = app::cfg_slot_dereference(slot);
 
 	return c ? c->version : -1;
@@ -79,7 +79,7 @@ START_TEST(test_read_and_replace)
 	ck_assert_int_eq(read_version(&global_slot), 1);
 
 	std::string name;
-	RCU_SLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE() {
 		name = app::cfg_slot_dereference(&global_slot)->name;
 	}
 	ck_assert_str_eq(name.c_str(), "one");

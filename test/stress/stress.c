@@ -377,7 +377,7 @@ static const struct sobj *read_slot(struct reader *rd)
 /* A read under the scoped guard; the object is still checked inside. */
 static void guarded_read(struct reader *rd)
 {
-	RCU_SLOT_READ_GUARD();
+	RCUSLOT_READ_GUARD();
 	const struct sobj *o = read_slot(rd);
 
 	rd->st.guarded++;
@@ -423,7 +423,7 @@ static void read_once(struct reader *rd)
 		rcuslot_read_unlock();
 	}
 	if (rng_below(&rd->rng, 8) == 0) {
-		RCU_SLOT_READ_SCOPE() {
+		RCUSLOT_READ_SCOPE() {
 			rd->st.nested++;
 			held[nheld++] = read_slot(rd);
 		}
@@ -579,16 +579,14 @@ static void flush_batch(struct updater *u)
 }
 
 /* The object an old handle owns; test-only, to stamp and check it. */
-#define OLD_OBJ(old) ((old)->rcuslot_priv_obj)
+#define OLD_OBJ(old) ((struct sobj *)rcuslot_priv_strip((old)->rcuslot_priv_obj))
 
 /*
  * Broken on purpose (--inject-bug), to show the checks catch it. Returns
  * true when it has taken care of the handle itself.
  */
-static bool inject_bug(struct updater *u, struct sobj **slot_obj)
+static bool inject_bug(struct updater *u, struct sobj *o, struct sobj **slot_obj)
 {
-	struct sobj *o = *slot_obj;
-
 	switch (opt.bug) {
 	case BUG_EARLY_FREE: /* free without waiting for a grace period */
 		if (rng_below(&u->rng, 4) == 0) {
@@ -622,7 +620,7 @@ static bool inject_bug(struct updater *u, struct sobj **slot_obj)
 		if (!o)                                                        \
 			return;                                                \
 		atomic_store(&o->unpub, stamp);                                \
-		if (opt.bug && inject_bug(u, &OLD_OBJ(old)))                   \
+		if (opt.bug && inject_bug(u, o, &(old)->rcuslot_priv_obj))                   \
 			return;                                                \
 		switch (u->hot ? (rng_below(&u->rng, 8) ? 2 : 15) : rng_below(&u->rng, 16)) { \
 		case 0:                                                        \
@@ -806,6 +804,12 @@ static long check_phase_end(const char *name)
 	if (atomic_load(&obj_allocs) != atomic_load(&obj_frees))
 		violation("%s: %ld objects allocated, %ld freed", name,
 			  atomic_load(&obj_allocs), atomic_load(&obj_frees));
+	/*
+	 * librcuslot keeps used nodes for reuse; setting the allocator again
+	 * gives them back, and fails if the kit still holds any other memory.
+	 */
+	if (rcuslot_set_allocator(stress_kit_malloc, stress_kit_free) != 0)
+		violation("%s: the kit still holds memory with every thread joined", name);
 	if (atomic_load(&kit_allocs) != atomic_load(&kit_frees))
 		violation("%s: the kit allocated %ld nodes and freed %ld", name,
 			  atomic_load(&kit_allocs), atomic_load(&kit_frees));
@@ -1053,6 +1057,9 @@ int main(int argc, char **argv)
 	       opt.churn, opt.slots, opt.fail_copy, opt.clear_copy, opt.fail_kit_alloc,
 	       opt.bug ? " inject-bug=" : "", opt.bug ? bug_name[opt.bug] : "");
 
+	if (rcuslot_set_allocator(stress_kit_malloc, stress_kit_free) != 0 ||
+	    rcuslot_set_defer_max(STRESS_DEFER_MAX) != 0)
+		abort();
 	rcuslot_register_thread(); /* to destroy the slots between phases */
 	t0 = now_s();
 	run_phase("mixed", opt.updaters, opt.seconds * 0.75, 0);

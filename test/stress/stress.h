@@ -7,13 +7,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The kit's node allocator fails at random in updaters (--fail-kit-alloc). */
+/* The kit's allocator fails at random in updaters (--fail-kit-alloc). */
 void *stress_kit_malloc(size_t size);
 void stress_kit_free(void *ptr);
-#define RCUSLOT_MALLOC(size) stress_kit_malloc(size)
-#define RCUSLOT_FREE(ptr) stress_kit_free(ptr)
 /* Small, so that deferral's bound and its throttling are exercised too. */
-#define RCUSLOT_DEFER_MAX 256
+#define STRESS_DEFER_MAX 256
 
 #include <rcuslot/rcuslot.h>
 

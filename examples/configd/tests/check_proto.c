@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The line protocol: framing, request parsing, and the replies' shape. */
+#include <stdio.h>
 #include <string.h>
 
 #include "../proto.h"
@@ -42,6 +43,20 @@ START_TEST(test_commands)
 }
 END_TEST
 
+/* The longest echo, every byte escaped, still fits in req.error. */
+static void assert_long_quoted_word(void)
+{
+	char line[41], escaped[65], want[128];
+
+	memset(line, '\\', 40);
+	line[40] = '\0';
+	memset(escaped, '\\', 64);	/* the first 32 bytes, each as \\ */
+	escaped[64] = '\0';
+	snprintf(want, sizeof(want), "unknown command \"%s\"... "
+		 "(commands: GET DUMP STATS RELOAD QUIT)", escaped);
+	assert_bad(line, 40, want);
+}
+
 START_TEST(test_bad_requests)
 {
 	assert_bad("", 0, "empty request");
@@ -53,9 +68,15 @@ START_TEST(test_bad_requests)
 	assert_bad("GET a.b c.d", 11, "usage: GET section.key");
 	assert_bad("DUMP all", 8, "usage: DUMP takes no arguments");
 	assert_bad("GETS a.b", 8, "unknown command \"GETS\" (commands: GET DUMP STATS RELOAD QUIT)");
-	assert_bad("SELECT_EVERYTHING_FROM_THE_CONFIG_PLEASE", 40,
-		   "unknown command \"SELECT_EVERYTHING_FROM_THE_CONFI...\" "
+	/* The client's text is quoted as a string value is: it parses back. */
+	assert_bad("FO\"O\\", 5, "unknown command \"FO\\\"O\\\\\" "
 		   "(commands: GET DUMP STATS RELOAD QUIT)");
+	assert_bad("X\"", 2, "unknown command \"X\\\"\" "
+		   "(commands: GET DUMP STATS RELOAD QUIT)");
+	assert_bad("SELECT_EVERYTHING_FROM_THE_CONFIG_PLEASE", 40,
+		   "unknown command \"SELECT_EVERYTHING_FROM_THE_CONFI\"... "
+		   "(commands: GET DUMP STATS RELOAD QUIT)");
+	assert_long_quoted_word();
 	assert_bad("GET a\0.b", 8, "binary data in request (byte 0x00 at column 6)");
 	assert_bad("\xff\xfe", 2, "binary data in request (byte 0xff at column 1)");
 	assert_bad("GET a.b\x1b[2J", 11, "binary data in request (byte 0x1b at column 8)");
@@ -161,7 +182,9 @@ START_TEST(test_replies)
 	reply_get(&out, cfg, "GET t.on");
 	assert_out(&out, "OK true\n");
 	reply_get(&out, cfg, "GET t.port");
-	assert_out(&out, "ERR not found: t.port\n");
+	assert_out(&out, "ERR not found: \"t.port\"\n");
+	reply_get(&out, cfg, "GET t\\\".x");
+	assert_out(&out, "ERR not found: \"t\\\\\\\".x\"\n");
 	proto_reply_dump(&out, cfg);
 	assert_out(&out, "OK dump generation=7 entries=3\n"
 		   "s.name = \"a \\\"b\\\"\\n\"\n"

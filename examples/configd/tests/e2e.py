@@ -5,6 +5,8 @@
   e2e.py stress --daemon PATH [--rounds N]   readers vs. reloads
   e2e.py corpus --daemon PATH --corpus DIR   malformed configs are rejected
   e2e.py abuse  --daemon PATH                misbehaving clients
+  e2e.py shutdown --daemon PATH              SIGTERM while requests are pending
+  e2e.py reload --daemon PATH                RELOAD leaves the worker serving
 
 Each mode starts the daemon on a temporary config, drives it over its
 sockets, stops it with SIGTERM and requires exit status 0 (under
@@ -14,6 +16,7 @@ daemon under a tool, e.g. --wrapper 'valgrind --error-exitcode=99'.
 """
 
 import argparse
+import fcntl
 import os
 import random
 import shlex
@@ -21,15 +24,18 @@ import shutil
 import signal
 import socket
 import stat
+import struct
 import subprocess
 import sys
 import traceback
 import tempfile
+import termios
 import threading
 import time
 import zlib
 
 TIMEOUT = 30  # seconds any one reply may take, even under valgrind
+F_SETPIPE_SZ = 1031  # <linux/fcntl.h>; Python's fcntl has it from 3.10
 
 
 class Failure(Exception):
@@ -85,9 +91,12 @@ def checksum(lines):
     return zlib.crc32('\n'.join(lines).encode())
 
 
-def make_config(generation, rng, timeout_ms=5000):
-    """(file bytes, DUMP lines the daemon must answer) for one generation."""
+def make_config(generation, rng, timeout_ms=5000, big=0):
+    """(file bytes, DUMP lines the daemon must answer) for one generation;
+    `big` adds that many 100-byte strings (for answers larger than the
+    socket buffers)."""
     entries = [('meta', 'generation', generation)]
+    entries += [('big', 'k%d' % k, b'%03d' % k + b'x' * 97) for k in range(big)]
     for s in range(rng.randint(2, 5)):
         for k in range(rng.randint(1, 8)):
             kind = rng.randrange(3)
@@ -139,7 +148,7 @@ def replace_file(path, data):
 class Daemon:
     spawned = []  # killed at exit if a failed test left them running
 
-    def __init__(self, args, config, workers=4, max_clients=None):
+    def __init__(self, args, config, workers=4, max_clients=None, stderr_pipe=False):
         self.dir = tempfile.mkdtemp(prefix='configd-e2e.')
         self.config = os.path.join(self.dir, 'configd.conf')
         self.socket = os.path.join(self.dir, 'configd.sock')
@@ -150,9 +159,13 @@ class Daemon:
         self.stderr_path = os.path.join(self.dir, 'stderr.log')
         self.stderr = open(self.stderr_path, 'w')
         self.stdout_path = os.path.join(self.dir, 'stdout.log')
+        self.copier = None
         with open(self.stdout_path, 'w') as out:
             self.proc = subprocess.Popen(argv + [self.config, self.socket], stdout=out,
-                                         stderr=self.stderr)
+                                         stderr=subprocess.PIPE if stderr_pipe
+                                         else self.stderr)
+        if stderr_pipe:  # unread until read_stderr(): it fills up
+            fcntl.fcntl(self.proc.stderr, F_SETPIPE_SZ, 4096)
         Daemon.spawned.append(self)
         self.port = None
         deadline = time.monotonic() + TIMEOUT
@@ -175,7 +188,23 @@ class Daemon:
     def connect(self, tcp=False):
         return Client(('127.0.0.1', self.port) if tcp else self.socket)
 
+    def read_stderr(self, once=False):
+        """Copy the stderr pipe to the log file: what it holds now (once),
+        or everything from now on (in a thread)."""
+        if once:
+            self.stderr.write(os.read(self.proc.stderr.fileno(), 65536)
+                              .decode(errors='replace'))
+            return
+
+        def copy():
+            for chunk in iter(lambda: os.read(self.proc.stderr.fileno(), 65536), b''):
+                self.stderr.write(chunk.decode(errors='replace'))
+        self.copier = threading.Thread(target=copy, name='stderr')
+        self.copier.start()
+
     def log(self):
+        if self.copier:
+            self.copier.join(0.1)
         self.stderr.flush()
         with open(self.stderr_path, errors='replace') as f:
             return f.read()
@@ -193,6 +222,8 @@ class Daemon:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             raise Failure('daemon did not stop on SIGTERM')
+        if self.copier:
+            self.copier.join(TIMEOUT)
         log = self.log()
         self.stderr.close()
         expect(rc == 0, 'daemon exited %d:\n%s' % (rc, log[-4000:]))
@@ -436,13 +467,46 @@ def served_quickly(d, what, limit=5.0):
     expect(took < limit, '%s: a fresh client waited %.1f s' % (what, took))
 
 
+def unquote(text):
+    """(the string, what follows it) for text starting with a quoted string
+    as configd writes one: \\" \\\\ \\n \\t \\r \\xHH escaped."""
+    expect(text.startswith('"'), 'not quoted: ' + text)
+    out, i = [], 1
+    while i < len(text) and text[i] != '"':
+        if text[i] == '\\':
+            esc = text[i + 1]
+            if esc == 'x':
+                out.append(chr(int(text[i + 2:i + 4], 16)))
+                i += 2
+            else:
+                out.append({'n': '\n', 't': '\t', 'r': '\r'}.get(esc, esc))
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    expect(i < len(text), 'unterminated quote: ' + text)
+    return ''.join(out), text[i + 1:]
+
+
 def abuse_requests(d):
     c = d.connect()
     expect(c.request('FROB x').startswith('ERR unknown command "FROB"'), 'unknown command')
     expect(c.request('').startswith('ERR empty request'), 'empty line')
     c.send(b'GET \x00\xff\x1b[2J.k\n')
     expect(c.line() == 'ERR binary data in request (byte 0x00 at column 5)', 'binary')
-    expect(c.request('GET nosuch.key') == 'ERR not found: nosuch.key', 'missing key')
+    n = 4
+    for word in ('FO"O\\', 'X"', '\\"\\', 'A' * 31 + '"\\'):
+        reply = c.request(word)
+        expect(reply.startswith('ERR unknown command "'), 'unknown command: ' + reply)
+        echoed, rest = unquote(reply[len('ERR unknown command '):])
+        expect(echoed == word[:32] and rest.startswith(('... (', ' (')),
+               'echo of %r does not parse back: %s' % (word, reply))
+        reply = c.request('GET %s.k' % word)
+        echoed, rest = unquote(reply[len('ERR not found: '):])
+        expect(echoed == word + '.k' and rest == '',
+               'GET %r.k: echo does not parse back: %s' % (word, reply))
+        n += 2
+    expect(c.request('GET nosuch.key') == 'ERR not found: "nosuch.key"', 'missing key')
     expect(c.request('GET meta') == 'ERR usage: GET section.key', 'GET usage')
     c.send(b'GET meta.generation\r\nSTATS\nGET s0.k0\n')  # pipelined
     expect(c.line() == 'OK 1', 'pipelined 1')
@@ -450,7 +514,7 @@ def abuse_requests(d):
     expect(c.line().startswith('OK '), 'pipelined 3')
     expect(c.request('QUIT') == 'OK bye' and c.closed(), 'QUIT')
     c.close()
-    return 8
+    return n + 4
 
 
 def abuse_long_lines(d):
@@ -588,10 +652,10 @@ def abuse(args):
     n += abuse_non_reader(d)
     n += abuse_too_many(d, 12)
     # In flight at shutdown: a request already sent is still answered. A
-    # connection still in the listen backlog at shutdown is closed
-    # unanswered, so first a round trip shows that a worker has it (under
-    # load, sleeping 0.1 s did not); abuse_too_many's clients may still be
-    # counted for a moment, so a refusal is retried.
+    # TCP connection still in the listen backlog at shutdown is reset by
+    # the kernel when the daemon stops listening, so first a round trip
+    # shows that a worker has it; abuse_too_many's clients may still be
+    # counted for a moment, so a refusal is retried. (shutdown tests more.)
     deadline = time.monotonic() + TIMEOUT
     while True:
         c = d.connect()
@@ -615,9 +679,184 @@ def abuse(args):
     return n + 1
 
 
+# --- shutdown: what was received is answered; new connections are refused ---
+
+def wait_for_log(d, text):
+    deadline = time.monotonic() + TIMEOUT
+    while text not in d.log():
+        expect(time.monotonic() < deadline, 'never logged %r' % text)
+        time.sleep(0.01)
+
+
+def refused(d, tcp):
+    """Whether a new connection is refused (or the socket file is gone)."""
+    try:
+        c = d.connect(tcp=tcp)
+    except (ConnectionRefusedError, FileNotFoundError):
+        return True
+    c.close()
+    return False
+
+
+def flood_unread(d, rng):
+    """A client with 30 DUMPs, a RELOAD and a STATS in one write, which does
+    not read yet: the answers (megabytes) wait in the daemon."""
+    c = d.connect()
+    c.send(b'DUMP\n' * 30 + b'RELOAD\nSTATS\n')
+    return c
+
+
+def shutdown_drain(args, rng):
+    """SIGTERM answers every request already received, in order, with
+    "ERR shutting down" for a RELOAD, however much is still unsent."""
+    d = Daemon(args, make_config(1, rng, big=300)[0], workers=1)
+    c = flood_unread(d, rng)
+    time.sleep(0.4)
+    d.signal(signal.SIGTERM)
+    wait_for_log(d, 'configd: stopping')
+    time.sleep(0.5)  # the daemon drains while the client still does not read
+    for i in range(30):
+        line = c.line()
+        expect(line is not None, '%d of 30 DUMPs answered, then the connection '
+               'closed' % i)
+        lines = [line]
+        while lines[-1] not in ('END', None):
+            lines.append(c.line())
+        expect(lines[-1] == 'END', 'DUMP %d of 30 cut short' % (i + 1))
+        verify_dump(lines)
+    reply = c.line()
+    expect(reply == 'ERR shutting down', 'RELOAD at shutdown: %r' % reply)
+    reply = c.line()
+    expect(reply is not None and reply.startswith('OK generation='),
+           'STATS at shutdown: %r' % reply)
+    expect(c.closed(), 'connection kept open after the drain')
+    c.close()
+    d.stop(signalled=True)
+    return 3
+
+
+def shutdown_refuse(args, rng):
+    """While the daemon drains, a new connection is refused at once, on the
+    UNIX socket and on TCP, rather than queued until exit."""
+    d = Daemon(args, make_config(1, rng, big=300)[0], workers=2)
+    c = flood_unread(d, rng)
+    time.sleep(0.2)
+    d.signal(signal.SIGTERM)
+    wait_for_log(d, 'configd: stopping')
+    expect(refused(d, tcp=False), 'UNIX connection accepted during the shutdown drain')
+    expect(refused(d, tcp=True), 'TCP connection accepted during the shutdown drain')
+    c.close()
+    d.stop(signalled=True)
+    return 2
+
+
+def shutdown(args):
+    rng = random.Random(args.seed)
+    passed, failed = 0, []
+    for test in (shutdown_drain, shutdown_refuse):
+        try:
+            passed += test(args, rng)
+            print('shutdown: %s passed' % test.__name__)
+        except (Failure, OSError) as e:
+            failed.append('%s: %s: %s' % (test.__name__, type(e).__name__, e))
+            print('shutdown: FAILED: ' + failed[-1])
+            for d in Daemon.spawned:
+                if d.proc.poll() is None:
+                    d.proc.kill()
+    expect(not failed, '; '.join(failed))
+    print('shutdown: 30 DUMPs, a RELOAD and a STATS sent before SIGTERM all '
+          'answered in order; new connections refused during the drain')
+    return passed
+
+
+# --- reload: a RELOAD runs on the control thread, not in the worker ----------------
+
+def pipe_buffered(pipe):
+    """Bytes written to the pipe and not read yet."""
+    return struct.unpack('i', fcntl.ioctl(pipe, termios.FIONREAD, b'\0' * 4))[0]
+
+
+def hold_up_reload(d, client, generation):
+    """Send RELOADs on client until one is held up in its log write, the
+    daemon's stderr pipe being full (4 KiB, unread), after publishing;
+    `generation` is the one served before. Returns the held one's."""
+    client.sock.settimeout(0.5)
+    for _ in range(1000):
+        client.send(b'RELOAD\n')
+        generation += 1
+        while True:
+            try:
+                reply = client.line()
+                break
+            except socket.timeout:
+                # Late while the pipe has room for a line: only slow.
+                if 4096 - pipe_buffered(d.proc.stderr) < 200:
+                    client.sock.settimeout(TIMEOUT)
+                    return generation
+        expect(reply == 'OK reloaded generation=%d' % generation, 'RELOAD: ' + reply)
+    raise Failure('the log pipe never filled')
+
+
+def reload_handoff(args):
+    """A RELOAD is handed to the control thread: while that reload is held
+    up (here in its log write to a stderr pipe nobody reads), the worker
+    that took the request keeps answering its other clients, and the
+    client is answered once the reload is done. Requests that arrive
+    meanwhile share the next reload; at SIGTERM, queued ones are refused."""
+    rng = random.Random(args.seed)
+    d = Daemon(args, make_config(1, rng)[0], workers=1, stderr_pipe=True)
+    a, b = d.connect(), d.connect()
+    expect(b.ok('GET meta.generation') == 'OK 1', 'first GET')
+    held = hold_up_reload(d, a, 1)
+    b.sock.settimeout(5.0)
+    try:
+        gen = int(b.ok('GET meta.generation').split()[1])
+        st = stats(b)
+    except socket.timeout:
+        d.read_stderr()
+        raise Failure('a reload in progress held up the worker: GET unanswered '
+                      'for 5 s (at generation %d)' % held) from None
+    b.sock.settimeout(TIMEOUT)
+    expect(gen == 1, 'meta.generation %d' % gen)
+    expect(st['generation'] == held, 'STATS during the reload: %r' % st)
+    # Two RELOADs queued behind the held one share the next reload.
+    queued = [d.connect(), d.connect()]
+    for c in queued:
+        c.send(b'RELOAD\n')
+    time.sleep(0.5)
+    d.read_stderr(once=True)  # room for the held reload's line, and more
+    reply = a.line()
+    expect(reply == 'OK reloaded generation=%d' % held, 'held RELOAD: %s' % reply)
+    for c in queued:
+        reply = c.line()
+        expect(reply == 'OK reloaded generation=%d' % (held + 1),
+               'queued RELOAD: %s' % reply)
+        c.close()
+    # Held up again, with one queued behind it, then SIGTERM: once the
+    # held reload is done, the daemon stops and refuses the queued one.
+    held = hold_up_reload(d, a, held + 1)
+    c = d.connect()
+    c.send(b'RELOAD\n')
+    time.sleep(0.2)
+    d.signal(signal.SIGTERM)
+    d.read_stderr()
+    reply = a.line()
+    expect(reply == 'OK reloaded generation=%d' % held, 'held RELOAD: %s' % reply)
+    reply = c.line()
+    expect(reply == 'ERR shutting down', 'RELOAD queued at SIGTERM: %s' % reply)
+    for client in (a, b, c):
+        expect(client.closed(), 'connection kept open at shutdown')
+        client.close()
+    d.stop(signalled=True)
+    print('reload: a RELOAD held up in its log write left its worker serving '
+          'another client and was answered when done; two queued behind it '
+          'shared one reload; one queued at SIGTERM got "ERR shutting down"')
+    return 7
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('mode', choices=['stress', 'corpus', 'abuse'])
+    p.add_argument('mode', choices=['stress', 'corpus', 'abuse', 'shutdown', 'reload'])
     p.add_argument('--daemon', required=True)
     p.add_argument('--corpus')
     p.add_argument('--rounds', type=int, default=1000)
@@ -625,7 +864,8 @@ def main():
     p.add_argument('--wrapper', help='run the daemon under this command')
     args = p.parse_args()
     try:
-        passed = {'stress': stress, 'corpus': corpus, 'abuse': abuse}[args.mode](args)
+        passed = {'stress': stress, 'corpus': corpus, 'abuse': abuse,
+                  'shutdown': shutdown, 'reload': reload_handoff}[args.mode](args)
     except (Failure, OSError) as e:  # OSError: a socket timed out or broke
         print('%s: FAILED: %s: %s' % (args.mode, type(e).__name__, e))
         traceback.print_exc(file=sys.stdout)

@@ -7,12 +7,14 @@
  * period and a reload never delays a query.
  */
 #define _GNU_SOURCE	/* accept4 */
-#include "server.h"
+#include "workers.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,14 +25,30 @@
 #define LINES_PER_TURN 64	/* then let the worker's other clients in */
 #define SHUTDOWN_FLUSH_MS 2000	/* to send the last replies at shutdown */
 
+/* epoll's view of a file descriptor: what kind of thing it is. */
+enum watch_kind {
+	WATCH_STOP,	/* d->stop_fd: readable once the daemon stops */
+	WATCH_LISTEN,
+	WATCH_RELOADED,	/* w->reloaded: requests are back from the control thread */
+	WATCH_CLIENT,
+};
+
+struct watch {
+	enum watch_kind kind;
+	int fd;
+};
+
 struct client {
 	struct watch watch;	/* first: epoll hands back a struct watch * */
+	struct worker *worker;
 	size_t index;		/* in its worker's clients[] */
-	uint32_t events;	/* what epoll waits for on its behalf */
+	uint32_t events;	/* what epoll waits for on its behalf; 0: none */
 	int64_t deadline_ms;	/* closed when this passes without progress */
 	bool eof;		/* the client will send nothing more */
 	bool closing;		/* close once the output is sent */
 	bool ready;		/* has buffered work left after its last turn */
+	bool reloading;		/* its RELOAD is with the control thread */
+	struct reload_request reload;
 	struct linebuf in;
 	struct outbuf out;
 };
@@ -40,6 +58,13 @@ struct worker {
 	pthread_t thread;
 	bool started;
 	int epfd;
+	bool draining;		/* shutting down: close clients once answered */
+	struct watch stop;
+	struct watch listen[DAEMON_MAX_LISTEN];
+	/* Reloads handed back by the control thread (reload_done()). */
+	struct watch reloaded;	/* eventfd, readable when some are */
+	pthread_mutex_t reloaded_lock;
+	struct reload_request *reloaded_list;
 	struct client **clients;
 	size_t n_clients;
 	size_t cap_clients;
@@ -58,7 +83,7 @@ static int client_timeout_ms(struct daemon *d)
 {
 	int ms = CONFIG_TIMEOUT_DEFAULT_MS;
 
-	RCU_SLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE() {
 		ms = config_slot_dereference(&d->config)->client_timeout_ms;
 	}
 	return ms;
@@ -69,6 +94,11 @@ static void client_touch(struct worker *w, struct client *c)
 	c->deadline_ms = now_ms() + client_timeout_ms(w->d);
 }
 
+/*
+ * Never called while c->reloading: such a client is out of the epoll set,
+ * past its deadline's reach (worker_expire()), and the last clients closed
+ * at shutdown have their requests back by then (worker_finish()).
+ */
 static void client_close(struct worker *w, struct client *c)
 {
 	struct client *last = w->clients[--w->n_clients];
@@ -81,13 +111,19 @@ static void client_close(struct worker *w, struct client *c)
 	atomic_fetch_sub(&w->d->clients, 1);
 }
 
-/* Wait for output room while there is output, else for input. */
+/*
+ * Wait for output room while there is output, else for input; while its
+ * reload is away with nothing to send, for nothing at all (out of the
+ * set: a level-triggered EPOLLIN or EPOLLHUP it cannot act on yet would
+ * wake the worker again and again).
+ */
 static void client_set_events(struct worker *w, struct client *c)
 {
-	uint32_t want = c->out.len ? EPOLLOUT : EPOLLIN;
+	uint32_t want = c->out.len ? EPOLLOUT : c->reloading ? 0 : EPOLLIN;
 	struct epoll_event ev = { .events = want, .data.ptr = &c->watch };
+	int op = !want ? EPOLL_CTL_DEL : c->events ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
 
-	if (want != c->events && epoll_ctl(w->epfd, EPOLL_CTL_MOD, c->watch.fd, &ev) == 0)
+	if (want != c->events && epoll_ctl(w->epfd, op, c->watch.fd, &ev) == 0)
 		c->events = want;
 }
 
@@ -95,7 +131,7 @@ static void client_set_events(struct worker *w, struct client *c)
 static void answer_from_config(struct daemon *d, struct outbuf *out,
 			       const struct proto_request *req)
 {
-	RCU_SLOT_READ_GUARD();
+	RCUSLOT_READ_GUARD();
 	const struct config *cfg = config_slot_dereference(&d->config);
 
 	if (req->cmd == PROTO_GET)
@@ -106,7 +142,7 @@ static void answer_from_config(struct daemon *d, struct outbuf *out,
 
 static void answer_stats(struct daemon *d, struct outbuf *out)
 {
-	RCU_SLOT_READ_GUARD();
+	RCUSLOT_READ_GUARD();
 	const struct reload_status *rs = status_slot_dereference(&d->status);
 	struct proto_stats st = {
 		.generation = config_slot_dereference(&d->config)->generation,
@@ -120,19 +156,48 @@ static void answer_stats(struct daemon *d, struct outbuf *out)
 	proto_reply_stats(out, &st);
 }
 
-/* Outside any read-side critical section: a reload may wait for another. */
-static void answer_reload(struct daemon *d, struct outbuf *out)
+static void answer_reload(struct outbuf *out, const struct reload_request *req)
 {
-	char msg[sizeof(((struct reload_status *)0)->last_error)];
-	uint64_t gen;
-
-	if (atomic_load(&d->stopping))
-		outbuf_printf(out, "ERR shutting down\n");
-	else if (daemon_reload(d, "RELOAD request", &gen, msg, sizeof(msg)))
+	if (req->result == RELOAD_DONE)
 		outbuf_printf(out, "OK reloaded generation=%llu\n",
-			      (unsigned long long)gen);
+			      (unsigned long long)req->generation);
+	else if (req->result == RELOAD_FAILED)
+		proto_reply_error(out, "reload failed: ", req->msg);
 	else
-		proto_reply_error(out, "reload failed: ", msg);
+		outbuf_printf(out, "ERR shutting down\n");
+}
+
+/*
+ * The control thread runs the reload; the client waits for its answer
+ * (answers go in request order) and the worker serves the others.
+ */
+static void start_reload(struct worker *w, struct client *c)
+{
+	c->reload.result = RELOAD_REFUSED;
+	if (!atomic_load(&w->d->stopping) && daemon_request_reload(w->d, &c->reload))
+		c->reloading = true;
+	else
+		answer_reload(&c->out, &c->reload);
+}
+
+static struct client *client_of(struct reload_request *req)
+{
+	return (struct client *)((char *)req - offsetof(struct client, reload));
+}
+
+/* Called by the control thread: hand the request back to its worker.
+ * The worker's lock orders the result written before with its reading. */
+static void reload_done(struct reload_request *req)
+{
+	struct worker *w = client_of(req)->worker;
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&w->reloaded_lock);
+	req->next = w->reloaded_list;
+	w->reloaded_list = req;
+	pthread_mutex_unlock(&w->reloaded_lock);
+	if (write(w->reloaded.fd, &one, sizeof(one)) != sizeof(one))
+		perror("configd: waking a worker");
 }
 
 static void handle_request(struct worker *w, struct client *c,
@@ -150,7 +215,7 @@ static void handle_request(struct worker *w, struct client *c,
 		answer_stats(w->d, &c->out);
 		break;
 	case PROTO_RELOAD:
-		answer_reload(w->d, &c->out);
+		start_reload(w, c);
 		break;
 	case PROTO_QUIT:
 		outbuf_printf(&c->out, "OK bye\n");
@@ -253,12 +318,21 @@ static void client_service(struct worker *w, struct client *c)
 			client_close(w, c);
 			return;
 		}
+		if (c->reloading)
+			break;	/* the next answer is the reload's */
 		if (!budget--) {
 			c->ready = true;
 			break;
 		}
-		if (client_step(w, c) == STEP_WAIT)
+		if (client_step(w, c) == STEP_WAIT) {
+			/* Everything it sent is answered and its answers are
+			 * with the kernel: at shutdown, that is the end. */
+			if (w->draining) {
+				client_close(w, c);
+				return;
+			}
 			break;
+		}
 	}
 	client_set_events(w, c);
 }
@@ -300,6 +374,8 @@ static bool worker_add_client(struct worker *w, int fd)
 		w->cap_clients = cap;
 	}
 	c->watch = (struct watch){ .kind = WATCH_CLIENT, .fd = fd };
+	c->worker = w;
+	c->reload.done = reload_done;
 	c->events = EPOLLIN;
 	ev.data.ptr = &c->watch;
 	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
@@ -312,12 +388,13 @@ static bool worker_add_client(struct worker *w, int fd)
 	return true;
 }
 
-static void worker_accept(struct worker *w, int lfd)
+/* False when there was no connection to accept. */
+static bool worker_accept(struct worker *w, int lfd)
 {
 	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (fd < 0)
-		return;		/* another worker took it, or it went away */
+		return false;	/* another worker took it, or it went away */
 	if (!admit(w->d)) {
 		char msg[64];
 
@@ -325,12 +402,37 @@ static void worker_accept(struct worker *w, int lfd)
 			 w->d->max_clients);
 		send_line(fd, msg);
 		close(fd);
-		return;
+		return true;
 	}
 	if (!worker_add_client(w, fd)) {
 		send_line(fd, "ERR server out of memory\n");
 		close(fd);
 		atomic_fetch_sub(&w->d->clients, 1);
+	}
+	return true;
+}
+
+/* Answer the clients whose reload is back; they are served next. */
+static void worker_take_reloads(struct worker *w)
+{
+	struct reload_request *req, *next;
+	uint64_t count;
+
+	/* Reset the eventfd first: one written after this stays readable. */
+	if (read(w->reloaded.fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+		perror("configd: reloads");
+	pthread_mutex_lock(&w->reloaded_lock);
+	req = w->reloaded_list;
+	w->reloaded_list = NULL;
+	pthread_mutex_unlock(&w->reloaded_lock);
+	for (; req; req = next) {
+		struct client *c = client_of(req);
+
+		next = req->next;
+		c->reloading = false;
+		answer_reload(&c->out, req);
+		client_touch(w, c);
+		c->ready = true;
 	}
 }
 
@@ -340,9 +442,11 @@ static void worker_dispatch(struct worker *w, const struct epoll_event *ev)
 
 	if (watch->kind == WATCH_LISTEN)
 		worker_accept(w, watch->fd);
+	else if (watch->kind == WATCH_RELOADED)
+		worker_take_reloads(w);
 	else if (watch->kind == WATCH_CLIENT)
 		client_service(w, (struct client *)watch);
-	/* WATCH_WAKE: the loop checks d->stopping. */
+	/* WATCH_STOP: the loop checks d->stopping. */
 }
 
 /* Backwards, so that client_close()'s swap with the last one is safe. */
@@ -364,8 +468,8 @@ static void worker_expire(struct worker *w)
 	for (i = w->n_clients; i-- > 0;) {
 		struct client *c = w->clients[i];
 
-		if (c->deadline_ms > now)
-			continue;
+		if (c->deadline_ms > now || c->reloading)
+			continue;	/* a reload is the daemon's time, not its */
 		if (!c->out.len)
 			send_line(c->watch.fd, "ERR timeout: no complete request "
 				  "in time; closing\n");
@@ -382,7 +486,7 @@ static int worker_wait_ms(const struct worker *w)
 	for (i = 0; i < w->n_clients; i++) {
 		if (w->clients[i]->ready)
 			return 0;
-		if (w->clients[i]->deadline_ms < first)
+		if (!w->clients[i]->reloading && w->clients[i]->deadline_ms < first)
 			first = w->clients[i]->deadline_ms;
 	}
 	if (first == INT64_MAX)
@@ -390,6 +494,7 @@ static int worker_wait_ms(const struct worker *w)
 	return first <= now ? 0 : (int)(first - now > 60000 ? 60000 : first - now);
 }
 
+/* Wait for events for at most timeout_ms (-1: no limit), serve them. */
 static void worker_poll(struct worker *w, int timeout_ms)
 {
 	struct epoll_event ev[EVENTS_PER_WAIT];
@@ -403,9 +508,12 @@ static void worker_poll(struct worker *w, int timeout_ms)
 }
 
 /*
- * Shutdown: accept nothing more, give each client one more turn to answer
- * what it has already sent (a RELOAD gets "ERR shutting down"), send the
- * replies for a bounded time, close everything.
+ * Shutdown. daemon_stop() has already stopped the listening sockets, so no
+ * connection can arrive any more: take those the kernel queued before
+ * that, then serve every client as usual (a RELOAD gets "ERR shutting
+ * down") until all it has sent is answered and it would have to wait for
+ * more, and close it then. A client that does not read its answers holds
+ * the worker for SHUTDOWN_FLUSH_MS at most.
  */
 static void worker_finish(struct worker *w)
 {
@@ -413,19 +521,27 @@ static void worker_finish(struct worker *w)
 	unsigned i;
 	size_t c;
 
-	for (i = 0; i < w->d->n_listen; i++)
-		epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->d->listen[i].fd, NULL);
-	epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->d->wake.fd, NULL);
+	w->draining = true;
+	for (i = 0; i < w->d->n_listen; i++) {
+		while (worker_accept(w, w->listen[i].fd))
+			;
+		epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->listen[i].fd, NULL);
+	}
+	epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->stop.fd, NULL);
 	for (c = 0; c < w->n_clients; c++)
 		w->clients[c]->ready = true;
-	worker_run_ready(w);	/* one more turn each */
-	for (c = 0; c < w->n_clients; c++) {
-		w->clients[c]->closing = true;
-		w->clients[c]->ready = true;
+	while (w->n_clients) {
+		int64_t left = deadline - now_ms();
+		int ms = worker_wait_ms(w);
+
+		if (left <= 0)
+			break;
+		worker_poll(w, ms < 0 || ms > left ? (int)left : ms);
 	}
-	worker_run_ready(w);	/* closes those with nothing left to send */
-	while (w->n_clients && now_ms() < deadline)
-		worker_poll(w, (int)(deadline - now_ms()));
+	/* daemon_refuse_reload_requests() handed every request back before
+	 * daemon_stop() set d->stopping, which this thread has seen: after
+	 * this, no client is waiting for one. */
+	worker_take_reloads(w);
 	while (w->n_clients)
 		client_close(w, w->clients[0]);
 }
@@ -454,13 +570,20 @@ static bool worker_init(struct worker *w, struct daemon *d)
 	unsigned i;
 
 	w->d = d;
+	w->stop = (struct watch){ .kind = WATCH_STOP, .fd = d->stop_fd };
+	w->reloaded = (struct watch){ .kind = WATCH_RELOADED,
+				      .fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK) };
 	w->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (w->epfd < 0 || !worker_watch(w, &d->wake, EPOLLIN))
+	if (w->epfd < 0 || w->reloaded.fd < 0 ||
+	    !worker_watch(w, &w->stop, EPOLLIN) ||
+	    !worker_watch(w, &w->reloaded, EPOLLIN))
 		return false;
 	/* EPOLLEXCLUSIVE: one worker wakes per connection, not all of them. */
-	for (i = 0; i < d->n_listen; i++)
-		if (!worker_watch(w, &d->listen[i], EPOLLIN | EPOLLEXCLUSIVE))
+	for (i = 0; i < d->n_listen; i++) {
+		w->listen[i] = (struct watch){ .kind = WATCH_LISTEN, .fd = d->listen_fd[i] };
+		if (!worker_watch(w, &w->listen[i], EPOLLIN | EPOLLEXCLUSIVE))
 			return false;
+	}
 	return true;
 }
 
@@ -471,8 +594,10 @@ struct worker *workers_start(struct daemon *d, unsigned n)
 
 	if (!w)
 		return NULL;
-	for (i = 0; i < n; i++)
-		w[i].epfd = -1;
+	for (i = 0; i < n; i++) {
+		w[i].epfd = w[i].reloaded.fd = -1;
+		pthread_mutex_init(&w[i].reloaded_lock, NULL);
+	}
 	for (i = 0; i < n; i++) {
 		if (!worker_init(&w[i], d)) {
 			perror("configd: epoll");
@@ -485,21 +610,12 @@ struct worker *workers_start(struct daemon *d, unsigned n)
 		w[i].started = true;
 	}
 	if (i < n) {
+		daemon_refuse_reload_requests(d);
 		daemon_stop(d);
 		workers_join(w, n);
 		return NULL;
 	}
 	return w;
-}
-
-void daemon_stop(struct daemon *d)
-{
-	uint64_t one = 1;
-
-	atomic_store(&d->stopping, true);
-	/* Level-triggered and never read: every worker's epoll_wait returns. */
-	if (write(d->wake.fd, &one, sizeof(one)) != sizeof(one))
-		perror("configd: waking the workers");
 }
 
 void workers_join(struct worker *w, unsigned n)
@@ -511,6 +627,9 @@ void workers_join(struct worker *w, unsigned n)
 			pthread_join(w[i].thread, NULL);
 		if (w[i].epfd >= 0)
 			close(w[i].epfd);
+		if (w[i].reloaded.fd >= 0)
+			close(w[i].reloaded.fd);
+		pthread_mutex_destroy(&w[i].reloaded_lock);
 		free(w[i].clients);
 	}
 	free(w);

@@ -5,10 +5,11 @@
  * so one worker wakes per connection) and serves them itself until they
  * close, with nonblocking I/O and a deadline per client, so that no client
  * can hold a worker: a silent client only costs a file descriptor until its
- * deadline passes.
+ * deadline passes. Nor does a RELOAD request: the worker hands it to the
+ * control thread and serves its other clients until the answer is back.
  */
-#ifndef CONFIGD_SERVER_H
-#define CONFIGD_SERVER_H
+#ifndef CONFIGD_WORKERS_H
+#define CONFIGD_WORKERS_H
 
 #include "daemon.h"
 
@@ -18,11 +19,9 @@ struct worker;
  * (with a message on stderr and nothing left running). */
 struct worker *workers_start(struct daemon *d, unsigned n);
 
-/* Set d->stopping and wake every worker; safe to call more than once. */
-void daemon_stop(struct daemon *d);
-
-/* After daemon_stop(): wait for every
- * worker to answer what it has already received and close its clients. */
+/* After daemon_refuse_reload_requests() and daemon_stop(): wait for every
+ * worker to answer what it has received and close its clients, then free
+ * the pool. */
 void workers_join(struct worker *w, unsigned n);
 
-#endif /* CONFIGD_SERVER_H */
+#endif /* CONFIGD_WORKERS_H */

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file rcuslot/core.h
+ * @brief The interface between the inline shells and the compiled core,
+ *        librcuslot.
+ *
+ * Everything the kit keeps once per process lives in librcuslot: the
+ * deferral core (its nodes, its bound and counters), batch chunks, the
+ * grace-period counter, the fork handlers, the registration records and
+ * the debug registry with its reporter. The library is flavor-agnostic: the
+ * shells hand it the flavor as liburcu's own `const struct
+ * rcu_flavor_struct *` (`&urcu_memb_flavor`, ...), as cds_lfht_new_flavor()
+ * does, so one library serves every flavor and a program may use several.
+ *
+ * Nothing here is API: every name is `rcuslot_priv_*`, exported only so
+ * that the generated functions can call it, and may change with the
+ * library's SONAME. This header includes no liburcu flavor header.
+ */
+#ifndef RCUSLOT_CORE_H
+#define RCUSLOT_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rcuslot/compiler.h>
+
+/** @cond RCUSLOT_INTERNAL */
+RCUSLOT_PRIV_BEGIN_DECLS
+
+struct rcu_head;
+struct rcu_flavor_struct;
+struct rcuslot_batch;
+
+/*
+ * An old handle's raw value is its object's address, with the top bit set
+ * when a debug unit created it and the debug registry owns it (on 64-bit
+ * targets, where no user-space address has that bit). Release code never
+ * sets it, so a release fast path may use the value as it is; every path
+ * that can meet a tagged value (a debug unit, or the core) strips it.
+ */
+#if UINTPTR_MAX > 0xffffffffu
+#define RCUSLOT_PRIV_OWNED_TAG ((uintptr_t)1 << (sizeof(uintptr_t) * 8 - 1))
+#else
+#define RCUSLOT_PRIV_OWNED_TAG ((uintptr_t)0) /* 32-bit: no tag, no cross-unit check */
+#endif
+#define rcuslot_priv_strip(handle)                                             \
+	((void *)((uintptr_t)(handle) & ~RCUSLOT_PRIV_OWNED_TAG))
+
+/* A void * door to a slot's free_fn: batches and nodes hold many types. */
+typedef void rcuslot_priv_free_fn(void *obj);
+
+/*
+ * Room left under the deferral bound (the bound minus the objects awaiting
+ * reclamation). Reserved by the inline fast path with one atomic add; see
+ * rcuslot_priv_defer_reserve() in rcuslot/reclaim.h.
+ */
+extern RCUSLOT_PRIV_EXPORT long rcuslot_priv_defer_room;
+
+/*
+ * The slow path of a reservation whose atomic subtraction took the room
+ * below zero. Returns the handle's object (stripped) and whether the n
+ * objects may go to call_rcu after all. Without debug units that is a full
+ * queue: the reservation is given back and counted as throttled. In a
+ * process with debug units every deferral comes here (the room carries an
+ * offset that keeps the fast path failing), so that the core sees each old
+ * handle consumed, by any unit (rcuslot/debug.h).
+ */
+struct rcuslot_priv_slow {
+	void *obj;
+	int queue;
+};
+RCUSLOT_PRIV_EXPORT struct rcuslot_priv_slow rcuslot_priv_defer_slow(long n, void *handle);
+
+/*
+ * A node from the core's pool for a plain object's trip through call_rcu
+ * (NULL without memory), and the callback that frees the object and gives
+ * the node back. The node's type is in rcuslot/reclaim.h.
+ */
+struct rcuslot_priv_node;
+RCUSLOT_PRIV_EXPORT struct rcuslot_priv_node *rcuslot_priv_node_get(void);
+RCUSLOT_PRIV_EXPORT void rcuslot_priv_node_cb(struct rcu_head *head);
+
+/* Wait for a grace period of fl (counted); returns the handle's object. */
+RCUSLOT_PRIV_EXPORT void *rcuslot_priv_retire_wait(const struct rcu_flavor_struct *fl,
+						   void *handle);
+RCUSLOT_PRIV_EXPORT void rcuslot_priv_synchronize(const struct rcu_flavor_struct *fl);
+
+/* Add the handle's object to a batch; never fails (see rcuslot/batch.h). */
+RCUSLOT_PRIV_EXPORT void rcuslot_priv_batch_add(struct rcuslot_batch *batch,
+						const struct rcu_flavor_struct *fl, void *handle,
+						rcuslot_priv_free_fn *free_fn);
+
+/* Registration records: kept by the core in every build. */
+RCUSLOT_PRIV_EXPORT void rcuslot_priv_thread_registered(const struct rcu_flavor_struct *fl,
+							int on);
+RCUSLOT_PRIV_EXPORT int rcuslot_priv_is_registered(const struct rcu_flavor_struct *fl);
+
+/* rcuslot_barrier() of the unit's flavor also waits for the others in use. */
+RCUSLOT_PRIV_EXPORT void rcuslot_priv_barrier(const struct rcu_flavor_struct *fl);
+
+/* ThreadSanitizer builds: the address that stands for "a grace period". */
+extern RCUSLOT_PRIV_EXPORT char rcuslot_priv_tsan_gp;
+
+/* The debug registry and reporter (rcuslot/debug.h). */
+struct rcuslot_priv_dbg_loc {
+	const char *file; /* call site named by a wrapper macro, or NULL */
+	int line;
+	const void *ret;  /* else the return address into the caller */
+};
+RCUSLOT_PRIV_EXPORT void rcuslot_priv_dbg_enable(void);
+RCUSLOT_PRIV_EXPORT void *rcuslot_priv_dbg_own(void *obj);
+RCUSLOT_PRIV_EXPORT void *rcuslot_priv_dbg_consume(const char *fn, void *handle,
+						   const struct rcuslot_priv_dbg_loc *loc);
+RCUSLOT_PRIV_EXPORT RCUSLOT_PRIV_COLD __attribute__((noreturn)) void
+rcuslot_priv_dbg_fail(const char *fn, const char *what, const struct rcuslot_priv_dbg_loc *loc);
+
+RCUSLOT_PRIV_END_DECLS
+/** @endcond */
+
+#endif /* RCUSLOT_CORE_H */
