@@ -84,7 +84,7 @@ static int run_hooks(void *ctx)
 	const struct hook *h;
 	int ran = 0;
 
-	RCU_SLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE() {
 		RCU_LIST_FOREACH(hook_list, &hooks, h) {
 			ran++;
 			if (h->fn(ctx))
@@ -147,7 +147,7 @@ static int add_after_prio(int prio, struct hook *n)
 	const struct hook *h;
 	int err = -ENOENT;
 
-	RCU_SLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE() {
 		RCU_LIST_FOREACH(hook_list, &hooks, h)
 			if (h->prio == prio)
 				break;
@@ -164,7 +164,7 @@ static int remove_prio(int prio)
 	struct hook_list_old old = { NULL };
 	const struct hook *h;
 
-	RCU_SLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE() {
 		RCU_LIST_FOREACH(hook_list, &hooks, h)
 			if (h->prio == prio)
 				break;
@@ -188,7 +188,7 @@ static int set_fn(int prio, int (*fn)(void *))
 
 	if (!n)
 		return -ENOMEM;
-	RCU_SLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE() {
 		RCU_LIST_FOREACH(hook_list, &hooks, h)
 			if (h->prio == prio)
 				break;
@@ -211,7 +211,7 @@ static void recycle_first(int new_prio)
 	struct hook_list_old old = { NULL };
 	struct hook *h;
 
-	RCU_SLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE() {
 		const struct hook *first = hook_list_first(&hooks);
 
 		if (first)

@@ -127,7 +127,7 @@ static void *reader(void *arg)
 		const struct hook *h;
 		int last_prio = -1, rejected = 0;
 
-		RCU_SLOT_READ_SCOPE() {
+		RCUSLOT_READ_SCOPE() {
 			RCU_LIST_FOREACH(hook_list, &handlers, h) {
 				if (h->magic != HOOK_LIVE || h->prio < last_prio)
 					st->broken++;
@@ -237,7 +237,7 @@ static void print_chain(void)
 	const struct hook *h;
 
 	printf("  chain:");
-	RCU_SLOT_READ_SCOPE()
+	RCUSLOT_READ_SCOPE()
 		RCU_LIST_FOREACH(hook_list, &handlers, h)
 			printf(" %s(%d)", h->name, h->prio);
 	printf("\n");

@@ -63,6 +63,7 @@
 #include <rcuslot/debug.h>
 #include <rcuslot/reclaim.h>
 #include <rcuslot/batch.h>
+#include <rcuslot/slot.h>
 
 RCUSLOT_PRIV_BEGIN_DECLS
 
@@ -114,7 +115,7 @@ struct rcuslot_priv_list {
  * @code
  * const struct hook *h;
  *
- * RCU_SLOT_READ_SCOPE() {
+ * RCUSLOT_READ_SCOPE() {
  *         RCU_LIST_FOREACH(hook_list, &hooks, h)
  *                 if (h->fn(ctx))
  *                         break;
@@ -163,15 +164,6 @@ struct rcuslot_priv_list {
  * is a type, `member` a member name, `free_fn` may be a function-like macro
  * and `flavor` a token; none can be parenthesized.
  */
-
-/*
- * Every flavor-specific call the list makes, by operation, for `flavor` (a
- * liburcu flavor token: memb, qsbr, mb, bp, signal). Until the kit's core
- * serves several flavors in one unit, `flavor` is the unit's RCUSLOT_FLAVOR
- * (RCU_LIST_DEFINE_FLAVOR() checks it) and these are the kit's helpers; a
- * core with per-flavor helpers changes this one macro.
- */
-#define RCUSLOT_PRIV_LIST_RCU(flavor, op) rcuslot_##op
 
 /* An entry's address is never NULL: lets the compiler drop FOREACH's test. */
 #define RCUSLOT_PRIV_LIST_NONNULL(p)                                           \
@@ -432,21 +424,21 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 		rcuslot_priv_list_unlock(&list->rcuslot_priv_list);            \
 	}
 
-#define RCUSLOT_PRIV_LIST_DEF_FIRST(name, type)                                \
+#define RCUSLOT_PRIV_LIST_DEF_FIRST(name, type, fl)                            \
 	RCUSLOT_PRIV_FUNC const type *name##_first(const struct name *list)    \
 	{                                                                      \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
-		RCUSLOT_PRIV_DBG_READ_SIDE(#name "_first");                    \
+		RCUSLOT_PRIV_DBG_READ_SIDE(fl, #name "_first");                \
 		return name##_priv_entry(list,                                 \
 					 RCUSLOT_PRIV_LIST_DEREF(list->rcuslot_priv_list.head.next)); \
 	}
 
-#define RCUSLOT_PRIV_LIST_DEF_NEXT(name, type)                                 \
+#define RCUSLOT_PRIV_LIST_DEF_NEXT(name, type, fl)                             \
 	RCUSLOT_PRIV_FUNC const type *name##_next(const struct name *list,     \
 						  const type *obj)             \
 	{                                                                      \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
-		RCUSLOT_PRIV_DBG_READ_SIDE(#name "_next");                     \
+		RCUSLOT_PRIV_DBG_READ_SIDE(fl, #name "_next");                 \
 		return name##_priv_entry(list,                                 \
 					 RCUSLOT_PRIV_LIST_DEREF(name##_priv_node(obj)->rcuslot_priv_link.next)); \
 	}
@@ -573,8 +565,7 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 		if (rcuslot_priv_list_linked(&n->rcuslot_priv_link)) {         \
 			rcuslot_priv_list_unlink(&n->rcuslot_priv_link);       \
 			RCUSLOT_PRIV_LIST_DBG_UNMARK(n);                       \
-			old.rcuslot_priv_obj = (type *)obj;                    \
-			RCUSLOT_PRIV_DBG_OWN(old.rcuslot_priv_obj);            \
+			old.rcuslot_priv_obj = RCUSLOT_PRIV_DBG_TAG(type, (type *)obj); \
 		}                                                              \
 		return old;                                                    \
 	}
@@ -619,8 +610,7 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 			RCUSLOT_PRIV_LIST_DBG_MARK(n, &list->rcuslot_priv_list); \
 			rcuslot_priv_list_swap(&o->rcuslot_priv_link, &n->rcuslot_priv_link); \
 			RCUSLOT_PRIV_LIST_DBG_UNMARK(o);                       \
-			old.rcuslot_priv_obj = (type *)old_obj;                \
-			RCUSLOT_PRIV_DBG_OWN(old.rcuslot_priv_obj);            \
+			old.rcuslot_priv_obj = RCUSLOT_PRIV_DBG_TAG(type, (type *)old_obj); \
 		}                                                              \
 		return old;                                                    \
 	}
@@ -663,13 +653,13 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 		struct cds_list_head *head = &list->rcuslot_priv_list.head, *p; \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
-		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_destroy");                    \
+		RCUSLOT_PRIV_DBG_NO_WAIT(flavor, #name "_destroy");            \
 		rcuslot_priv_list_lock(&list->rcuslot_priv_list);              \
 		p = rcuslot_priv_list_detach(head);                            \
 		rcuslot_priv_list_unlock(&list->rcuslot_priv_list);            \
 		if (p == head)                                                 \
 			return;                                                \
-		RCUSLOT_PRIV_LIST_RCU(flavor, synchronize)();                  \
+		rcuslot_priv_synchronize(RCUSLOT_PRIV_FL(flavor));             \
 		while (p != head) {                                            \
 			struct rcuslot_list_node *n =                          \
 				caa_container_of(p, struct rcuslot_list_node, rcuslot_priv_link); \
@@ -681,79 +671,14 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 		}                                                              \
 	}
 
-/* --- Old handles, as a slot's -------------------------------------------- */
-
-#define RCUSLOT_PRIV_LIST_DEF_OLD_IS_EMPTY(name)                               \
-	RCUSLOT_PRIV_FUNC bool name##_old_is_empty(const struct name##_old *old) \
-	{                                                                      \
-		return old->rcuslot_priv_obj == NULL;                          \
-	}
-
-#define RCUSLOT_PRIV_LIST_DEF_OLD_RECLAIM(name, type, flavor)                  \
-	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE type *                         \
-	name##_old_reclaim(struct name##_old *old)                             \
-	{                                                                      \
-		RCUSLOT_PRIV_TAKE(name, type, "_old_reclaim", old, obj);       \
-		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_old_reclaim");                \
-		if (obj)                                                       \
-			RCUSLOT_PRIV_LIST_RCU(flavor, synchronize)();          \
-		return obj;                                                    \
-	}
-
-#define RCUSLOT_PRIV_LIST_DEF_OLD_FREE(name, type, free_fn, flavor)            \
-	RCUSLOT_PRIV_FUNC void name##_old_free(struct name##_old *old)         \
-	{                                                                      \
-		RCUSLOT_PRIV_TAKE(name, type, "_old_free", old, obj);          \
-		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_old_free");                   \
-		if (obj) {                                                     \
-			RCUSLOT_PRIV_LIST_RCU(flavor, synchronize)();          \
-			free_fn(obj);                                          \
-		}                                                              \
-	}
-
-/* The entry's own rcu_head carries it through call_rcu. */
-#define RCUSLOT_PRIV_LIST_DEF_DEFER_CB(name, type, free_fn, flavor)            \
-	RCUSLOT_PRIV_FUNC void name##_priv_defer_cb(struct rcu_head *head)     \
-	{                                                                      \
-		RCUSLOT_PRIV_TSAN_CALLBACK(head);                              \
-		free_fn(name##_priv_of_node(caa_container_of(head, struct rcuslot_list_node, \
-								  rcuslot_priv_rcu))); \
-		RCUSLOT_PRIV_LIST_RCU(flavor, priv_defer_done)(1);             \
-	}
-
-/* Throttled (too much pending): wait here instead, as a slot does. */
-#define RCUSLOT_PRIV_LIST_DEF_OLD_DEFER(name, type, free_fn, flavor)           \
-	RCUSLOT_PRIV_FUNC void name##_old_defer(struct name##_old *old)        \
-	{                                                                      \
-		RCUSLOT_PRIV_TAKE(name, type, "_old_defer", old, obj);         \
-		RCUSLOT_PRIV_DBG_NO_WAIT(#name "_old_defer");                  \
-		RCUSLOT_PRIV_DBG_REGISTERED(#name "_old_defer");               \
-		if (obj && !RCUSLOT_PRIV_LIST_RCU(flavor, priv_defer_head)(    \
-				   &name##_priv_node(obj)->rcuslot_priv_rcu, name##_priv_defer_cb, 1)) { \
-			RCUSLOT_PRIV_LIST_RCU(flavor, synchronize)();          \
-			free_fn(obj);                                          \
-		}                                                              \
-	}
-
-/* As a slot's batch_add: without memory for the batch, wait and free here. */
-#define RCUSLOT_PRIV_LIST_DEF_BATCH_ADD(name, type, free_fn, flavor)           \
-	RCUSLOT_PRIV_FUNC void name##_priv_free_void(void *obj)                \
-	{                                                                      \
-		free_fn((type *)obj);                                          \
-	}                                                                      \
-	RCUSLOT_PRIV_FUNC void name##_batch_add(struct rcuslot_batch *batch,   \
-						struct name##_old *old)        \
-	{                                                                      \
-		RCUSLOT_PRIV_TAKE(name, type, "_batch_add", old, obj);         \
-		if (obj && !rcuslot_priv_batch_push(batch, obj, name##_priv_free_void)) { \
-			struct rcuslot_priv_batch_chunk *chain = batch->chunks; \
-                                                                               \
-			rcuslot_batch_init(batch);                             \
-			RCUSLOT_PRIV_LIST_RCU(flavor, synchronize)();          \
-			rcuslot_priv_batch_release(chain);                     \
-			free_fn(obj);                                          \
-		}                                                              \
-	}
+/*
+ * Old handles are a slot's, through slot.h's pieces: old_free and
+ * old_reclaim wait in librcuslot (rcuslot_priv_retire_wait), old_defer
+ * hands the entry's own rcu_head to the flavor's call_rcu (nothing to
+ * allocate) and batch_add the entry to the library's batch chunks. The
+ * kit touches a removed entry's rcu_head only through that call_rcu, so the
+ * debug owner mark, cleared on removal, never meets the library's data.
+ */
 
 /* NOLINTEND(bugprone-macro-parentheses) */
 
@@ -775,8 +700,8 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 	RCUSLOT_PRIV_LIST_DEF_GLUE(name, type, member)                         \
 	RCUSLOT_PRIV_LIST_DEF_INIT(name)                                       \
 	RCUSLOT_PRIV_LIST_DEF_LOCK(name)                                       \
-	RCUSLOT_PRIV_LIST_DEF_FIRST(name, type)                                \
-	RCUSLOT_PRIV_LIST_DEF_NEXT(name, type)                                 \
+	RCUSLOT_PRIV_LIST_DEF_FIRST(name, type, flavor)                        \
+	RCUSLOT_PRIV_LIST_DEF_NEXT(name, type, flavor)                         \
 	RCUSLOT_PRIV_LIST_DEF_FIRST_LOCKED(name, type)                         \
 	RCUSLOT_PRIV_LIST_DEF_NEXT_LOCKED(name, type)                          \
 	RCUSLOT_PRIV_LIST_DEF_LOCKED_WALK(name, type)                          \
@@ -792,17 +717,15 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 	RCUSLOT_PRIV_LIST_DEF_REPLACE_CORE(name, type)                         \
 	RCUSLOT_PRIV_LIST_DEF_REPLACE(name, type)                              \
 	RCUSLOT_PRIV_LIST_DEF_DESTROY(name, type, free_fn, flavor)             \
-	RCUSLOT_PRIV_LIST_DEF_OLD_IS_EMPTY(name)                               \
-	RCUSLOT_PRIV_LIST_DEF_OLD_RECLAIM(name, type, flavor)                  \
-	RCUSLOT_PRIV_LIST_DEF_OLD_FREE(name, type, free_fn, flavor)            \
-	RCUSLOT_PRIV_LIST_DEF_DEFER_CB(name, type, free_fn, flavor)            \
-	RCUSLOT_PRIV_LIST_DEF_OLD_DEFER(name, type, free_fn, flavor)           \
-	RCUSLOT_PRIV_LIST_DEF_BATCH_ADD(name, type, free_fn, flavor)
+	RCUSLOT_PRIV_DEF_OLD_IS_EMPTY(name, type)                              \
+	RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type, flavor)                       \
+	RCUSLOT_PRIV_DEF_OLD_FREE(name, type, free_fn, flavor)                 \
+	RCUSLOT_PRIV_DEF_FREE_VOID(name, type, free_fn)                        \
+	RCUSLOT_PRIV_DEF_HEAD_DEFER_CB(name, type, member.rcuslot_priv_rcu, free_fn) \
+	RCUSLOT_PRIV_DEF_HEAD_OLD_DEFER(name, type, member.rcuslot_priv_rcu, free_fn, flavor) \
+	RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, flavor)
 
-#define RCUSLOT_PRIV_LIST_DEF_END(gen, name, flavor)                           \
-	RCUSLOT_PRIV_STATIC_ASSERT(RCUSLOT_PRIV_CAT(RCUSLOT_PRIV_FLAVOR_ID_, flavor) == \
-					   RCUSLOT_PRIV_FLAVOR_ID,             \
-				   gen "(" #name "): the flavor must be RCUSLOT_FLAVOR for now"); \
+#define RCUSLOT_PRIV_LIST_DEF_END(gen, name)                                   \
 	RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct name##_old) == sizeof(void *), \
 				   gen "(" #name "): the old handle must be one pointer wide")
 /** @endcond */
@@ -839,20 +762,28 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
 	RCUSLOT_PRIV_LIST_DEF_ALL(name, type, member, free_fn, RCUSLOT_FLAVOR) \
 	RCUSLOT_PRIV_GENERATED_END                                             \
-	RCUSLOT_PRIV_LIST_DEF_END("RCU_LIST_DEFINE", name, RCUSLOT_FLAVOR)
+	RCUSLOT_PRIV_LIST_DEF_END("RCU_LIST_DEFINE", name)
 
 /**
- * RCU_LIST_DEFINE() for a named liburcu flavor (a bare token: memb, qsbr,
- * mb, bp, signal), as RCU_MAP_DEFINE_FLAVOR() for maps. Until the kit's core
- * serves several flavors in one unit, it must be the unit's RCUSLOT_FLAVOR
- * (a compile error names the list otherwise).
+ * RCU_LIST_DEFINE() bound to a named liburcu flavor (a bare token: memb,
+ * qsbr, mb, bp, signal) instead of the unit's default, as
+ * RCU_SLOT_DEFINE_FLAVOR(): its walks need that flavor's read lock
+ * (rcuslot_qsbr_read_lock(), ...), its grace periods and deferrals are that
+ * flavor's. Include liburcu's header of the flavor (`urcu/urcu-qsbr.h`)
+ * before rcuslot/rcuslot.h and link its library.
+ * @code
+ * #include <urcu/urcu-qsbr.h>
+ * #include <rcuslot/rcuslot.h>          // default flavor: RCUSLOT_FLAVOR
+ * RCU_LIST_DEFINE_FLAVOR(stat_list, struct stat_entry, node, stat_free, qsbr);
+ * @endcode
  */
 #define RCU_LIST_DEFINE_FLAVOR(name, type, member, free_fn, flavor)            \
+	RCUSLOT_PRIV_FLAVOR_INCLUDED(name, flavor);                            \
 	RCUSLOT_PRIV_LIST_DEF_CHECK("RCU_LIST_DEFINE_FLAVOR", name, type, member) \
 	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
 	RCUSLOT_PRIV_LIST_DEF_ALL(name, type, member, free_fn, flavor)         \
 	RCUSLOT_PRIV_GENERATED_END                                             \
-	RCUSLOT_PRIV_LIST_DEF_END("RCU_LIST_DEFINE_FLAVOR", name, flavor)
+	RCUSLOT_PRIV_LIST_DEF_END("RCU_LIST_DEFINE_FLAVOR", name)
 
 /** @} */
 

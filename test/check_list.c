@@ -7,9 +7,7 @@
  */
 #include <stdlib.h>
 
-#include "failalloc.h" /* before rcuslot: the kit allocates through it here */
-/* Small, so that the deferral bound throttles old_defer here (per unit). */
-#define RCUSLOT_DEFER_MAX 64
+#include "failalloc.h" /* the kit allocates through it (check_main.c) */
 #include "check_list.h"
 #include "check_rcuslot.h"
 
@@ -19,7 +17,7 @@ static int walk_keys(struct llist *l, long *out, int max)
 	const struct lent *e;
 	int n = 0;
 
-	RCU_SLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE() {
 		RCU_LIST_FOREACH(llist, l, e) {
 			ck_assert(lent_intact(e));
 			if (n < max)
@@ -59,7 +57,7 @@ START_TEST(test_initializer_and_init)
 	struct llist l;
 
 	ck_assert(llist_empty(&static_list));
-	RCU_SLOT_READ_SCOPE()
+	RCUSLOT_READ_SCOPE()
 		ck_assert_ptr_null(llist_first(&static_list));
 	llist_init(&l);
 	ck_assert(llist_empty(&l));
@@ -123,7 +121,7 @@ START_TEST(test_foreach_break_leaves_cleanly)
 	ck_assert_int_eq(e->key, 2); /* still valid: the section goes on */
 	rcuslot_read_unlock();
 	/* A guard scope left by break inside the walk releases its lock. */
-	RCU_SLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE() {
 		RCU_LIST_FOREACH(llist, &l, e)
 			if (e->key == 1)
 				break;
@@ -349,6 +347,21 @@ START_TEST(test_defer_allocates_nothing)
 }
 END_TEST
 
+/* Small, so that the deferral bound throttles old_defer (list-bound). */
+#define LIST_DEFER_MAX 64
+
+static void bound_setup(void)
+{
+	list_setup();
+	ck_assert_int_eq(rcuslot_set_defer_max(LIST_DEFER_MAX), 0);
+}
+
+static void bound_teardown(void)
+{
+	list_teardown();
+	ck_assert_int_eq(rcuslot_set_defer_max(65536), 0);
+}
+
 /* Past the deferral bound, old_defer waits and frees itself: nothing lost. */
 START_TEST(test_defer_throttled)
 {
@@ -360,11 +373,11 @@ START_TEST(test_defer_throttled)
 	for (long k = 0; k < 400; k++) {
 		struct llist_old old = { NULL };
 
-		RCU_SLOT_READ_SCOPE()
+		RCUSLOT_READ_SCOPE()
 			old = llist_remove(&l, llist_first(&l));
 		llist_old_defer(&old);
 		ck_assert(llist_old_is_empty(&old));
-		ck_assert_int_le(rcuslot_defer_pending(), RCUSLOT_DEFER_MAX + 1);
+		ck_assert_int_le(rcuslot_defer_pending(), LIST_DEFER_MAX + 1);
 	}
 	/* 400 call_rcu in a row outrun the grace periods that free them. */
 	ck_assert_uint_gt(rcuslot_defer_throttled(), throttled);
@@ -383,11 +396,11 @@ START_TEST(test_batch_add_without_memory)
 
 	llist_add_tail(&l, lent_new(1));
 	llist_add_tail(&l, lent_new(2));
-	RCU_SLOT_READ_SCOPE()
+	RCUSLOT_READ_SCOPE()
 		old = llist_remove(&l, llist_first(&l));
 	llist_batch_add(&b, &old);
 	ck_assert_int_eq(rcuslot_batch_count(&b), 1);
-	RCU_SLOT_READ_SCOPE()
+	RCUSLOT_READ_SCOPE()
 		old = llist_remove(&l, llist_first(&l));
 	failalloc_fail_all(1); /* room in the chunk: no allocation */
 	llist_batch_add(&b, &old);
@@ -398,7 +411,7 @@ START_TEST(test_batch_add_without_memory)
 	ck_assert_int_eq(lent_frees, 2);
 	/* Now with no chunk at all: freed here, after a grace period. */
 	llist_add_tail(&l, lent_new(3));
-	RCU_SLOT_READ_SCOPE()
+	RCUSLOT_READ_SCOPE()
 		old = llist_remove(&l, llist_first(&l));
 	failalloc_fail_all(1);
 	llist_batch_add(&b, &old);
@@ -441,7 +454,7 @@ START_TEST(test_entry_in_two_lists)
 		age_list_add_tail(&ages, n);
 		prio_list_add_head(&prios, n);
 	}
-	RCU_SLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE() {
 		const struct dual *d = age_list_first(&ages);
 
 		ck_assert_int_eq(d->key, 0);
@@ -483,7 +496,7 @@ START_TEST(test_node_at_offset_zero)
 		n->v = v;
 		first_list_add_tail(&l, n);
 	}
-	RCU_SLOT_READ_SCOPE()
+	RCUSLOT_READ_SCOPE()
 		RCU_LIST_FOREACH(first_list, &l, f)
 			sum += f->v;
 	ck_assert_int_eq(sum, 6);
@@ -502,7 +515,7 @@ START_TEST(test_define_flavor)
 	ck_assert_ptr_nonnull(n);
 	n->v = 7;
 	flavored_list_add_head(&l, n);
-	RCU_SLOT_READ_SCOPE()
+	RCUSLOT_READ_SCOPE()
 		ck_assert_int_eq(flavored_list_first(&l)->v, 7);
 	old = flavored_list_remove(&l, n);
 	flavored_list_old_defer(&old);
@@ -537,11 +550,14 @@ Suite *list_suite(void)
 	tcase_add_test(tc, test_locked_variants);
 	tcase_add_test(tc, test_destroy_frees_before_return);
 	tcase_add_test(tc, test_defer_allocates_nothing);
-	tcase_add_test(tc, test_defer_throttled);
 	tcase_add_test(tc, test_batch_add_without_memory);
 	tcase_add_test(tc, test_entry_in_two_lists);
 	tcase_add_test(tc, test_node_at_offset_zero);
 	tcase_add_test(tc, test_define_flavor);
 	tcase_add_test(tc, test_old_handle_is_one_pointer);
+	tc = tcase_create("list-bound");
+	tcase_add_checked_fixture(tc, bound_setup, bound_teardown);
+	tcase_add_test(tc, test_defer_throttled);
+	suite_add_tcase(s, tc);
 	return s;
 }

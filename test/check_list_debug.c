@@ -69,6 +69,30 @@ static int next_outside(int run)
 	return 0;
 }
 
+/* qsbr: a walk from an offline thread (its "outside a read-side section"). */
+static int first_offline(int run)
+{
+	if (run) {
+		in_a(1);
+		rcuslot_thread_offline();
+	}
+	AT(run) (void)llist_first(&list_a);
+	return 0;
+}
+
+static int next_offline(int run)
+{
+	const struct lent *e = NULL;
+
+	if (run) {
+		in_a(1);
+		e = llist_first(&list_a);
+		rcuslot_thread_offline();
+	}
+	AT(run) (void)llist_next(&list_a, e);
+	return 0;
+}
+
 static int free_inside(int run)
 {
 	struct llist_old old;
@@ -271,33 +295,57 @@ static int walk_unregistered(int run)
 #define NOT_IN "called with an entry that is not in this list"
 #define UNLOCKED "called without the list's lock held (take it with the list's _lock function)"
 
+/* Which flavors can show a misuse, as in check_debug.c. */
+enum when {
+	ANY,     /* every flavor */
+	REG,     /* flavors whose threads must register (not bp) */
+	LOCKED,  /* flavors whose read lock leaves a trace (not qsbr) */
+	OFFLINE, /* qsbr, where "outside a read-side section" means offline */
+};
+
 static const struct misuse {
 	int (*fn)(int run);
 	const char *what;
-	int needs_register; /* only a misuse where threads must register */
+	enum when when;
 } misuses[] = {
-	{ first_outside, "llist_first called outside a read-side critical section", 0 },
-	{ next_outside, "llist_next called outside a read-side critical section", 0 },
-	{ free_inside, "llist_old_free " WAITS, 0 },
-	{ reclaim_inside, "llist_old_reclaim " WAITS, 0 },
-	{ defer_inside, "llist_old_defer " WAITS, 0 },
-	{ destroy_inside, "llist_destroy " WAITS, 0 },
-	{ add_twice, "llist_add_tail " LINKED, 0 },
-	{ add_to_second_list, "llist_add_head " LINKED, 0 },
-	{ add_after_linked, "llist_add_after " LINKED, 0 },
-	{ replace_with_linked, "llist_replace " LINKED, 0 },
-	{ remove_of_other_list, "llist_remove " OTHER, 0 },
-	{ remove_never_inserted, "llist_remove " NOT_IN, 0 },
-	{ replace_of_other_list, "llist_replace " OTHER, 0 },
-	{ add_before_other_list, "llist_add_before " OTHER, 0 },
-	{ remove_locked_other_list, "llist_remove_locked " OTHER, 0 },
-	{ add_locked_without_lock, "llist_add_tail_locked " UNLOCKED, 0 },
-	{ first_locked_without_lock, "llist_first_locked " UNLOCKED, 0 },
-	{ free_copy_twice, "llist_old_free " TWICE, 0 },
-	{ batch_then_defer_copy, "llist_old_defer " TWICE, 0 },
-	{ defer_unregistered, "llist_old_defer " UNREG, 1 },
-	{ walk_unregistered, "llist_first " UNREG, 1 },
+	{ first_outside, "llist_first called outside a read-side critical section", LOCKED },
+	{ next_outside, "llist_next called outside a read-side critical section", LOCKED },
+	{ first_offline, "llist_first called from an offline thread", OFFLINE },
+	{ next_offline, "llist_next called from an offline thread", OFFLINE },
+	{ free_inside, "llist_old_free " WAITS, LOCKED },
+	{ reclaim_inside, "llist_old_reclaim " WAITS, LOCKED },
+	{ defer_inside, "llist_old_defer " WAITS, LOCKED },
+	{ destroy_inside, "llist_destroy " WAITS, LOCKED },
+	{ add_twice, "llist_add_tail " LINKED, ANY },
+	{ add_to_second_list, "llist_add_head " LINKED, ANY },
+	{ add_after_linked, "llist_add_after " LINKED, ANY },
+	{ replace_with_linked, "llist_replace " LINKED, ANY },
+	{ remove_of_other_list, "llist_remove " OTHER, ANY },
+	{ remove_never_inserted, "llist_remove " NOT_IN, ANY },
+	{ replace_of_other_list, "llist_replace " OTHER, ANY },
+	{ add_before_other_list, "llist_add_before " OTHER, ANY },
+	{ remove_locked_other_list, "llist_remove_locked " OTHER, ANY },
+	{ add_locked_without_lock, "llist_add_tail_locked " UNLOCKED, ANY },
+	{ first_locked_without_lock, "llist_first_locked " UNLOCKED, ANY },
+	{ free_copy_twice, "llist_old_free " TWICE, ANY },
+	{ batch_then_defer_copy, "llist_old_defer " TWICE, ANY },
+	{ defer_unregistered, "llist_old_defer " UNREG, REG },
+	{ walk_unregistered, "llist_first " UNREG, REG },
 };
+
+static bool checked_here(enum when when)
+{
+	switch (when) {
+	case REG:
+		return RCUSLOT_THREADS_MUST_REGISTER;
+	case LOCKED:
+		return RCUSLOT_READ_ONGOING_TRACKS_LOCK;
+	case OFFLINE:
+		return !RCUSLOT_READ_ONGOING_TRACKS_LOCK;
+	default:
+		return true;
+	}
+}
 
 #define NMISUSES ((int)(sizeof(misuses) / sizeof(misuses[0])))
 
@@ -352,7 +400,7 @@ START_TEST(test_list_correct_use_passes)
 	llist_add_tail(&l, a);
 	llist_add_tail(&l, c);
 	ck_assert_int_eq(llist_add_after(&l, a, lent_new(2)), 0);
-	RCU_SLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE() {
 		RCU_LIST_FOREACH(llist, &l, e)
 			ck_assert(lent_intact(e));
 		old = llist_remove(&l, a);
@@ -384,7 +432,7 @@ Suite *list_debug_suite(void)
 	Suite *s = rcu_suite("list-debug-checks", &tc, list_setup, NULL);
 
 	for (int i = 0; i < NMISUSES; i++)
-		if (!misuses[i].needs_register || RCUSLOT_THREADS_MUST_REGISTER)
+		if (checked_here(misuses[i].when))
 			checked[nchecked++] = &misuses[i];
 	if (!fork || strcmp(fork, "no") != 0)
 		tcase_add_loop_test_raise_signal(tc, test_list_misuse_aborts, SIGABRT, 0, nchecked);

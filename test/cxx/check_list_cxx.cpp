@@ -65,7 +65,7 @@ static std::string walk_names(hook_list *l)
 	std::string out;
 	const hook *h;
 
-	RCU_SLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE() {
 		RCU_LIST_FOREACH(hook_list, l, h)
 			out += h->name + ";";
 	}
@@ -129,7 +129,7 @@ START_TEST(test_list_readers_race_an_updater)
 				const hook *h;
 				int n = 0, last = -1;
 
-				RCU_SLOT_READ_SCOPE() {
+				RCUSLOT_READ_SCOPE() {
 					RCU_LIST_FOREACH(hook_list, &l, h) {
 						if (h->prio <= last || h->name != "h" + std::to_string(h->prio))
 							bad.fetch_add(1);
@@ -151,7 +151,7 @@ START_TEST(test_list_readers_race_an_updater)
 		app::hook_list_old old{};
 		int prio = i % 8;
 
-		RCU_SLOT_READ_SCOPE() {
+		RCUSLOT_READ_SCOPE() {
 			const hook *h;
 
 			RCU_LIST_FOREACH(hook_list, &l, h)

@@ -264,7 +264,7 @@ static void section(int l, uint64_t *rng, const struct ent **seen, const struct 
 	atomic_store(&lanes[l].begin, atomic_load(&clock_now));
 	n = walk(seen);
 	if (below(rng, 4) == 0) { /* a nested section, by guard */
-		RCU_SLOT_READ_GUARD();
+		RCUSLOT_READ_GUARD();
 		m = walk(inner);
 	}
 	hold(rng);
@@ -290,7 +290,7 @@ static void *reader(void *arg)
 			section(l, &rng, seen, inner);
 			rcuslot_read_unlock();
 		} else {
-			RCU_SLOT_READ_SCOPE()
+			RCUSLOT_READ_SCOPE()
 				section(l, &rng, seen, inner);
 		}
 		atomic_fetch_add(&walks, 1);
@@ -310,7 +310,7 @@ struct updater {
 };
 
 /* The entry an old handle owns; test-only, for the injected bugs. */
-#define OLD_OBJ(old) ((old)->rcuslot_priv_obj)
+#define OLD_OBJ(old) ((struct ent *)rcuslot_priv_strip((old)->rcuslot_priv_obj))
 
 static void retire(struct updater *u, struct slist_old *old)
 {
@@ -318,7 +318,7 @@ static void retire(struct updater *u, struct slist_old *old)
 		return; /* the handle dropped: its entry is never freed */
 	if (opt.bug == BUG_EARLY_FREE && below(&u->rng, 4) == 0) {
 		ent_free(OLD_OBJ(old)); /* no grace period: readers may be on it */
-		OLD_OBJ(old) = NULL;
+		old->rcuslot_priv_obj = NULL;
 		return;
 	}
 	switch (u->turn++ % 6) {
