@@ -742,8 +742,8 @@ ENTRY *LIST_old_reclaim(struct LIST_old *old);
  * critical section. free_fn runs later in liburcu's call_rcu thread; call
  * rcuslot_barrier() before exit.
  * @par Grace period:
- * Does not wait, unless more than `RCUSLOT_DEFER_MAX` entries and objects
- * already await reclamation: it then waits and frees here, as
+ * Does not wait, unless more entries and objects than the deferral bound
+ * (rcuslot_set_defer_max(), `RCUSLOT_DEFER_MAX`) already await reclamation: it then waits and frees here, as
  * LIST_old_free() (see @ref rcuslot_reclaim).
  * @par Debug builds:
  * Abort inside a read-side critical section, from an unregistered thread

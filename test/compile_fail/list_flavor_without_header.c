@@ -14,6 +14,9 @@ struct item {
 	struct rcuslot_list_node node;
 };
 
-static inline void item_free(struct item *i) { free(i); }
+static inline void item_free(struct item *i)
+{
+	free(i);
+}
 
 RCU_LIST_DEFINE_FLAVOR(item_list, struct item, node, item_free, qsbr);
