@@ -680,8 +680,6 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
  * debug owner mark, cleared on removal, never meets the library's data.
  */
 
-/* NOLINTEND(bugprone-macro-parentheses) */
-
 /* The member must be the entry's struct rcuslot_list_node. */
 #if defined(__cplusplus)
 #define RCUSLOT_PRIV_LIST_SAME_TYPE(a, b) __is_same(a, b)
@@ -724,6 +722,8 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 	RCUSLOT_PRIV_DEF_HEAD_DEFER_CB(name, type, member.rcuslot_priv_rcu, free_fn) \
 	RCUSLOT_PRIV_DEF_HEAD_OLD_DEFER(name, type, member.rcuslot_priv_rcu, free_fn, flavor) \
 	RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, flavor)
+
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 #define RCUSLOT_PRIV_LIST_DEF_END(gen, name)                                   \
 	RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct name##_old) == sizeof(void *), \

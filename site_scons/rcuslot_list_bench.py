@@ -10,6 +10,7 @@ import sys
 
 import rcuslot_bench as bb
 import rcuslot_build as rb
+from rcuslot_check import records_verdict
 
 # A walk over an RCU_LIST_DEFINE list, read lock to unlock, may execute at
 # most this many times raw rculist's instructions for the same walk.
@@ -19,6 +20,7 @@ CSV_FIELDS = ['compiler', 'flavor', 'link', 'entries',
               'rcuslot_instr_per_walk', 'rculist_instr_per_walk', 'ratio']
 
 
+@records_verdict
 def icount_check(target, source, env):
     """Count one list_icount build's walks under callgrind and assert the
     bound. target[0]: log; target[1]: one CSV row."""
