@@ -23,5 +23,6 @@
 #include <rcuslot/slot.h>
 #include <rcuslot/map.h>
 #include <rcuslot/ref.h>
+#include <rcuslot/list.h>
 
 #endif /* RCUSLOT_RCUSLOT_H */

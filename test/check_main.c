@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "check_map.h"
+#include "check_list.h"
 #include "check_rcuslot.h"
 #include "failalloc.h"
 #include "testobj.h"
@@ -87,10 +88,13 @@ int main(void)
 	srunner_add_suite(sr, ref_suite());
 	srunner_add_suite(sr, ref_concurrency_suite());
 	srunner_add_suite(sr, ref_flavor_suite());
+	srunner_add_suite(sr, list_suite());
+	srunner_add_suite(sr, list_concurrency_suite());
 #ifdef RCUSLOT_DEBUG
 	srunner_add_suite(sr, debug_suite());
 	srunner_add_suite(sr, map_debug_suite());
 	srunner_add_suite(sr, ref_debug_suite());
+	srunner_add_suite(sr, list_debug_suite());
 #endif
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);

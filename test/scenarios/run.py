@@ -185,6 +185,21 @@ def flavors(b, debug, lgpl):
                      % line_of('flavors.c', 'QSBR_UNREG'))
 
 
+def list_flavors(b, debug, lgpl):
+    tag = 'list-flavors%s%s' % ('-debug' if debug else '', '-lgpl' if lgpl else '-dyn')
+    extra = ['-g', '-O1'] + (['-DRCUSLOT_DEBUG'] if debug else []) + \
+        (['-D_LGPL_SOURCE'] if lgpl else [])
+    prog = b.link(tag, [b.obj('list_flavors.c', tag, b.cflags('memb') + extra)],
+                  libs=('memb', 'qsbr'))
+    expect_ok(tag + ': a memb list and a named qsbr list in one unit', prog, 'one',
+              out='lists: memb=3775 qsbr=3775 frees=200 pending=0')
+    if debug:
+        expect_abort(tag + ': a walk of a qsbr list from an offline thread',
+                     prog, ['offline-walk'],
+                     'rcuslot: qsbr_list_first called from an offline thread (list_flavors.c:%d)'
+                     % line_of('list_flavors.c', 'QSBR_OFFLINE'))
+
+
 def where(b):
     """file:line with -g alone: PIE and not, executable and shared object."""
     line_main = line_of('where.c', 'WHERE_MAIN')
@@ -255,6 +270,7 @@ def main():
         for debug in (False, True):
             for lgpl in (True, False):
                 flavors(b, debug, lgpl)
+                list_flavors(b, debug, lgpl)
         where(b)
         settings(b)
     except RuntimeError as e:
