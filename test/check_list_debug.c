@@ -295,18 +295,10 @@ static int walk_unregistered(int run)
 #define NOT_IN "called with an entry that is not in this list"
 #define UNLOCKED "called without the list's lock held (take it with the list's _lock function)"
 
-/* Which flavors can show a misuse, as in check_debug.c. */
-enum when {
-	ANY,     /* every flavor */
-	REG,     /* flavors whose threads must register (not bp) */
-	LOCKED,  /* flavors whose read lock leaves a trace (not qsbr) */
-	OFFLINE, /* qsbr, where "outside a read-side section" means offline */
-};
-
 static const struct misuse {
 	int (*fn)(int run);
 	const char *what;
-	enum when when;
+	enum misuse_when when; /* which flavors can show it (check_rcuslot.h) */
 } misuses[] = {
 	{ first_outside, "llist_first called outside a read-side critical section", LOCKED },
 	{ next_outside, "llist_next called outside a read-side critical section", LOCKED },
@@ -332,20 +324,6 @@ static const struct misuse {
 	{ defer_unregistered, "llist_old_defer " UNREG, REG },
 	{ walk_unregistered, "llist_first " UNREG, REG },
 };
-
-static bool checked_here(enum when when)
-{
-	switch (when) {
-	case REG:
-		return RCUSLOT_THREADS_MUST_REGISTER;
-	case LOCKED:
-		return RCUSLOT_READ_ONGOING_TRACKS_LOCK;
-	case OFFLINE:
-		return !RCUSLOT_READ_ONGOING_TRACKS_LOCK;
-	default:
-		return true;
-	}
-}
 
 #define NMISUSES ((int)(sizeof(misuses) / sizeof(misuses[0])))
 
@@ -432,7 +410,7 @@ Suite *list_debug_suite(void)
 	Suite *s = rcu_suite("list-debug-checks", &tc, list_setup, NULL);
 
 	for (int i = 0; i < NMISUSES; i++)
-		if (checked_here(misuses[i].when))
+		if (misuse_checked_here(misuses[i].when))
 			checked[nchecked++] = &misuses[i];
 	if (!fork || strcmp(fork, "no") != 0)
 		tcase_add_loop_test_raise_signal(tc, test_list_misuse_aborts, SIGABRT, 0, nchecked);
