@@ -316,9 +316,9 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
 		type *cur;                                                     \
                                                                                \
 		name##_priv_slot_get(new_obj);                                 \
-		RCUSLOT_PRIV_TSAN_PUBLISH(new_obj);                            \
+		RCUSLOT_PRIV_TSAN_XCHG_BEFORE(slot, new_obj); /* as slot.h's */ \
 		cur = rcu_xchg_pointer(RCUSLOT_PRIV_PP(type, slot), new_obj);  \
-		RCUSLOT_PRIV_TSAN_SUBSCRIBE(cur);                              \
+		RCUSLOT_PRIV_TSAN_XCHG_AFTER(slot, cur);                       \
 		old.rcuslot_priv_obj = RCUSLOT_PRIV_DBG_TAG(type, cur);        \
 		return old;                                                    \
 	}
