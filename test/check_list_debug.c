@@ -338,31 +338,7 @@ END_TEST
 
 START_TEST(test_list_misuse_message)
 {
-	const struct misuse *m = checked[_i];
-	char want[512], got[1024] = "";
-	int fds[2], status;
-	ssize_t n, len = 0;
-	pid_t pid;
-
-	snprintf(want, sizeof(want), "rcuslot: %s (check_list_debug.c:%d)\n", m->what, m->fn(0));
-	ck_assert_int_eq(pipe(fds), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		dup2(fds[1], STDERR_FILENO);
-		close(fds[0]);
-		m->fn(1);
-		_exit(0); /* not reached when the check works */
-	}
-	close(fds[1]);
-	while ((n = read(fds[0], got + len, sizeof(got) - 1 - (size_t)len)) > 0)
-		len += n;
-	got[len] = '\0';
-	close(fds[0]);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT,
-		      "misuse %d did not abort (status %#x), stderr: %s", _i, status, got);
-	ck_assert_str_eq(got, want);
+	misuse_expect_message(checked[_i]->fn, checked[_i]->what, "check_list_debug.c", _i);
 }
 END_TEST
 

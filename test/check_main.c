@@ -3,8 +3,12 @@
  * The unit-test runner: every suite, Check's summary line on stdout, and a
  * non-zero exit status on any failure. Set CK_TAP_LOG_FILE_NAME for TAP.
  */
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "check_map.h"
 #include "check_list.h"
@@ -66,6 +70,37 @@ void offline_sleep_ms(int ms)
 	rcuslot_thread_offline();
 	nanosleep(&ts, NULL);
 	rcuslot_thread_online();
+}
+
+void misuse_expect_message(int (*fn)(int run), const char *what,
+			   const char *file, int index)
+{
+	char want[512], got[1024] = "";
+	int fds[2], status;
+	ssize_t n, len = 0;
+	pid_t pid;
+
+	snprintf(want, sizeof(want), "rcuslot: %s (%s:%d)\n", what, file,
+		 fn(0));
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(fds[1], STDERR_FILENO);
+		close(fds[0]);
+		fn(1);
+		_exit(0); /* not reached when the check works */
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], got + len, sizeof(got) - 1 - (size_t)len)) > 0)
+		len += n;
+	got[len] = '\0';
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT,
+		      "misuse %d did not abort (status %#x), stderr: %s", index,
+		      status, got);
+	ck_assert_str_eq(got, want);
 }
 
 int main(void)

@@ -53,6 +53,13 @@ enum misuse_when {
 	OFFLINE, /* qsbr, where "outside a read-side section" means offline */
 };
 
+/*
+ * Run fn(1) in a child: it must die of SIGABRT having written exactly
+ * "rcuslot: <what> (<file>:<fn(0)>)" on stderr. `index` names the case.
+ */
+void misuse_expect_message(int (*fn)(int run), const char *what,
+			   const char *file, int index);
+
 static inline bool misuse_checked_here(enum misuse_when when)
 {
 	switch (when) {
