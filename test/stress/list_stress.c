@@ -162,14 +162,17 @@ struct lane {
 };
 static struct lane *lanes;
 
-static void ent_free(struct ent *e)
+/*
+ * The ledger's and the lanes' checks of a free, then poison: false if the
+ * entry was freed before (it must not be touched again).
+ */
+static bool ent_release(struct ent *e)
 {
 	uint64_t unpub;
 
 	if (!ledger_free(e->id)) {
-		/* Not freeing it again is the one safe thing left to do. */
 		violation("entry %" PRIu64 " freed twice (or never allocated)", e->id);
-		return;
+		return false;
 	}
 	if (!ent_intact(e))
 		violation("entry %" PRIu64 " not intact when freed", e->id);
@@ -187,7 +190,38 @@ static void ent_free(struct ent *e)
 	e->key = -1;
 	e->sum = 0;
 	atomic_fetch_add(&frees, 1);
-	free(e);
+	return true;
+}
+
+static void ent_free(struct ent *e)
+{
+	if (ent_release(e))
+		free(e);
+}
+
+/*
+ * The injected early free: checked and poisoned as a free, but the memory
+ * is kept until exit. A reader still on the entry follows its links; had
+ * the block gone back to malloc, that walk could fault (a crash, not the
+ * violation the run must report) instead of finding the poison.
+ */
+static pthread_mutex_t quarantine_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ent **quarantine;
+static size_t quarantined, quarantine_cap;
+
+static void ent_free_early(struct ent *e)
+{
+	if (!ent_release(e))
+		return;
+	pthread_mutex_lock(&quarantine_lock);
+	if (quarantined == quarantine_cap) {
+		quarantine_cap = quarantine_cap ? 2 * quarantine_cap : 1024;
+		quarantine = realloc(quarantine, quarantine_cap * sizeof(*quarantine));
+		if (!quarantine)
+			abort();
+	}
+	quarantine[quarantined++] = e;
+	pthread_mutex_unlock(&quarantine_lock);
 }
 
 RCU_LIST_DEFINE(slist, struct ent, node, ent_free);
@@ -317,7 +351,7 @@ static void retire(struct updater *u, struct slist_old *old)
 	if (opt.bug == BUG_LEAK && below(&u->rng, 64) == 0)
 		return; /* the handle dropped: its entry is never freed */
 	if (opt.bug == BUG_EARLY_FREE && below(&u->rng, 4) == 0) {
-		ent_free(OLD_OBJ(old)); /* no grace period: readers may be on it */
+		ent_free_early(OLD_OBJ(old)); /* no grace period: readers may be on it */
 		old->rcuslot_priv_obj = NULL;
 		return;
 	}
@@ -668,6 +702,9 @@ int main(int argc, char **argv)
 	       atomic_load(&violations) ? "FAIL" : "PASS", RCUSLOT_FLAVOR_NAME, opt.seed,
 	       now_s() - t0, atomic_load(&allocs), atomic_load(&checks),
 	       atomic_load(&violations));
+	for (size_t i = 0; i < quarantined; i++)
+		free(quarantine[i]);
+	free(quarantine);
 	free(lanes);
 	free(rt);
 	free(ut);
