@@ -133,12 +133,15 @@ class Gen:
             return ('line', b'%s %s %s%s' % (cmd, r.choice([b'n0', b'n1', self.key()]),
                                              delta, self.noreply()))
         if p < 0.77:
-            # 64-bit wraparound from a known value (below 2**63, see value())
+            # 64-bit wraparound from a known value (below 2**63, see value()).
+            # Most results are 2**63 or more, which memcached's next incr or
+            # decr on the key would parse by the stale-memory strchr that
+            # value() avoids: so the key is set back below 2**63 at once.
             key = r.choice([b'n0', b'n1'])
             v = r.choice([0, 1, 10, 2**62])
             delta = (1 << 64) - r.choice([1, 2, 5]) - (v if v == 2**62 else 0)
-            return ('line', b'set %s 0 0 %d\r\n%d\r\nincr %s %d' % (
-                key, len(b'%d' % v), v, key, delta))
+            return ('line', b'set %s 0 0 %d\r\n%d\r\nincr %s %d\r\nset %s 0 0 1\r\n%d' % (
+                key, len(b'%d' % v), v, key, delta, key, r.randrange(10)))
         if p < 0.83:
             extra = r.choice([b'', b'', b' 0', b' 1', b' noreply', b' 0 noreply',
                               b' 1 noreply', b' 0 0 0'])
@@ -230,17 +233,44 @@ def remember_cas(reply, cas):
         cas[m.group(1)] = m.group(2)
 
 
+INCR = re.compile(rb'^(?:incr|decr) (\S+) ')
+UNSPECIFIED = 1 << 63
+
+
+def unspecified_number(req, c):
+    """True if req is an incr or decr of a stored number that memcached
+    reads by its stale-memory strchr (see value()): 2**63 or more, made by
+    an append or prepend. Asked of kvd, which stores the same bytes."""
+    if req[0] != 'line':
+        return False
+    m = INCR.match(req[1])
+    if not m:
+        return False
+    c.send(b'get %s\r\nversion\r\n' % m.group(1))
+    reply = c.until(kt.VERSION_LINE)
+    v = re.match(rb'VALUE \S+ \d+ \d+\r\n(\d{19,20}) *\r\n', reply)
+    return bool(v) and UNSPECIFIED <= int(v.group(1)) < 1 << 64
+
+
 def run(args):
     gen = Gen(args.seed)
     ref = kt.memcached()
     kvd = kt.kvd(args.kvd, wrapper=args.wrapper)
     servers = [(ref, ref.client(), {}), (kvd, kvd.client(), {})]
     history = []
+    skipped = 0
     try:
         for i in range(args.count):
             req = gen.request()
             pick = gen.r.random() < 0.7
             history.append(req)
+            if unspecified_number(req, servers[1][1]):
+                # Neither reply can be compared: the key starts again on both.
+                for _, c, _ in servers:
+                    c.send(b'delete %s\r\nversion\r\n' % INCR.match(req[1]).group(1))
+                    c.until(kt.VERSION_LINE)
+                skipped += 1
+                continue
             replies = []
             for server, c, cas in servers:
                 cas['pick'] = pick
@@ -270,7 +300,8 @@ def run(args):
     finally:
         ref.kill()
         kvd.kill()
-    print('differential: %d requests, seed %d: identical replies' % (args.count, args.seed))
+    print('differential: %d requests, seed %d: identical replies (%d incr/decr of a '
+          'number memcached reads unreliably not compared)' % (args.count, args.seed, skipped))
 
 
 def main():
