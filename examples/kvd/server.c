@@ -36,11 +36,20 @@ struct conn {
 	struct proto proto;
 };
 
+/* Connections accepted by another worker, for this one to serve. */
+struct handoff {
+	pthread_mutex_t lock;
+	int *fds;
+	size_t len, cap;
+};
+
 struct worker {
 	pthread_t thread;
 	int epfd;
-	int wakefd;		/* eventfd: server_stop() */
+	int wakefd;		/* eventfd: server_stop(), or a handoff */
 	struct conn *conns;
+	unsigned nconns;	/* served and handed to it; atomic */
+	struct handoff handoff;
 	struct kvd_stats stats;
 };
 
@@ -58,6 +67,7 @@ unsigned kvd_curr_conns(void)
 
 static void conn_close(struct worker *w, struct conn *c)
 {
+	__atomic_sub_fetch(&w->nconns, 1, __ATOMIC_RELAXED);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -71,12 +81,115 @@ static void conn_close(struct worker *w, struct conn *c)
 	__atomic_sub_fetch(&curr_conns, 1, __ATOMIC_RELAXED);
 }
 
+/* Serve fd from now on (w->nconns already counts it). */
+static void conn_adopt(struct worker *w, int fd)
+{
+	struct epoll_event ev;
+	struct conn *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		goto fail;
+	c->fd = fd;
+	c->events = EPOLLIN;
+	ev.events = c->events;
+	ev.data.ptr = c;
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		free(c);
+		goto fail;
+	}
+	c->next = w->conns;
+	if (w->conns)
+		w->conns->prev = c;
+	w->conns = c;
+	KVD_COUNT(total_connections);
+	return;
+fail:
+	close(fd);
+	__atomic_sub_fetch(&w->nconns, 1, __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&curr_conns, 1, __ATOMIC_RELAXED);
+}
+
+/* The worker with the fewest connections, w itself on a tie. */
+static struct worker *least_busy(struct worker *w)
+{
+	struct worker *best = w;
+	unsigned least = __atomic_load_n(&w->nconns, __ATOMIC_RELAXED);
+
+	for (unsigned i = 0; i < kvd_settings.threads; i++) {
+		unsigned n = __atomic_load_n(&workers[i].nconns, __ATOMIC_RELAXED);
+
+		if (n < least) {
+			least = n;
+			best = &workers[i];
+		}
+	}
+	return best;
+}
+
+/*
+ * Give fd to worker t. The handoff's mutex orders the push before t's take;
+ * the eventfd write comes after the unlock, so t, which reads the eventfd
+ * before it takes, never sleeps on a pushed fd.
+ */
+static void handoff_push(struct worker *w, struct worker *t, int fd)
+{
+	struct handoff *h = &t->handoff;
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&h->lock);
+	if (h->len == h->cap) {
+		size_t cap = h->cap ? 2 * h->cap : 16;
+		int *fds = realloc(h->fds, cap * sizeof(*fds));
+
+		if (!fds) {
+			pthread_mutex_unlock(&h->lock);
+			__atomic_sub_fetch(&t->nconns, 1, __ATOMIC_RELAXED);
+			__atomic_add_fetch(&w->nconns, 1, __ATOMIC_RELAXED);
+			conn_adopt(w, fd);	/* serve it here, then */
+			return;
+		}
+		h->fds = fds;
+		h->cap = cap;
+	}
+	h->fds[h->len++] = fd;
+	pthread_mutex_unlock(&h->lock);
+	if (write(t->wakefd, &one, sizeof(one)) < 0)
+		perror("kvd: eventfd");
+}
+
+/* Serve what other workers handed over. */
+static void handoff_take(struct worker *w)
+{
+	struct handoff *h = &w->handoff;
+	uint64_t n;
+	int *fds;
+	size_t len;
+
+	if (read(w->wakefd, &n, sizeof(n)) < 0) {
+		/* EAGAIN: nothing was signalled since the last read */
+	}
+	pthread_mutex_lock(&h->lock);
+	fds = h->fds;
+	len = h->len;
+	h->fds = NULL;
+	h->len = h->cap = 0;
+	pthread_mutex_unlock(&h->lock);
+	for (size_t i = 0; i < len; i++)
+		conn_adopt(w, fds[i]);
+	free(fds);
+}
+
+/*
+ * Accept every pending connection, each for the worker that serves the
+ * fewest: EPOLLEXCLUSIVE wakes one worker per burst, which would otherwise
+ * serve the whole burst (4 clients connecting at once, all on one of two
+ * workers).
+ */
 static void accept_all(struct worker *w, int lfd)
 {
 	for (;;) {
 		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		struct epoll_event ev;
-		struct conn *c;
+		struct worker *t;
 
 		if (fd < 0)
 			return;	/* EAGAIN, or a client gone before we took it */
@@ -91,27 +204,12 @@ static void accept_all(struct worker *w, int lfd)
 			close(fd);
 			continue;
 		}
-		c = calloc(1, sizeof(*c));
-		if (!c) {
-			close(fd);
-			__atomic_sub_fetch(&curr_conns, 1, __ATOMIC_RELAXED);
-			continue;
-		}
-		c->fd = fd;
-		c->events = EPOLLIN;
-		ev.events = c->events;
-		ev.data.ptr = c;
-		if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-			close(fd);
-			free(c);
-			__atomic_sub_fetch(&curr_conns, 1, __ATOMIC_RELAXED);
-			continue;
-		}
-		c->next = w->conns;
-		if (w->conns)
-			w->conns->prev = c;
-		w->conns = c;
-		KVD_COUNT(total_connections);
+		t = least_busy(w);
+		__atomic_add_fetch(&t->nconns, 1, __ATOMIC_RELAXED);
+		if (t == w)
+			conn_adopt(w, fd);
+		else
+			handoff_push(w, t, fd);
 	}
 }
 
@@ -241,6 +339,7 @@ static void drain(struct worker *w)
 
 	/* from now on every event is a connection's */
 	epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->wakefd, NULL);
+	handoff_take(w);
 	for (size_t j = 0; j < n_listen; j++)
 		epoll_ctl(w->epfd, EPOLL_CTL_DEL, listen_fds[j], NULL);
 	for (struct conn *c = w->conns, *next; c; c = next) {
@@ -290,8 +389,11 @@ static void *worker_main(void *arg)
 			void *ptr = evs[i].data.ptr;
 			struct conn *c;
 
-			if (ptr == &w->wakefd)
-				continue;	/* server_stop(): the loop ends */
+			if (ptr == &w->wakefd) {
+				/* a handoff; or server_stop(): the loop ends */
+				handoff_take(w);
+				continue;
+			}
 			if ((const int *)ptr >= listen_fds &&
 			    (const int *)ptr < listen_fds + n_listen) {
 				if (!__atomic_load_n(&stopping, __ATOMIC_RELAXED))
@@ -328,6 +430,7 @@ int server_start(const int *fds, size_t n)
 		struct epoll_event ev = { .events = EPOLLIN };
 
 		kvd_stats_register(&w->stats);
+		pthread_mutex_init(&w->handoff.lock, NULL);
 		w->epfd = epoll_create1(EPOLL_CLOEXEC);
 		w->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 		if (w->epfd < 0 || w->wakefd < 0) {
@@ -343,7 +446,10 @@ int server_start(const int *fds, size_t n)
 			if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fds[j], &ev) < 0)
 				goto fail_ctl;
 		}
-		if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+	}
+	/* Every worker is ready before any starts: any may hand to any. */
+	for (unsigned i = 0; i < t; i++) {
+		if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0) {
 			fprintf(stderr, "kvd: cannot start worker threads\n");
 			goto fail;
 		}
@@ -369,6 +475,15 @@ void server_stop(void)
 	for (unsigned i = 0; i < n_workers; i++)
 		pthread_join(workers[i].thread, NULL);
 	for (unsigned i = 0; i < kvd_settings.threads && workers; i++) {
+		struct handoff *h = &workers[i].handoff;
+
+		/* handed over as the worker stopped: never served */
+		for (size_t j = 0; j < h->len; j++) {
+			close(h->fds[j]);
+			__atomic_sub_fetch(&curr_conns, 1, __ATOMIC_RELAXED);
+		}
+		free(h->fds);
+		pthread_mutex_destroy(&h->lock);
 		if (workers[i].epfd > 0)
 			close(workers[i].epfd);
 		if (workers[i].wakefd > 0)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The workers: -t threads, each with its own epoll set, accepting from the
- * shared listening sockets (EPOLLEXCLUSIVE: one worker wakes per new
- * connection) and serving its connections itself with nonblocking I/O.
+ * shared listening sockets (EPOLLEXCLUSIVE: one worker wakes per burst of
+ * new connections) and handing each to the worker that serves the fewest,
+ * which serves it with nonblocking I/O.
  * A client that does not read its replies stops being read from once
  * PROTO_OUT_HIGH bytes wait for it; it costs a descriptor and its buffers,
  * and delays no one else.

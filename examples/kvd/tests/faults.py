@@ -5,6 +5,8 @@
   faults.py MODE --kvd PATH [--scale X] [--wrapper CMD]
 
 Modes (`all` runs each in turn):
+  balance     connections opened in a burst are spread over the workers
+              (counted in each worker's epoll set, /proc/PID/fdinfo)
   race        8 clients x 10,000 incr on one key end at exactly 80,000, and
               8 clients appending to one key lose no append
   load        many clients at once, each checking what it reads back
@@ -82,6 +84,47 @@ def served(server, what):
     expect(c.get(b'probe') == b'ok', what)
     c.close()
     expect(time.time() - t < 5, '%s: took %.1f s' % (what, time.time() - t))
+
+
+def epoll_sets(server):
+    """The descriptors registered in each of kvd's epoll sets."""
+    pid = server.proc.pid
+    sets = []
+    for f in os.listdir('/proc/%d/fd' % pid):
+        try:
+            if os.readlink('/proc/%d/fd/%s' % (pid, f)) != 'anon_inode:[eventpoll]':
+                continue
+            with open('/proc/%d/fdinfo/%s' % (pid, f)) as info:
+                sets.append({int(line.split()[1]) for line in info
+                             if line.startswith('tfd:')})
+        except FileNotFoundError:
+            continue  # closed meanwhile (a sanitizer's own)
+    return sets
+
+
+def balance(server, scale):
+    n = 4 * 3 + 1
+    clients = [server.client() for _ in range(n)]  # a burst: nothing read yet
+    for i, c in enumerate(clients):
+        expect(c.call(b'set bal%d 0 0 1\r\n%d\r\n' % (i, i % 10)) == b'STORED', 'set')
+    sets = epoll_sets(server)
+    expect(len(sets) == 4, '%d epoll sets for -t 4' % len(sets))
+    # the listening sockets are in every set; each worker's eventfd in its own
+    common = set.intersection(*sets)
+    pid = server.proc.pid
+
+    def conns(s):
+        return len([fd for fd in s - common
+                    if os.readlink('/proc/%d/fd/%d' % (pid, fd)).startswith('socket:')])
+
+    counts = sorted(conns(s) for s in sets)
+    # n new ones, and the warm-up client of main()
+    expect(sum(counts) == n + 1, 'connections in epoll sets: %r, not %d' % (counts, n + 1))
+    expect(counts[-1] - counts[0] <= 1, 'connections per worker: %r' % counts)
+    for c in clients:
+        c.close()
+    print('balance: %d connections opened at once, %s per worker' %
+          (n + 1, '/'.join(map(str, counts))))
 
 
 def race(server, scale):
@@ -331,7 +374,7 @@ def drain(path, wrapper, scale):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    modes = ['race', 'load', 'slow', 'nonreader', 'backlog', 'flood', 'halfclosed',
+    modes = ['balance', 'race', 'load', 'slow', 'nonreader', 'backlog', 'flood', 'halfclosed',
              'garbage', 'drain']
     p.add_argument('mode', choices=modes + ['all'])
     p.add_argument('--kvd', required=True)
