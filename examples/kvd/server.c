@@ -109,18 +109,25 @@ fail:
 	__atomic_sub_fetch(&curr_conns, 1, __ATOMIC_RELAXED);
 }
 
-/* The worker with the fewest connections, w itself on a tie. */
-static struct worker *least_busy(struct worker *w)
+/*
+ * The worker with the fewest connections; among equals, the next in turn,
+ * so that a burst is dealt round robin, as memcached deals it.
+ */
+static struct worker *least_busy(void)
 {
-	struct worker *best = w;
-	unsigned least = __atomic_load_n(&w->nconns, __ATOMIC_RELAXED);
+	static unsigned turn;
+	unsigned n = kvd_settings.threads;
+	unsigned first = __atomic_fetch_add(&turn, 1, __ATOMIC_RELAXED) % n;
+	struct worker *best = &workers[first];
+	unsigned least = __atomic_load_n(&best->nconns, __ATOMIC_RELAXED);
 
-	for (unsigned i = 0; i < kvd_settings.threads; i++) {
-		unsigned n = __atomic_load_n(&workers[i].nconns, __ATOMIC_RELAXED);
+	for (unsigned k = 1; k < n; k++) {
+		struct worker *w = &workers[(first + k) % n];
+		unsigned c = __atomic_load_n(&w->nconns, __ATOMIC_RELAXED);
 
-		if (n < least) {
-			least = n;
-			best = &workers[i];
+		if (c < least) {
+			least = c;
+			best = w;
 		}
 	}
 	return best;
@@ -204,7 +211,7 @@ static void accept_all(struct worker *w, int lfd)
 			close(fd);
 			continue;
 		}
-		t = least_busy(w);
+		t = least_busy();
 		__atomic_add_fetch(&t->nconns, 1, __ATOMIC_RELAXED);
 		if (t == w)
 			conn_adopt(w, fd);
