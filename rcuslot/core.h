@@ -52,9 +52,18 @@ typedef void rcuslot_priv_free_fn(void *obj);
 /*
  * Room left under the deferral bound (the bound minus the objects awaiting
  * reclamation). Reserved by the inline fast path with one atomic add; see
- * rcuslot_priv_defer_reserve() in rcuslot/reclaim.h.
+ * rcuslot_priv_defer_reserve() in rcuslot/reclaim.h. Every deferral writes
+ * it, so it has a cache line to itself: next to a variable that readers
+ * load (memb's urcu_memb_has_sys_membarrier, once the executable's copy
+ * relocation put them side by side), each deferral cost every reader a
+ * miss and itself an invalidation.
  */
-extern RCUSLOT_PRIV_EXPORT long rcuslot_priv_defer_room;
+struct rcuslot_priv_room {
+	long value;
+	/* cppcheck-suppress unusedStructMember ; the line's other bytes */
+	char rcuslot_priv_pad[64 - sizeof(long)];
+} __attribute__((aligned(64)));
+extern RCUSLOT_PRIV_EXPORT struct rcuslot_priv_room rcuslot_priv_defer_room;
 
 /*
  * The slow path of a reservation whose atomic subtraction took the room

@@ -55,14 +55,14 @@ RCUSLOT_PRIV_BEGIN_DECLS
  * spare. On failure the library's slow path decides (core.h).
  */
 #define rcuslot_priv_defer_reserve(n)                                          \
-	caa_likely(__atomic_sub_fetch(&rcuslot_priv_defer_room, (n), __ATOMIC_SEQ_CST) >= 0)
+	caa_likely(__atomic_sub_fetch(&rcuslot_priv_defer_room.value, (n), __ATOMIC_SEQ_CST) >= 0)
 
 /*
  * A callback has freed n objects (full barrier). The room is only ever
  * touched with __atomic builtins, which ThreadSanitizer sees.
  */
 #define rcuslot_priv_defer_done(n)                                             \
-	((void)__atomic_add_fetch(&rcuslot_priv_defer_room, (n), __ATOMIC_SEQ_CST))
+	((void)__atomic_add_fetch(&rcuslot_priv_defer_room.value, (n), __ATOMIC_SEQ_CST))
 
 /* A plain object's trip through call_rcu (rcuslot_priv_node_get()). */
 struct rcuslot_priv_node {

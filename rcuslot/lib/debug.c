@@ -42,7 +42,7 @@ bool core_dbg_enabled(void)
 RCUSLOT_PRIV_EXPORT void rcuslot_priv_dbg_enable(void)
 {
 	if (uatomic_cmpxchg(&enabled, 0, 1) == 0)
-		__atomic_sub_fetch(&rcuslot_priv_defer_room, CORE_DBG_ROOM_OFFSET, __ATOMIC_SEQ_CST);
+		__atomic_sub_fetch(&rcuslot_priv_defer_room.value, CORE_DBG_ROOM_OFFSET, __ATOMIC_SEQ_CST);
 }
 
 static struct owned **bucket(const void *obj)

@@ -18,7 +18,7 @@
 
 #define DEFER_MAX_DEFAULT 65536L
 
-RCUSLOT_PRIV_EXPORT long rcuslot_priv_defer_room = DEFER_MAX_DEFAULT;
+RCUSLOT_PRIV_EXPORT struct rcuslot_priv_room rcuslot_priv_defer_room = { DEFER_MAX_DEFAULT, { 0 } };
 static long defer_max = DEFER_MAX_DEFAULT;
 static unsigned long throttled;
 
@@ -226,7 +226,7 @@ RCUSLOT_PRIV_EXPORT struct rcuslot_priv_slow rcuslot_priv_defer_slow(long n, voi
 	/* Debug units present: the room is offset; the reservation stands if the
 	 * real room (a snapshot: the bound may slip by a racing deferral) holds. */
 	if (core_dbg_enabled() &&
-	    __atomic_load_n(&rcuslot_priv_defer_room, __ATOMIC_RELAXED) + CORE_DBG_ROOM_OFFSET >= 0)
+	    __atomic_load_n(&rcuslot_priv_defer_room.value, __ATOMIC_RELAXED) + CORE_DBG_ROOM_OFFSET >= 0)
 		return r;
 	rcuslot_priv_defer_done(n);
 	uatomic_inc(&throttled);
@@ -290,7 +290,7 @@ RCUSLOT_PRIV_EXPORT long rcuslot_defer_max(void)
 
 RCUSLOT_PRIV_EXPORT long rcuslot_defer_pending(void)
 {
-	return uatomic_read(&defer_max) - __atomic_load_n(&rcuslot_priv_defer_room, __ATOMIC_RELAXED) - debug_offset();
+	return uatomic_read(&defer_max) - __atomic_load_n(&rcuslot_priv_defer_room.value, __ATOMIC_RELAXED) - debug_offset();
 }
 
 RCUSLOT_PRIV_EXPORT unsigned long rcuslot_defer_throttled(void)
