@@ -200,6 +200,21 @@ def list_flavors(b, debug, lgpl):
                      % line_of('list_flavors.c', 'QSBR_OFFLINE'))
 
 
+def map_flavors(b, debug, lgpl):
+    tag = 'map-flavors%s%s' % ('-debug' if debug else '', '-lgpl' if lgpl else '-dyn')
+    extra = ['-g', '-O1'] + (['-DRCUSLOT_DEBUG'] if debug else []) + \
+        (['-D_LGPL_SOURCE'] if lgpl else [])
+    prog = b.link(tag, [b.obj('map_flavors.c', tag, b.cflags('memb') + extra)],
+                  libs=('cds', 'memb', 'qsbr'))
+    expect_ok(tag + ': a memb map and a named qsbr map in one unit', prog, 'one',
+              out='maps: memb=3775/50 qsbr=3775/50 frees=51[+]51 then 101[+]101 pending=0')
+    if debug:
+        expect_abort(tag + ': a find in a qsbr map from an offline thread',
+                     prog, ['offline-find'],
+                     'rcuslot: qsbr_map_find called from an offline thread (map_flavors.c:%d)'
+                     % line_of('map_flavors.c', 'QSBR_OFFLINE'))
+
+
 def where(b):
     """file:line with -g alone: PIE and not, executable and shared object."""
     line_main = line_of('where.c', 'WHERE_MAIN')
@@ -271,6 +286,7 @@ def main():
             for lgpl in (True, False):
                 flavors(b, debug, lgpl)
                 list_flavors(b, debug, lgpl)
+                map_flavors(b, debug, lgpl)
         where(b)
         settings(b)
     except RuntimeError as e:
