@@ -24,7 +24,8 @@
  *   `const char *` or `char[N]` member, looked up by `const char *`.
  * - `RCU_MAP_DEFINE_FLAVOR(name, type, node_member, key_member, free_fn,
  *   flavor)`: RCU_MAP_DEFINE() for a named liburcu flavor (memb, qsbr, mb,
- *   bp, signal); today it must be the unit's RCUSLOT_FLAVOR.
+ *   bp, signal), which may differ from the unit's RCUSLOT_FLAVOR (include
+ *   its liburcu header first; test/scenarios/map_flavors.c).
  *
  * Memory ordering, once for the whole file:
  * - Publication (insert, upsert, replace, copy_update) goes through
