@@ -185,34 +185,32 @@ def flavors(b, debug, lgpl):
                      % line_of('flavors.c', 'QSBR_UNREG'))
 
 
-def list_flavors(b, debug, lgpl):
-    tag = 'list-flavors%s%s' % ('-debug' if debug else '', '-lgpl' if lgpl else '-dyn')
+def two_flavors(b, debug, lgpl, kind, libs, out, offline_case, offline_what, offline_fn):
+    """A memb container and a named qsbr one in one unit (KIND_flavors.c);
+    in debug builds, the qsbr one used from an offline thread."""
+    tag = '%s-flavors%s%s' % (kind, '-debug' if debug else '', '-lgpl' if lgpl else '-dyn')
+    src = '%s_flavors.c' % kind
     extra = ['-g', '-O1'] + (['-DRCUSLOT_DEBUG'] if debug else []) + \
         (['-D_LGPL_SOURCE'] if lgpl else [])
-    prog = b.link(tag, [b.obj('list_flavors.c', tag, b.cflags('memb') + extra)],
-                  libs=('memb', 'qsbr'))
-    expect_ok(tag + ': a memb list and a named qsbr list in one unit', prog, 'one',
-              out='lists: memb=3775 qsbr=3775 frees=200 pending=0')
+    prog = b.link(tag, [b.obj(src, tag, b.cflags('memb') + extra)], libs=libs)
+    expect_ok('%s: a memb %s and a named qsbr %s in one unit' % (tag, kind, kind), prog, 'one',
+              out=out)
     if debug:
-        expect_abort(tag + ': a walk of a qsbr list from an offline thread',
-                     prog, ['offline-walk'],
-                     'rcuslot: qsbr_list_first called from an offline thread (list_flavors.c:%d)'
-                     % line_of('list_flavors.c', 'QSBR_OFFLINE'))
+        expect_abort('%s: %s from an offline thread' % (tag, offline_what), prog, [offline_case],
+                     'rcuslot: qsbr_%s_%s called from an offline thread (%s:%d)'
+                     % (kind, offline_fn, src, line_of(src, 'QSBR_OFFLINE')))
+
+
+def list_flavors(b, debug, lgpl):
+    two_flavors(b, debug, lgpl, 'list', ('memb', 'qsbr'),
+                'lists: memb=3775 qsbr=3775 frees=200 pending=0',
+                'offline-walk', 'a walk of a qsbr list', 'first')
 
 
 def map_flavors(b, debug, lgpl):
-    tag = 'map-flavors%s%s' % ('-debug' if debug else '', '-lgpl' if lgpl else '-dyn')
-    extra = ['-g', '-O1'] + (['-DRCUSLOT_DEBUG'] if debug else []) + \
-        (['-D_LGPL_SOURCE'] if lgpl else [])
-    prog = b.link(tag, [b.obj('map_flavors.c', tag, b.cflags('memb') + extra)],
-                  libs=('cds', 'memb', 'qsbr'))
-    expect_ok(tag + ': a memb map and a named qsbr map in one unit', prog, 'one',
-              out='maps: memb=3775/50 qsbr=3775/50 frees=51[+]51 then 101[+]101 pending=0')
-    if debug:
-        expect_abort(tag + ': a find in a qsbr map from an offline thread',
-                     prog, ['offline-find'],
-                     'rcuslot: qsbr_map_find called from an offline thread (map_flavors.c:%d)'
-                     % line_of('map_flavors.c', 'QSBR_OFFLINE'))
+    two_flavors(b, debug, lgpl, 'map', ('cds', 'memb', 'qsbr'),
+                'maps: memb=3775/50 qsbr=3775/50 frees=51[+]51 then 101[+]101 pending=0',
+                'offline-find', 'a find in a qsbr map', 'find')
 
 
 def where(b):
