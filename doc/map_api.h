@@ -57,7 +57,9 @@
  * @endcode
  *
  * **Keys.** RCU_MAP_DEFINE() compares keys bytewise (`memcmp` over
- * `sizeof(KEY)`) and hashes them with rcuslot_map_hash_bytes(): a struct
+ * `sizeof(KEY)`) and hashes them with rcuslot_map_hash_seeded() under the
+ * map's own seed, drawn by MAP_init() from the system's randomness (so no
+ * fixed set of keys collides; RCU_MAP_DEFINE_STRING() likewise): a struct
  * key with padding must have its padding zeroed in every object and every
  * key looked up. RCU_MAP_DEFINE_CUSTOM() takes the user's hash and
  * equality, and passes keys by value as its `key_type`;
@@ -142,12 +144,14 @@ typedef struct KEY KEY;
 /**
  * The map: a handle on an rculfhash table that grows and shrinks by itself.
  *
- * One pointer wide. Initialize it with MAP_init(), tear it down with
- * MAP_destroy(); access it only through the generated functions.
+ * A pointer and the map's 64-bit hash seed. Initialize it with
+ * MAP_init(), tear it down with MAP_destroy(); access it only through the
+ * generated functions.
  */
 struct MAP {
 	/** @cond RCUSLOT_INTERNAL */
 	struct cds_lfht *rcuslot_priv_ht;
+	uint64_t rcuslot_priv_seed;
 	/** @endcond */
 };
 
@@ -219,7 +223,10 @@ typedef int MAP_copy_fn(const ENTRY *old, ENTRY **new_out, void *arg);
 
 /**
  * Create the table of an empty map, sized for `expected` objects; it grows
- * and shrinks by itself as objects come and go.
+ * and shrinks by itself as objects come and go. Draws the map's hash seed
+ * from the system's randomness (rcuslot_map_new_seed()), so the same keys
+ * hash differently in every map and every run (custom maps keep their own
+ * hash).
  *
  * @param map       The map.
  * @param expected  How many objects to size the table for (0 is fine), at

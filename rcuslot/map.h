@@ -94,27 +94,142 @@ struct rcuslot_map_node {
 #define RCUSLOT_MAP_EXPECTED_MAX (1UL << 31)
 
 /** @cond RCUSLOT_INTERNAL */
-/* The finalizer of splitmix64 / murmur3: every input bit reaches every output bit. */
-RCUSLOT_PRIV_FUNC uint64_t rcuslot_priv_map_mix(uint64_t h)
+/*
+ * The hash's building block: the full 128-bit product of a and b, its two
+ * halves folded together. Every bit of either input reaches the middle of
+ * the product, and the fold brings the high half's bits down to the low
+ * bits rculfhash buckets by. A difference in one input changes the result
+ * by an amount that depends on the other input, so when the seed is in
+ * both, no difference between two keys cancels whatever the seed.
+ */
+RCUSLOT_PRIV_FUNC uint64_t rcuslot_priv_map_fold(uint64_t a, uint64_t b)
 {
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return h;
+#ifdef __SIZEOF_INT128__
+	__uint128_t r = (__uint128_t)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+	uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
+	uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+	uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+	uint64_t lo = (mid << 32) | (uint32_t)ll;
+	uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+
+	return lo ^ hi;
+#endif
 }
+
+/* Unaligned little-endian-agnostic loads: the hash is per process. */
+RCUSLOT_PRIV_FUNC uint64_t rcuslot_priv_map_load64(const unsigned char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+RCUSLOT_PRIV_FUNC uint64_t rcuslot_priv_map_load32(const unsigned char *p)
+{
+	uint32_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+/* Odd constants with about half their bits set; any such would do. */
+#define RCUSLOT_PRIV_MAP_K0 0xa0761d6478bd642fULL
+#define RCUSLOT_PRIV_MAP_K1 0xe7037ed1a0b428dbULL
+#define RCUSLOT_PRIV_MAP_K2 0x8ebc6af09c88c6e3ULL
 /** @endcond */
 
 /**
- * Hash `len` bytes at `key`: the hash RCU_MAP_DEFINE() uses.
+ * A fresh hash seed from the system's randomness: what each map's
+ * NAME_init() takes for its own.
  *
- * Eight bytes at a time, each word folded in by a multiply and the whole
- * finished by a 64-bit mixer (splitmix64's), so every key bit reaches the
- * low bits rculfhash uses for its buckets. Fast for short fixed-size keys
- * (a constant `len` folds); not keyed, so not a defence against keys
- * chosen to collide: a map of attacker-chosen keys should use
- * RCU_MAP_DEFINE_CUSTOM() with a seeded hash.
+ * getrandom() without blocking, else /dev/urandom; if neither answers
+ * (early in boot, or in a sandbox without either), a seed mixed from the
+ * clock, the process id, the address space layout and a counter, which a
+ * local observer could predict. Any thread, any context; never waits for a
+ * grace period.
+ *
+ * @return 64 random bits.
+ */
+RCUSLOT_PRIV_EXPORT uint64_t rcuslot_map_new_seed(void);
+
+/**
+ * Hash `len` bytes at `key` under `seed`: the hash RCU_MAP_DEFINE() and
+ * RCU_MAP_DEFINE_STRING() use, each with its map's own seed.
+ *
+ * Keys of up to 16 bytes cost two 64x64->128-bit multiplications (a
+ * constant `len` folds the branches away); longer keys one more per 16
+ * bytes. The seed enters both operands of every multiplication, so what
+ * two keys' hashes have in common depends on it: with a seed the caller
+ * cannot learn, no fixed set of keys can be made to collide. It is not a
+ * cryptographic MAC: the seed does not survive an attacker who can see
+ * the hashes or time many lookups of chosen keys against one map for long
+ * (a map's iteration order reveals its hashes' low bits; see map.h).
+ *
+ * @param key   The bytes.
+ * @param len   How many.
+ * @param seed  The seed (rcuslot_map_new_seed()); 0 for an unseeded hash.
+ * @return The hash. Any thread, any context.
+ */
+RCUSLOT_PRIV_FUNC unsigned long rcuslot_map_hash_seeded(const void *key, size_t len,
+							 uint64_t seed)
+{
+	const unsigned char *p = (const unsigned char *)key;
+	/*
+	 * The two operands take the seed in two forms (rotated by 32 bits in
+	 * one) so that swapping a key's halves is not a collision either.
+	 */
+	uint64_t s = (seed << 32 | seed >> 32) ^ RCUSLOT_PRIV_MAP_K0, a, b;
+	size_t n = len;
+
+	if (n <= 16) {
+		if (n >= 8) {
+			a = rcuslot_priv_map_load64(p);
+			b = rcuslot_priv_map_load64(p + n - 8);
+		} else if (n >= 4) {
+			a = rcuslot_priv_map_load32(p);
+			b = rcuslot_priv_map_load32(p + n - 4);
+		} else if (n) {
+			a = ((uint64_t)p[0] << 16) | ((uint64_t)p[n >> 1] << 8) | p[n - 1];
+			b = 0;
+		} else {
+			a = b = 0;
+		}
+	} else {
+		for (; n > 16; p += 16, n -= 16)
+			s = rcuslot_priv_map_fold(rcuslot_priv_map_load64(p) ^ seed ^ RCUSLOT_PRIV_MAP_K1,
+						  rcuslot_priv_map_load64(p + 8) ^ s);
+		/* The last 16 bytes, overlapping what the loop took. */
+		a = rcuslot_priv_map_load64(p + n - 16);
+		b = rcuslot_priv_map_load64(p + n - 8);
+	}
+	s = rcuslot_priv_map_fold(a ^ seed ^ RCUSLOT_PRIV_MAP_K1, b ^ s);
+	return (unsigned long)rcuslot_priv_map_fold(s ^ RCUSLOT_PRIV_MAP_K2,
+						    (uint64_t)len ^ seed ^ RCUSLOT_PRIV_MAP_K1);
+}
+
+/**
+ * Hash a NUL-terminated string under `seed`: rcuslot_map_hash_seeded()
+ * over its bytes. The hash RCU_MAP_DEFINE_STRING() uses.
+ *
+ * @param s     The string.
+ * @param seed  The seed.
+ * @return The hash. Any thread, any context.
+ */
+RCUSLOT_PRIV_FUNC unsigned long rcuslot_map_hash_string_seeded(const char *s, uint64_t seed)
+{
+	return rcuslot_map_hash_seeded(s, strlen(s), seed);
+}
+
+/**
+ * Hash `len` bytes at `key` without a seed: rcuslot_map_hash_seeded() with
+ * seed 0, the same in every process. For RCU_MAP_DEFINE_CUSTOM() hashes
+ * that need no defence against chosen keys (the generated maps seed
+ * theirs); with keys that others choose, hash with a seed of your own from
+ * rcuslot_map_new_seed() instead.
  *
  * @param key  The bytes.
  * @param len  How many.
@@ -122,25 +237,12 @@ RCUSLOT_PRIV_FUNC uint64_t rcuslot_priv_map_mix(uint64_t h)
  */
 RCUSLOT_PRIV_FUNC unsigned long rcuslot_map_hash_bytes(const void *key, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)key;
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)len, w;
-
-	for (; len >= 8; p += 8, len -= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	if (len) {
-		w = 0;
-		memcpy(&w, p, len);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-	}
-	return (unsigned long)rcuslot_priv_map_mix(h);
+	return rcuslot_map_hash_seeded(key, len, 0);
 }
 
 /**
- * Hash a NUL-terminated string: rcuslot_map_hash_bytes() over its bytes.
- * The hash RCU_MAP_DEFINE_STRING() uses.
+ * Hash a NUL-terminated string without a seed: rcuslot_map_hash_bytes()
+ * over its bytes.
  *
  * @param s  The string.
  * @return The hash. Any thread, any context.
@@ -232,6 +334,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 #define RCUSLOT_PRIV_MAP_DEF_TYPES(name, type)                                 \
 	struct name {                                                          \
 		struct cds_lfht *rcuslot_priv_ht;                              \
+		uint64_t rcuslot_priv_seed; /* the hash's, from init */        \
 	};                                                                     \
 	struct name##_old {                                                    \
 		type *rcuslot_priv_obj;                                        \
@@ -248,9 +351,10 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 #define RCUSLOT_PRIV_MAP_DEF_KEY_BYTES(name, type, node_member, key_member)    \
 	typedef __typeof__(((type *)0)->key_member) name##_key;                \
 	typedef const name##_key *name##_priv_karg;                            \
-	RCUSLOT_PRIV_FUNC unsigned long name##_priv_hash(name##_priv_karg key) \
+	RCUSLOT_PRIV_FUNC unsigned long name##_priv_hash(const struct name *map, \
+							 name##_priv_karg key) \
 	{                                                                      \
-		return rcuslot_map_hash_bytes(key, sizeof(*key));              \
+		return rcuslot_map_hash_seeded(key, sizeof(*key), map->rcuslot_priv_seed); \
 	}                                                                      \
 	RCUSLOT_PRIV_FUNC name##_priv_karg name##_priv_key_of(const type *obj) \
 	{                                                                      \
@@ -269,22 +373,11 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		return memcmp(&obj->key_member, key, sizeof(name##_key)) == 0; \
 	}
 
-/* (void)(fp = fn) style: a wrong hash or equality type fails here. */
-#define RCUSLOT_PRIV_MAP_DEF_KEY_CUSTOM(name, type, node_member, key_member,   \
-					key_type, hash_fn, eq_fn)              \
+/* A key passed by value (the custom and string generators), with eq_fn. */
+#define RCUSLOT_PRIV_MAP_DEF_KEY_VALUE(name, type, node_member, key_member,    \
+				       key_type, eq_fn)                        \
 	typedef key_type name##_key;                                           \
 	typedef key_type name##_priv_karg;                                     \
-	RCUSLOT_PRIV_FUNC void name##_priv_check_fns(void)                     \
-	{                                                                      \
-		unsigned long (*h)(name##_key) = hash_fn;                      \
-		bool (*e)(name##_key, name##_key) = eq_fn;                     \
-		(void)h;                                                       \
-		(void)e;                                                       \
-	}                                                                      \
-	RCUSLOT_PRIV_FUNC unsigned long name##_priv_hash(name##_priv_karg key) \
-	{                                                                      \
-		return hash_fn(key);                                           \
-	}                                                                      \
 	RCUSLOT_PRIV_FUNC name##_priv_karg name##_priv_key_of(const type *obj) \
 	{                                                                      \
 		return obj->key_member;                                        \
@@ -300,6 +393,35 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
                                                                                \
 		RCUSLOT_PRIV_MAP_TSAN_SUBSCRIBE(obj);                          \
 		return eq_fn(obj->key_member, *(const name##_priv_karg *)key); \
+	}
+
+/* The user's hash; (void)(fp = fn) style: a wrong hash or equality type fails here. */
+#define RCUSLOT_PRIV_MAP_DEF_KEY_CUSTOM(name, type, node_member, key_member,   \
+					key_type, hash_fn, eq_fn)              \
+	RCUSLOT_PRIV_MAP_DEF_KEY_VALUE(name, type, node_member, key_member,    \
+				       key_type, eq_fn)                        \
+	RCUSLOT_PRIV_FUNC void name##_priv_check_fns(void)                     \
+	{                                                                      \
+		unsigned long (*h)(name##_key) = hash_fn;                      \
+		bool (*e)(name##_key, name##_key) = eq_fn;                     \
+		(void)h;                                                       \
+		(void)e;                                                       \
+	}                                                                      \
+	RCUSLOT_PRIV_FUNC unsigned long name##_priv_hash(const struct name *map, \
+							 name##_priv_karg key) \
+	{                                                                      \
+		(void)map;                                                     \
+		return hash_fn(key);                                           \
+	}
+
+/* Strings: the map's seeded hash over the bytes, strcmp equality. */
+#define RCUSLOT_PRIV_MAP_DEF_KEY_STRING(name, type, node_member, key_member)   \
+	RCUSLOT_PRIV_MAP_DEF_KEY_VALUE(name, type, node_member, key_member,    \
+				       const char *, rcuslot_map_string_eq)    \
+	RCUSLOT_PRIV_FUNC unsigned long name##_priv_hash(const struct name *map, \
+							 name##_priv_karg key) \
+	{                                                                      \
+		return rcuslot_map_hash_string_seeded(key, map->rcuslot_priv_seed); \
 	}
 
 /* --- set-up -------------------------------------------------------------- */
@@ -322,6 +444,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 			return -EINVAL;                                        \
 		while (size < expected)                                        \
 			size <<= 1;                                            \
+		map->rcuslot_priv_seed = rcuslot_map_new_seed();               \
 		map->rcuslot_priv_ht = cds_lfht_new_flavor(                    \
 			size, 1, 0, CDS_LFHT_AUTO_RESIZE | CDS_LFHT_ACCOUNTING, \
 			RCUSLOT_PRIV_FL(flavor), NULL);        \
@@ -339,7 +462,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
 		RCUSLOT_PRIV_DBG_READ_SIDE(flavor, #name "_find");                     \
-		cds_lfht_lookup(map->rcuslot_priv_ht, name##_priv_hash(key),   \
+		cds_lfht_lookup(map->rcuslot_priv_ht, name##_priv_hash(map, key), \
 				name##_priv_match, name##_priv_kp(&key), &iter); \
 		lnode = cds_lfht_iter_get_node(&iter);                         \
 		if (!lnode)                                                    \
@@ -430,7 +553,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_insert");                  \
 		RCUSLOT_PRIV_MAP_PREPARE(#name "_insert", obj, node_member);   \
 		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
-		got = cds_lfht_add_unique(map->rcuslot_priv_ht, name##_priv_hash(key), \
+		got = cds_lfht_add_unique(map->rcuslot_priv_ht, name##_priv_hash(map, key), \
 					  name##_priv_match, name##_priv_kp(&key), \
 					  RCUSLOT_PRIV_MAP_LNODE(obj, node_member)); \
 		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_insert");              \
@@ -453,7 +576,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_upsert");                  \
 		RCUSLOT_PRIV_MAP_PREPARE(#name "_upsert", obj, node_member);   \
 		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
-		got = cds_lfht_add_replace(map->rcuslot_priv_ht, name##_priv_hash(key), \
+		got = cds_lfht_add_replace(map->rcuslot_priv_ht, name##_priv_hash(map, key), \
 					   name##_priv_match, name##_priv_kp(&key), \
 					   RCUSLOT_PRIV_MAP_LNODE(obj, node_member)); \
 		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_upsert");              \
@@ -477,13 +600,13 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		struct cds_lfht *ht = map->rcuslot_priv_ht;                    \
                                                                                \
 		if (!cur)                                                      \
-			return cds_lfht_add_unique(ht, name##_priv_hash(key),  \
+			return cds_lfht_add_unique(ht, name##_priv_hash(map, key), \
 						   name##_priv_match, name##_priv_kp(&key), \
 						   RCUSLOT_PRIV_MAP_LNODE(new_obj, node_member)) == \
 			       RCUSLOT_PRIV_MAP_LNODE(new_obj, node_member);   \
 		if (!new_obj)                                                  \
 			return cds_lfht_del(ht, RCUSLOT_PRIV_MAP_LNODE(cur, node_member)) == 0; \
-		return cds_lfht_replace(ht, iter, name##_priv_hash(key), name##_priv_match, \
+		return cds_lfht_replace(ht, iter, name##_priv_hash(map, key), name##_priv_match, \
 					name##_priv_kp(&key),                  \
 					RCUSLOT_PRIV_MAP_LNODE(new_obj, node_member)) == 0; \
 	}
@@ -495,7 +618,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 	{                                                                      \
 		struct cds_lfht_node *lnode;                                   \
                                                                                \
-		cds_lfht_lookup(map->rcuslot_priv_ht, name##_priv_hash(key),   \
+		cds_lfht_lookup(map->rcuslot_priv_ht, name##_priv_hash(map, key), \
 				name##_priv_match, name##_priv_kp(&key), iter); \
 		lnode = cds_lfht_iter_get_node(iter);                          \
 		return lnode ? RCUSLOT_PRIV_MAP_OBJ(type, node_member, lnode) : NULL; \
@@ -756,9 +879,8 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 				   gen "(" #name "): node_member must be a struct rcuslot_map_node");
 
 #define RCUSLOT_PRIV_MAP_DEF_END(gen, name, flavor)                            \
-	RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct name) == sizeof(void *) &&    \
-				   sizeof(struct name##_old) == sizeof(void *), \
-				   gen "(" #name "): map and old handle must be one pointer wide")
+	RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct name##_old) == sizeof(void *), \
+				   gen "(" #name "): the old handle must be one pointer wide")
 
 #define RCUSLOT_PRIV_MAP_DEF_BYTES(name, type, node_member, key_member, free_fn, flavor) \
 	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
@@ -773,6 +895,14 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 	RCUSLOT_PRIV_MAP_DEF_TYPES(name, type)                                 \
 	RCUSLOT_PRIV_MAP_DEF_KEY_CUSTOM(name, type, node_member, key_member,   \
 					key_type, hash_fn, eq_fn)              \
+	RCUSLOT_PRIV_MAP_DEF_OPS(name, type, node_member, free_fn, flavor)     \
+	RCUSLOT_PRIV_GENERATED_END
+
+#define RCUSLOT_PRIV_MAP_DEF_STRING(name, type, node_member, key_member, free_fn, \
+				    flavor)                                    \
+	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
+	RCUSLOT_PRIV_MAP_DEF_TYPES(name, type)                                 \
+	RCUSLOT_PRIV_MAP_DEF_KEY_STRING(name, type, node_member, key_member)   \
 	RCUSLOT_PRIV_MAP_DEF_OPS(name, type, node_member, free_fn, flavor)     \
 	RCUSLOT_PRIV_GENERATED_END
 
@@ -856,9 +986,8 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
  */
 #define RCU_MAP_DEFINE_STRING(name, type, node_member, key_member, free_fn)     \
 	RCUSLOT_PRIV_MAP_DEF_BEGIN("RCU_MAP_DEFINE_STRING", name, type, node_member) \
-	RCUSLOT_PRIV_MAP_DEF_CUSTOM(name, type, node_member, key_member, const char *, \
-				    rcuslot_map_hash_string, rcuslot_map_string_eq, \
-				    free_fn, RCUSLOT_FLAVOR)                   \
+	RCUSLOT_PRIV_MAP_DEF_STRING(name, type, node_member, key_member, free_fn, \
+				    RCUSLOT_FLAVOR)                            \
 	RCUSLOT_PRIV_MAP_DEF_END("RCU_MAP_DEFINE_STRING", name, RCUSLOT_FLAVOR)
 
 /**

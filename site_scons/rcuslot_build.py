@@ -140,7 +140,7 @@ def urcu_libs(env, flavors):
     return [env.File(env['RCUSLOT_URCU_LIBDIR'] + 'liburcu-%s.a' % f) for f in flavors]
 
 
-LIB_SOURCES = ['flavor', 'defer', 'batch', 'debug', 'symbolize']
+LIB_SOURCES = ['flavor', 'defer', 'batch', 'debug', 'symbolize', 'seed']
 LIB_VERSION_SCRIPT = 'rcuslot/lib/librcuslot.map'
 _libraries = {}
 

@@ -90,7 +90,7 @@ static struct tmap_old garbage_handle(void)
 
 START_TEST(test_sizes)
 {
-	ck_assert_uint_eq(sizeof(struct tmap), sizeof(void *));
+	ck_assert_uint_eq(sizeof(struct tmap), sizeof(void *) + sizeof(uint64_t));
 	ck_assert_uint_eq(sizeof(struct tmap_old), sizeof(void *));
 }
 END_TEST
@@ -612,7 +612,7 @@ static unsigned long hash_nocase(const char *s)
 
 	for (; *s; s++)
 		h = h * 33 + (unsigned char)(*s | 0x20);
-	return (unsigned long)rcuslot_priv_map_mix(h);
+	return rcuslot_map_hash_bytes(&h, sizeof(h));
 }
 static bool eq_nocase(const char *a, const char *b)
 {
@@ -707,6 +707,154 @@ START_TEST(test_string_keys)
 }
 END_TEST
 
+/* --- the seed: chosen keys cannot be made to collide ---------------------- */
+
+struct blob {
+	unsigned char key[16];
+	struct rcuslot_map_node node;
+};
+static void blob_free(struct blob *b)
+{
+	free(b);
+}
+RCU_MAP_DEFINE(bmap, struct blob, node, key, blob_free);
+
+enum { FLOOD_KEYS = 5000, FLOOD_BUCKETS = 4096 };
+
+/*
+ * FLOOD_KEYS 16-byte keys that all collide without a seed: the unseeded
+ * hash multiplies the first word, xored with a constant, by the second, so
+ * a first word equal to that constant zeroes the product whatever follows.
+ * An attacker who knows the hash builds such a set offline; with the seed
+ * in every operand, the same construction needs the seed. No byte is 0, so
+ * the keys are strings too.
+ */
+static void flood_key(unsigned char key[16], unsigned i)
+{
+	uint64_t first = RCUSLOT_PRIV_MAP_K1, second = 0x0101010101010101ULL;
+
+	for (int b = 0; b < 4; b++, i /= 200) /* i in base 200, a digit a byte */
+		second += (uint64_t)(i % 200u) << (8 * b);
+	memcpy(key, &first, 8);
+	memcpy(key + 8, &second, 8);
+}
+
+/* The most keys any of FLOOD_BUCKETS buckets gets under hash_of(i). */
+static unsigned max_load(unsigned long (*hash_of)(unsigned i, const void *ctx), const void *ctx)
+{
+	static unsigned load[FLOOD_BUCKETS];
+	unsigned max = 0;
+
+	memset(load, 0, sizeof(load));
+	for (unsigned i = 0; i < FLOOD_KEYS; i++) {
+		unsigned *l = &load[hash_of(i, ctx) % FLOOD_BUCKETS];
+
+		if (++*l > max)
+			max = *l;
+	}
+	return max;
+}
+
+static unsigned long unseeded_of(unsigned i, const void *ctx)
+{
+	unsigned char key[16];
+
+	(void)ctx;
+	flood_key(key, i);
+	return rcuslot_map_hash_bytes(key, sizeof(key));
+}
+
+static unsigned long bmap_of(unsigned i, const void *ctx)
+{
+	struct blob b;
+
+	flood_key(b.key, i);
+	return bmap_priv_hash(ctx, &b.key);
+}
+
+static unsigned long nmap_of(unsigned i, const void *ctx)
+{
+	char key[17];
+
+	flood_key((unsigned char *)key, i);
+	key[16] = '\0';
+	return nmap_priv_hash(ctx, key);
+}
+
+START_TEST(test_hash_seeded)
+{
+	struct bmap m, m2;
+	struct nmap n;
+	struct blob probe;
+	unsigned char key[16];
+
+	ck_assert_int_eq(bmap_init(&m, FLOOD_KEYS), 0);
+	ck_assert_int_eq(bmap_init(&m2, 0), 0);
+	ck_assert_int_eq(nmap_init(&n, 0), 0);
+	/* The keys are distinct, and unseeded every one lands in one bucket. */
+	flood_key(key, 0);
+	flood_key(probe.key, FLOOD_KEYS - 1);
+	ck_assert(memcmp(key, probe.key, 16) != 0);
+	ck_assert_uint_eq(max_load(unseeded_of, NULL), FLOOD_KEYS);
+	/*
+	 * Seeded, they spread as random keys do: 5000 keys in 4096 buckets
+	 * load the fullest with about 7; 16 is beyond any seed's bad luck
+	 * (below 1e-9 for random hashes), far below the 5000 of a flood.
+	 */
+	ck_assert_uint_le(max_load(bmap_of, &m), 16);
+	ck_assert_uint_le(max_load(nmap_of, &n), 16);
+	/* Each map draws its own seed: the same key hashes apart. */
+	ck_assert_uint_ne(bmap_priv_hash(&m, &probe.key), bmap_priv_hash(&m2, &probe.key));
+	/* And the map works on them: every key in, every key found. */
+	for (unsigned i = 0; i < FLOOD_KEYS; i++) {
+		struct blob *b = malloc(sizeof(*b));
+
+		ck_assert_ptr_nonnull(b);
+		flood_key(b->key, i);
+		ck_assert_int_eq(bmap_insert(&m, b), 0);
+	}
+	rcuslot_read_lock();
+	for (unsigned i = 0; i < FLOOD_KEYS; i++) {
+		flood_key(key, i);
+		ck_assert_ptr_nonnull(bmap_find(&m, &key));
+	}
+	rcuslot_read_unlock();
+	ck_assert_uint_eq(bmap_count(&m), FLOOD_KEYS);
+	bmap_destroy(&m);
+	bmap_destroy(&m2);
+	nmap_destroy(&n);
+}
+END_TEST
+
+/* The seeded hash: seeds, lengths and bytes all count. */
+START_TEST(test_hash_seeds)
+{
+	unsigned char k[40];
+
+	for (size_t i = 0; i < sizeof(k); i++)
+		k[i] = (unsigned char)(i * 37 + 1);
+	for (size_t len = 0; len <= sizeof(k); len++) {
+		ck_assert_uint_eq(rcuslot_map_hash_seeded(k, len, 7), rcuslot_map_hash_seeded(k, len, 7));
+		ck_assert_uint_ne(rcuslot_map_hash_seeded(k, len, 7), rcuslot_map_hash_seeded(k, len, 8));
+		ck_assert_uint_eq(rcuslot_map_hash_seeded(k, len, 0), rcuslot_map_hash_bytes(k, len));
+		if (len)
+			ck_assert_uint_ne(rcuslot_map_hash_seeded(k, len, 7),
+					  rcuslot_map_hash_seeded(k, len - 1, 7));
+	}
+	/* Swapping the halves of a short key is not a collision. */
+	{
+		uint64_t w[2] = { 0x1122334455667788ULL, 0x99aabbccddeeff00ULL };
+		uint64_t v[2] = { w[1] ^ RCUSLOT_PRIV_MAP_K0 ^ RCUSLOT_PRIV_MAP_K1,
+				  w[0] ^ RCUSLOT_PRIV_MAP_K0 ^ RCUSLOT_PRIV_MAP_K1 };
+
+		ck_assert_uint_ne(rcuslot_map_hash_seeded(w, 16, 5), rcuslot_map_hash_seeded(v, 16, 5));
+	}
+	ck_assert_uint_ne(rcuslot_map_new_seed(), rcuslot_map_new_seed());
+	ck_assert_uint_eq(rcuslot_map_hash_string_seeded("route", 9),
+			  rcuslot_map_hash_seeded("route", 5, 9));
+}
+END_TEST
+
 /* The named-flavor generator, given the unit's flavor as a bare token. */
 RCU_MAP_DEFINE_FLAVOR(fvmap, struct mobj, node, key, mobj_free, RCUSLOT_FLAVOR);
 
@@ -751,6 +899,8 @@ Suite *map_suite(void)
 	tcase_add_test(tc, test_foreach);
 	tcase_add_test(tc, test_destroy_frees_all);
 	tcase_add_test(tc, test_hash);
+	tcase_add_test(tc, test_hash_seeded);
+	tcase_add_test(tc, test_hash_seeds);
 	tcase_add_test(tc, test_string_keys);
 	tcase_add_test(tc, test_named_flavor);
 	/*

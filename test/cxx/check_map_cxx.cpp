@@ -97,7 +97,8 @@ static_assert(std::is_same<app::route_map_key, uint32_t>::value,
 	      "the key member's type");
 static_assert(std::is_same<app::host_map_key, std::string_view>::value,
 	      "the custom key type");
-static_assert(sizeof(app::route_map) == sizeof(void *), "a map is one pointer");
+static_assert(sizeof(app::route_map) == sizeof(void *) + sizeof(uint64_t),
+	      "a map is a pointer and its hash seed");
 static_assert(sizeof(app::route_map_old) == sizeof(void *),
 	      "an old handle is one pointer");
 static_assert(std::is_same<app::route_map_copy_fn,
