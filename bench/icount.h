@@ -10,6 +10,8 @@
 #ifndef BENCH_ICOUNT_H
 #define BENCH_ICOUNT_H
 
+#include <stdint.h>
+
 /* The object every loop reads: one field is read per read-side section. */
 struct icount_obj {
 	long a;
@@ -46,8 +48,9 @@ void icount_raw_teardown(void);
 void icount_map_setup(void);
 long icount_find_map(long n);
 unsigned long icount_map_hash(unsigned int key);
+uint64_t icount_map_seed(void);
 void icount_map_teardown(void);
-void icount_raw_map_setup(void);
+void icount_raw_map_setup(uint64_t seed);
 long icount_find_raw_map(long n);
 unsigned long icount_raw_map_hash(unsigned int key);
 void icount_raw_map_teardown(void);

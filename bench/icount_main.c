@@ -94,7 +94,7 @@ int main(int argc, char **argv)
 	icount_slot_setup_perturbed(0);
 	icount_raw_setup(nupdates);
 	icount_map_setup();
-	icount_raw_map_setup();
+	icount_raw_map_setup(icount_map_seed());
 	/* Same hash, so the same chains: the loops differ in their code only. */
 	for (unsigned int k = 0; k < ICOUNT_MAP_KEYS; k++)
 		if (icount_map_hash(k) != icount_raw_map_hash(k)) {

@@ -61,7 +61,14 @@ long icount_find_map(long n)
 
 unsigned long icount_map_hash(unsigned int key)
 {
-	return rcuslot_map_hash_bytes(&key, sizeof(key));
+	uint32_t k = key;
+
+	return imap_priv_hash(&map, &k);
+}
+
+uint64_t icount_map_seed(void)
+{
+	return map.rcuslot_priv_seed;
 }
 
 void icount_map_teardown(void)

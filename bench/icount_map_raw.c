@@ -4,9 +4,10 @@
  * liburcu's rculfhash directly, as its users do: a node embedded in the
  * object, a match function, caa_container_of, the read lock around the
  * lookup. The table is created with the same parameters as RCU_MAP_DEFINE's
- * and the hash is rcuslot_map_hash_bytes() written out for a 4-byte key,
- * so both tables hold the same chains and the comparison measures what the
- * generated code adds. icount_main.c checks that both hash alike.
+ * and the hash is the map's seeded hash written out for a 4-byte key
+ * (raw_hash.h), under the rcuslot map's seed, so both tables hold the same
+ * chains and the comparison measures what the generated code adds.
+ * icount_main.c checks that both hash alike.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <urcu/rculfhash.h>
 
 #include "icount.h"
+#include "raw_hash.h"
 
 struct raw_map_obj {
 	uint32_t key;
@@ -26,22 +28,11 @@ struct raw_map_obj {
 static struct cds_lfht *ht;
 static struct raw_map_obj *objs[ICOUNT_MAP_KEYS];
 
-static uint64_t raw_mix(uint64_t h)
-{
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return h;
-}
+static uint64_t seed;
 
 unsigned long icount_raw_map_hash(unsigned int key)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ sizeof(key);
-
-	h = (h ^ key) * 0xff51afd7ed558ccdULL;
-	return (unsigned long)raw_mix(h);
+	return raw_hash32(key, seed);
 }
 
 static int raw_match(struct cds_lfht_node *node, const void *key)
@@ -51,8 +42,9 @@ static int raw_match(struct cds_lfht_node *node, const void *key)
 	return memcmp(&o->key, key, sizeof(o->key)) == 0;
 }
 
-void icount_raw_map_setup(void)
+void icount_raw_map_setup(uint64_t map_seed)
 {
+	seed = map_seed;
 	ht = cds_lfht_new(ICOUNT_MAP_BUCKETS, 1, 0,
 			  CDS_LFHT_AUTO_RESIZE | CDS_LFHT_ACCOUNTING, NULL);
 	if (!ht)

@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mapbench: the same map written over liburcu's rculfhash by hand, with
- * rcuslot's hash (rcuslot_map_hash_bytes, written out for a 4-byte key)
- * and the same table parameters, so the two differ only in the wrapper.
+ * rcuslot's seeded hash (raw_hash.h, written out for a 4-byte key) under a
+ * seed from getrandom() and the same table parameters, so the two differ
+ * only in the wrapper.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "raw_urcu.h"
 #include <urcu/rculfhash.h>
 
 #include "mapbench.h"
+#include "raw_hash.h"
 
 struct entry {
 	uint32_t key;
@@ -21,17 +24,12 @@ struct entry {
 
 static struct cds_lfht *ht;
 
+/* A seed of its own, as the rcuslot map draws one. */
+static uint64_t seed;
+
 static unsigned long hash32(uint32_t key)
 {
-	uint64_t h = (0x9e3779b97f4a7c15ULL ^ sizeof(key)) ^ key;
-
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return (unsigned long)h;
+	return raw_hash32(key, seed);
 }
 
 static int match(struct cds_lfht_node *node, const void *key)
@@ -62,6 +60,8 @@ static void setup(uint32_t keys)
 {
 	unsigned long size = 1;
 
+	if (getrandom(&seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
+		abort();
 	while (size < keys)
 		size <<= 1;
 	ht = cds_lfht_new(size, 1, 0, CDS_LFHT_AUTO_RESIZE | CDS_LFHT_ACCOUNTING, NULL);
