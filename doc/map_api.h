@@ -196,10 +196,14 @@ struct MAP_old {
  *
  * @param old      The entry under the key, read-only; NULL when the key is
  *                 absent. Valid only during the call.
- * @param new_out  Starts as `old`. Leave it (or set it to `old`) for no
- *                 change; set it to a new object under the same key (fully
- *                 built, freeable by free_fn on its own) to insert it or to
- *                 replace `old` with it; set it to NULL to remove `old`.
+ * @param new_out  Write it on success, as for a slot's NAME_copy_fn: a
+ *                 new object under the same key (fully built, freeable by
+ *                 free_fn on its own) to insert it or to replace `old` with
+ *                 it; NULL to remove `old`; `old` itself for "no change". A
+ *                 callback that returns 0 without writing it changes
+ *                 nothing (the map stays as it was, the handle empty), and
+ *                 debug builds abort naming MAP_copy_update()'s caller:
+ *                 removing takes an explicit `*new_out = NULL`.
  * @param arg      The `arg` given to MAP_copy_update().
  * @return 0 to go ahead, or a non-zero error that MAP_copy_update() returns
  *         as is, leaving the map unchanged and ignoring `*new_out`: the
@@ -296,7 +300,7 @@ void MAP_destroy(struct MAP *map);
  *
  * @par Context:
  * A registered thread (any thread under bp), inside a read-side critical
- * section (RCU_SLOT_READ_GUARD(), rcuslot_read_lock(), ...); under qsbr the
+ * section (RCUSLOT_READ_GUARD(), rcuslot_read_lock(), ...); under qsbr the
  * object stays valid until the thread's next quiescent state.
  * @par Grace period:
  * Never waits, never blocks, never writes shared memory.
