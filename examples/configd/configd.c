@@ -34,6 +34,7 @@ struct options {
 	unsigned workers;
 	unsigned max_clients;
 	int tcp_port;		/* -1: no TCP listener */
+	bool poll;		/* --poll: check CONFIG's identity, no inotify */
 };
 
 static void usage(FILE *f)
@@ -50,6 +51,9 @@ static void usage(FILE *f)
 		"                       default 128); more get \"ERR too many clients\"\n"
 		"  -p, --tcp PORT       also listen on 127.0.0.1:PORT (0: any free\n"
 		"                       port, printed at startup)\n"
+		"      --poll           notice changes of CONFIG by checking it every\n"
+		"                       500 ms, not with inotify (for file systems\n"
+		"                       inotify does not see changes on, e.g. NFS)\n"
 		"  -h, --help           this help\n"
 		"  -V, --version        the version\n"
 		"\n"
@@ -79,6 +83,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "workers", required_argument, NULL, 'w' },
 		{ "max-clients", required_argument, NULL, 'c' },
 		{ "tcp", required_argument, NULL, 'p' },
+		{ "poll", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -101,6 +106,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (!parse_uint(optarg, 0, 65535, &port))
 				goto bad;
 			o->tcp_port = (int)port;
+			break;
+		case 'P':
+			o->poll = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -178,7 +186,7 @@ static int serve(struct daemon *d, const struct options *o, int sigfd)
 	printf("configd: serving %s on %s with %u workers (generation 1)\n",
 	       o->config, o->socket, o->workers);
 	fflush(stdout);
-	control_run(d, sigfd);
+	control_run(d, sigfd, o->poll);
 	daemon_stop(d);
 	fprintf(stderr, "configd: stopping: no longer listening\n");
 	workers_join(workers, o->workers);

@@ -2,8 +2,8 @@
 /*
  * The control thread (the main thread once the workers run): it owns the
  * signals, through a signalfd, so that no signal handler ever runs, let
- * alone one that calls into RCU; the inotify watch on the config; and the
- * reloads, all of them: SIGHUP, a change of the file, and the RELOAD
+ * alone one that calls into RCU; the watches on the config (follow.h); and
+ * the reloads, all of them: SIGHUP, a change of the file, and the RELOAD
  * requests the workers hand over.
  */
 #ifndef CONFIGD_CONTROL_H
@@ -19,10 +19,11 @@
 int control_take_signals(void);
 
 /*
- * Serve signals, file changes and reload requests until SIGTERM or SIGINT
- * arrives, then refuse the reload requests still queued and return.
+ * Serve signals, file changes (followed as follow.h says; by polling only
+ * when poll_config) and reload requests until SIGTERM or SIGINT arrives,
+ * then refuse the reload requests still queued and return.
  * Registered with RCU, outside any read-side critical section.
  */
-void control_run(struct daemon *d, int sigfd);
+void control_run(struct daemon *d, int sigfd, bool poll_config);
 
 #endif /* CONFIGD_CONTROL_H */

@@ -148,6 +148,8 @@ static void answer_stats(struct daemon *d, struct outbuf *out)
 		.generation = config_slot_dereference(&d->config)->generation,
 		.queries = atomic_load_explicit(&d->queries, memory_order_relaxed),
 		.clients = atomic_load_explicit(&d->clients, memory_order_relaxed),
+		.watch_polling = atomic_load_explicit(&d->watch_polling,
+						      memory_order_relaxed),
 		.reloads_ok = rs ? rs->ok : 0,
 		.reloads_failed = rs ? rs->failed : 0,
 		.last_error = rs ? rs->last_error : "",

@@ -290,7 +290,7 @@ def stats(client):
     fields = client.ok('STATS').split(' ', 1)[1]
     head, last_error = fields.split(' last_error=', 1)
     out = dict(kv.split('=') for kv in head.split())
-    out = {k: int(v) for k, v in out.items()}
+    out = {k: v if k == 'watch' else int(v) for k, v in out.items()}
     out['last_error'] = last_error
     return out
 
