@@ -148,14 +148,21 @@ def replace_file(path, data):
 class Daemon:
     spawned = []  # killed at exit if a failed test left them running
 
-    def __init__(self, args, config, workers=4, max_clients=None, stderr_pipe=False):
+    def __init__(self, args, config, workers=4, max_clients=None, stderr_pipe=False,
+                 layout=None, options=()):
+        """layout(dir, config) puts the config in place under dir and
+        returns the CONFIG path to give the daemon (default: dir/configd.conf)."""
         self.dir = tempfile.mkdtemp(prefix='configd-e2e.')
         self.config = os.path.join(self.dir, 'configd.conf')
         self.socket = os.path.join(self.dir, 'configd.sock')
-        replace_file(self.config, config)
+        if layout:
+            self.config = layout(self.dir, config)
+        else:
+            replace_file(self.config, config)
         argv = shlex.split(args.wrapper or '') + [args.daemon, '-w', str(workers), '-p', '0']
         if max_clients:
             argv += ['-c', str(max_clients)]
+        argv += list(options)
         self.stderr_path = os.path.join(self.dir, 'stderr.log')
         self.stderr = open(self.stderr_path, 'w')
         self.stdout_path = os.path.join(self.dir, 'stdout.log')
@@ -854,9 +861,296 @@ def reload_handoff(args):
     return 7
 
 
+# --- follow: a change is picked up wherever the path leads ---------------------
+
+FOLLOW_WAIT = 10  # seconds a change may take to be served (the aim is one)
+
+
+def write_in_place(path, data):
+    """How `cat > file` writes: the same file, truncated and rewritten."""
+    with open(path, 'wb') as f:
+        f.write(data)
+
+
+def swap_link(link, target):
+    """Point link at target atomically, as `ln -sfn` does: a new link under
+    a temporary name, renamed over the old one."""
+    tmp = link + '.tmp'
+    os.symlink(target, tmp)
+    os.rename(tmp, link)
+
+
+def kubelet_publish(volume, files):
+    """Publish a new payload into a ConfigMap volume the way the kubelet
+    does: write the files into a new timestamped directory, point a
+    ..data_tmp symlink at it, rename that over ..data, make the user-visible
+    links (name -> ..data/name) that are missing, remove the old payload."""
+    stamp = time.strftime('..%Y_%m_%d_%H_%M_%S.', time.gmtime())
+    payload = tempfile.mkdtemp(prefix=stamp, dir=volume)
+    os.chmod(payload, 0o755)
+    for name, data in files.items():
+        write_in_place(os.path.join(payload, name), data)
+    data_link = os.path.join(volume, '..data')
+    old = os.readlink(data_link) if os.path.islink(data_link) else None
+    os.symlink(os.path.basename(payload), os.path.join(volume, '..data_tmp'))
+    os.rename(os.path.join(volume, '..data_tmp'), data_link)
+    for name in files:
+        if not os.path.islink(os.path.join(volume, name)):
+            os.symlink(os.path.join('..data', name), os.path.join(volume, name))
+    if old:
+        shutil.rmtree(os.path.join(volume, old))
+
+
+def churn(*dirs):
+    """Unrelated entries made, written, renamed and removed beside the
+    watched ones: none of it may reload."""
+    for d in dirs:
+        other = os.path.join(d, 'unrelated.conf')
+        write_in_place(other, b'[x]\ny = 1\n')
+        os.rename(other, other + '.old')
+        os.mkdir(other)
+        os.rmdir(other)
+        os.symlink('nowhere', other)
+        os.unlink(other)
+        os.unlink(other + '.old')
+
+
+class Follower:
+    """A daemon on one layout of files and links, and the changes it must
+    pick up by itself: no SIGHUP, no RELOAD."""
+
+    def __init__(self, args, rng, layout, options=()):
+        self.rng, self.gen = rng, 1
+        self.d = Daemon(args, make_config(1, rng)[0], workers=2, layout=layout,
+                        options=options)
+        self.c = self.d.connect()
+        self.took, self.changes = [], 0
+
+    def path(self, *parts):
+        return os.path.join(self.d.dir, *parts)
+
+    def next_config(self):
+        self.gen += 1
+        return make_config(self.gen, self.rng)[0]
+
+    def served(self, what):
+        """Until the daemon serves generation self.gen of the file."""
+        start = time.monotonic()
+        while True:
+            got = int(self.c.ok('GET meta.generation').split()[1])
+            if got == self.gen:
+                break
+            expect(time.monotonic() - start < FOLLOW_WAIT,
+                   '%s: not picked up in %d s: still serving meta.generation %d, '
+                   'STATS %r' % (what, FOLLOW_WAIT, got, stats(self.c)))
+            time.sleep(0.01)
+        self.took.append(time.monotonic() - start)
+        self.changes += 1
+
+    def reloads(self):
+        """The served config's generation: one more per reload published
+        (reloads_ok may lag it for an instant)."""
+        return stats(self.c)['generation']
+
+    def exactly(self, before, n, what):
+        """n reloads since `before`: nothing else (a stale file, unrelated
+        entries) caused one. Events are queued in order, so those that
+        came before the last change served have been handled."""
+        now = self.reloads()
+        expect(now == before + n, '%s: %d reloads for %d changes' % (what, now - before, n))
+
+    def stop(self):
+        st = stats(self.c)
+        expect(st['reloads_failed'] == 0, 'reloads failed: %r' % st)
+        self.c.close()
+        return self.d.stop()
+
+
+def follow_kubelet(args, rng):
+    """A ConfigMap volume: configd.conf -> ..data/configd.conf, ..data ->
+    ..<timestamp>; each update swaps ..data."""
+    def layout(top, config):
+        volume = os.path.join(top, 'configmap')
+        os.mkdir(volume)
+        kubelet_publish(volume, {'configd.conf': config, 'other.conf': b'0'})
+        return os.path.join(volume, 'configd.conf')
+    f = Follower(args, rng, layout)
+    volume = f.path('configmap')
+    before = f.reloads()
+    for i in range(3):
+        kubelet_publish(volume, {'configd.conf': f.next_config(), 'other.conf': b'%d' % i})
+        f.served('kubelet ..data swap %d' % (i + 1))
+    f.exactly(before, 3, 'kubelet swaps')
+    expect(stats(f.c).get('watch') == 'inotify', 'STATS: %r' % stats(f.c))
+    return f
+
+
+def follow_link_to_file(args, rng):
+    """etc/configd.conf -> ../srv/app/app.conf: the target edited in place,
+    through the link and directly, and renamed over; then the link itself
+    replaced by a file, after which the old target no longer counts."""
+    def layout(top, config):
+        os.makedirs(os.path.join(top, 'srv', 'app'))
+        os.mkdir(os.path.join(top, 'etc'))
+        write_in_place(os.path.join(top, 'srv', 'app', 'app.conf'), config)
+        os.symlink('../srv/app/app.conf', os.path.join(top, 'etc', 'configd.conf'))
+        return os.path.join(top, 'etc', 'configd.conf')
+    f = Follower(args, rng, layout)
+    real, link = f.path('srv', 'app', 'app.conf'), f.path('etc', 'configd.conf')
+    before = f.reloads()
+    write_in_place(real, f.next_config())
+    f.served('target edited in place')
+    churn(f.path('etc'), f.path('srv', 'app'))
+    write_in_place(link, f.next_config())
+    f.served('target edited in place through the link')
+    replace_file(real, f.next_config())
+    f.served('target renamed over')
+    write_in_place(real, f.next_config())
+    f.served('renamed-over target edited in place')
+    f.exactly(before, 4, 'edits of the target')
+    replace_file(link, f.next_config())  # the link becomes a file
+    f.served('link replaced by a file')
+    before = f.reloads()
+    write_in_place(real, make_config(99, rng)[0])  # no longer the config
+    write_in_place(link, f.next_config())
+    f.served('the new file edited in place')
+    f.exactly(before, 1, 'after the link was replaced')
+    return f
+
+
+def follow_link_chain(args, rng):
+    """app/configd.conf -> ../links/current.conf -> ../versions/vN/configd.conf:
+    the link in another directory swapped (relative, then absolute), removed
+    and made again, the first link swapped, a directory link swapped."""
+    def layout(top, config):
+        for d in ('app', 'links', 'versions/v1'):
+            os.makedirs(os.path.join(top, d))
+        write_in_place(os.path.join(top, 'versions/v1/configd.conf'), config)
+        os.symlink('../versions/v1/configd.conf', os.path.join(top, 'links/current.conf'))
+        os.symlink('../links/current.conf', os.path.join(top, 'app/configd.conf'))
+        return os.path.join(top, 'app/configd.conf')
+    f = Follower(args, rng, layout)
+    current = f.path('links', 'current.conf')
+
+    def version(n):
+        os.mkdir(f.path('versions', 'v%d' % n))
+        write_in_place(f.path('versions', 'v%d' % n, 'configd.conf'), f.next_config())
+        return f.path('versions', 'v%d' % n)
+    version(2)
+    swap_link(current, '../versions/v2/configd.conf')
+    f.served('second link swapped (relative target)')
+    swap_link(current, os.path.join(version(3), 'configd.conf'))
+    f.served('second link swapped (absolute target)')
+    version(4)
+    os.unlink(current)
+    os.symlink('../versions/v4/configd.conf', current)
+    f.served('second link removed and made again')
+    version(5)
+    swap_link(f.path('app', 'configd.conf'), '../versions/v5/configd.conf')
+    f.served('first link swapped')
+    # A directory link, as ..data: app/configd.conf -> ../links/live/configd.conf.
+    os.symlink('../versions/v5', f.path('links', 'live'))
+    version(6)
+    swap_link(f.path('app', 'configd.conf'), '../links/live/configd.conf')
+    swap_link(f.path('links', 'live'), '../versions/v6')
+    f.served('directory link swapped')
+    before = f.reloads()
+    churn(f.path('links'), f.path('versions'), f.path('versions', 'v6'))
+    write_in_place(f.path('versions', 'v2', 'configd.conf'), make_config(99, rng)[0])
+    write_in_place(f.path('versions', 'v6', 'configd.conf'), f.next_config())
+    f.served('target of the directory link edited in place')
+    f.exactly(before, 1, 'an old version and unrelated entries written')
+    return f
+
+
+def follow_dir_recreated(args, rng):
+    """site/conf.d/configd.conf: conf.d renamed away and made again, or
+    replaced by a renamed directory, or removed and made again; site
+    renamed away and made again; each time a later edit counts too."""
+    def layout(top, config):
+        os.makedirs(os.path.join(top, 'site', 'conf.d'))
+        write_in_place(os.path.join(top, 'site', 'conf.d', 'configd.conf'), config)
+        return os.path.join(top, 'site', 'conf.d', 'configd.conf')
+    f = Follower(args, rng, layout)
+    conf_d, config = f.path('site', 'conf.d'), f.d.config
+    os.rename(conf_d, conf_d + '.old')
+    os.mkdir(conf_d)
+    replace_file(config, f.next_config())
+    f.served('conf.d renamed away and made again')
+    write_in_place(config, f.next_config())
+    f.served('edited in place in the new conf.d')
+    os.mkdir(conf_d + '.new')
+    write_in_place(os.path.join(conf_d + '.new', 'configd.conf'), f.next_config())
+    os.rename(conf_d, conf_d + '.old2')
+    os.rename(conf_d + '.new', conf_d)
+    f.served('conf.d replaced by a renamed directory')
+    write_in_place(config, f.next_config())
+    f.served('edited in place in the renamed-in conf.d')
+    shutil.rmtree(conf_d)
+    os.mkdir(conf_d)
+    replace_file(config, f.next_config())  # not in place: see configd(8)
+    f.served('conf.d removed and made again')
+    os.rename(f.path('site'), f.path('site.old'))
+    os.makedirs(conf_d)
+    replace_file(config, f.next_config())
+    f.served('site renamed away and made again')
+    before = f.reloads()
+    for old in ('site.old/conf.d.old', 'site.old/conf.d.old2', 'site.old/conf.d'):
+        write_in_place(f.path(old, 'configd.conf'), make_config(99, rng)[0])
+    churn(f.path('site'), conf_d)
+    write_in_place(config, f.next_config())
+    f.served('edited in place after the old directories were written')
+    f.exactly(before, 1, 'old directories written')
+    return f
+
+
+def follow_poll(args, rng):
+    """--poll: no inotify; the identity of the file the path resolves to
+    is checked every 500 ms, through the links; STATS and stderr say so."""
+    def layout(top, config):
+        os.makedirs(os.path.join(top, 'links'))
+        write_in_place(os.path.join(top, 'v1.conf'), config)
+        os.symlink('../v1.conf', os.path.join(top, 'links', 'current'))
+        os.symlink('links/current', os.path.join(top, 'configd.conf'))
+        return os.path.join(top, 'configd.conf')
+    f = Follower(args, rng, layout, options=['--poll'])
+    st = stats(f.c)
+    expect(st['watch'] == 'poll', 'STATS with --poll: %r' % st)
+    wait_for_log(f.d, '--poll: checking %s every 500 ms' % f.d.config)
+    write_in_place(f.path('v2.conf'), f.next_config())
+    swap_link(f.path('links', 'current'), '../v2.conf')
+    f.served('second link swapped, polled')
+    write_in_place(f.path('v2.conf'), f.next_config())
+    f.served('target edited in place, polled')
+    replace_file(f.path('v2.conf'), f.next_config())
+    f.served('target renamed over, polled')
+    log = f.d.log()
+    expect('reload (file changed (polled))' in log, 'no polled reload in the log')
+    return f
+
+
+def follow(args):
+    rng = random.Random(args.seed)
+    took, n = [], 0
+    for test in (follow_kubelet, follow_link_to_file, follow_link_chain,
+                 follow_dir_recreated, follow_poll):
+        f = test(args, rng)
+        f.stop()
+        took += f.took
+        n += f.changes
+        print('follow: %s: %d changes picked up' % (test.__name__, f.changes))
+    print('follow: %d changes published as deployment tools do (kubelet ..data '
+          'swaps, links swapped and remade, targets edited in place and renamed '
+          'over, directories replaced) each served without SIGHUP or RELOAD, '
+          'in at most %.2f s (median %.2f s); stale files and unrelated entries '
+          'ignored' % (n, max(took), sorted(took)[len(took) // 2]))
+    return n
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('mode', choices=['stress', 'corpus', 'abuse', 'shutdown', 'reload'])
+    p.add_argument('mode', choices=['stress', 'corpus', 'abuse', 'shutdown', 'reload',
+                                    'follow'])
     p.add_argument('--daemon', required=True)
     p.add_argument('--corpus')
     p.add_argument('--rounds', type=int, default=1000)
@@ -865,7 +1159,8 @@ def main():
     args = p.parse_args()
     try:
         passed = {'stress': stress, 'corpus': corpus, 'abuse': abuse,
-                  'shutdown': shutdown, 'reload': reload_handoff}[args.mode](args)
+                  'shutdown': shutdown, 'reload': reload_handoff,
+                  'follow': follow}[args.mode](args)
     except (Failure, OSError) as e:  # OSError: a socket timed out or broke
         print('%s: FAILED: %s: %s' % (args.mode, type(e).__name__, e))
         traceback.print_exc(file=sys.stdout)
