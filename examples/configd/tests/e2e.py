@@ -861,6 +861,157 @@ def reload_handoff(args):
     return 7
 
 
+# --- trickle: a deadline per request and per answer, not per byte --------------
+
+TRICKLE_TIMEOUT = 1.5  # the config's client_timeout_ms, in seconds
+TRICKLE_SLACK = 5.0    # how late a deadline may be seen on a loaded machine
+
+
+def probe(d):
+    """A new client's answer to one GET (None: closed without one)."""
+    c = d.connect()
+    try:
+        c.send(b'GET meta.generation\n')
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # refused and closed before our write: the reason is still there
+    try:
+        line = c.line()
+    except ConnectionResetError:
+        line = None
+    c.close()
+    return line
+
+
+def trickle_requests(args, rng):
+    """With -c 32, 32 clients each send a request one byte every 0.25 s:
+    each is closed once its request is not complete within the timeout of
+    its first byte, and a new client, refused while they hold every slot,
+    is served meanwhile."""
+    timeout = TRICKLE_TIMEOUT
+    d = Daemon(args, make_config(1, rng, timeout_ms=int(timeout * 1000))[0],
+               workers=2, max_clients=32)
+    clients = []
+    for _ in range(32):
+        clients.append(d.connect())
+        clients[-1].ok('GET meta.generation')  # admitted: it holds a slot
+    reply = probe(d)
+    expect(reply == 'ERR too many clients (limit 32)', 'a 33rd client: %r' % reply)
+    for c in clients:
+        c.sock.setblocking(False)
+    request = b'GET meta.' + b'g' * 1000  # no newline: never complete
+    start = time.monotonic()
+    first, closed, served, n = {}, {}, None, 0
+    while len(closed) < 32 or served is None:
+        now = time.monotonic()
+        if now > start + timeout + 2 * TRICKLE_SLACK:
+            break
+        if now >= start + n * 0.25:  # the next byte from each
+            for i, c in enumerate(clients):
+                if i in closed:
+                    continue
+                first.setdefault(i, time.monotonic())  # at or before the send
+                try:
+                    c.sock.send(request[n:n + 1])
+                except BlockingIOError:
+                    pass
+                except (BrokenPipeError, ConnectionResetError):
+                    closed[i] = time.monotonic()
+            n += 1
+        for i, c in enumerate(clients):
+            if i in closed:
+                continue
+            try:
+                data = c.sock.recv(4096)
+            except BlockingIOError:
+                continue
+            except ConnectionResetError:
+                data = b''
+            c.buf += data
+            if not data:
+                closed[i] = time.monotonic()  # at or after the close
+        if served is None and n % 2 == 0:
+            reply = probe(d)
+            if reply == 'OK 1':
+                served = time.monotonic()
+            else:
+                expect(reply and reply.startswith('ERR too many clients'),
+                       'a new client: %r' % reply)
+        time.sleep(0.02)
+    elapsed = time.monotonic() - start
+    expect(len(closed) == 32, '%d of 32 clients sending a byte every 0.25 s still '
+           'connected after %.1f s (timeout %.1f s)' % (32 - len(closed), elapsed, timeout))
+    held = [closed[i] - first[i] for i in closed]
+    expect(max(held) <= timeout + TRICKLE_SLACK, 'a trickling client held its slot '
+           '%.1f s' % max(held))
+    expect(min(held) >= timeout - 0.02, 'a client closed %.2f s after its first '
+           'byte, before the timeout' % min(held))
+    for c in clients:
+        expect(c.buf == b'' or c.buf.startswith(
+            b'ERR timeout: no complete request in time; closing\n'), 'told: %r' % c.buf[:80])
+        c.close()
+    expect(served is not None and served - start <= timeout + TRICKLE_SLACK,
+           'no new client served in %.1f s' % elapsed)
+    served_quickly(d, 'after the trickling clients')
+    d.stop()
+    return ('32 clients trickling a request each held a slot %.2f-%.2f s (timeout '
+            '%.1f s); a new client was served after %.2f s' %
+            (min(held), max(held), timeout, served - start))
+
+
+def big_dump_config():
+    """A config whose DUMP answer is about 4 MB (the file about 1 MB): 1000
+    strings of 500 UTF-8 e-acute, each byte answered as \\xHH."""
+    lines = [b'[meta]', b'generation = 1', b'[big]']
+    lines += [b'k%03d = "%s"' % (k, '\u00e9'.encode() * 500) for k in range(1000)]
+    lines += [b'[configd]', b'client_timeout_ms = %d' % int(TRICKLE_TIMEOUT * 1000)]
+    return b'\n'.join(lines) + b'\n'
+
+
+def trickle_answers(args, rng):
+    """A client that reads its 4 MB DUMP answer 64 KiB every 0.2 s, too
+    slowly to take it within the timeout, is closed before the end of it
+    (before, each byte taken restarted the timeout)."""
+    timeout = TRICKLE_TIMEOUT
+    d = Daemon(args, big_dump_config(), workers=2)
+    c = d.connect()
+    c.send(b'DUMP\n')
+    start = time.monotonic()
+    got, tail, ended, closed = 0, b'', False, None
+    while time.monotonic() < start + timeout + 2 * TRICKLE_SLACK:
+        try:
+            data = c.sock.recv(64 * 1024)
+        except ConnectionResetError:
+            data = b''
+        if not data:
+            closed = time.monotonic() - start
+            break
+        got += len(data)
+        tail = (tail + data)[-5:]
+        if tail == b'\nEND\n':
+            ended = True
+            break
+        time.sleep(0.2)
+    c.close()
+    expect(not ended, 'the whole DUMP (%d bytes) went to a client reading it for '
+           '%.1f s (timeout %.1f s)' % (got, time.monotonic() - start, timeout))
+    expect(closed is not None, 'a slow reader still connected after %.1f s'
+           % (time.monotonic() - start))
+    served_quickly(d, 'after a slow reader')
+    p = d.connect()
+    wait_for_clients(p, 1)
+    p.close()
+    d.stop()
+    return ('a client reading its DUMP slowly was closed after %.1f s with %d '
+            'KiB of about 4 MB read' % (closed, got // 1024))
+
+
+def trickle(args):
+    rng = random.Random(args.seed)
+    for test in (trickle_requests, trickle_answers):
+        print('trickle: ' + test(args, rng))
+    return 2
+
+
 # --- follow: a change is picked up wherever the path leads ---------------------
 
 FOLLOW_WAIT = 10  # seconds a change may take to be served (the aim is one)
@@ -1150,7 +1301,7 @@ def follow(args):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('mode', choices=['stress', 'corpus', 'abuse', 'shutdown', 'reload',
-                                    'follow'])
+                                    'follow', 'trickle'])
     p.add_argument('--daemon', required=True)
     p.add_argument('--corpus')
     p.add_argument('--rounds', type=int, default=1000)
@@ -1160,7 +1311,7 @@ def main():
     try:
         passed = {'stress': stress, 'corpus': corpus, 'abuse': abuse,
                   'shutdown': shutdown, 'reload': reload_handoff,
-                  'follow': follow}[args.mode](args)
+                  'follow': follow, 'trickle': trickle}[args.mode](args)
     except (Failure, OSError) as e:  # OSError: a socket timed out or broke
         print('%s: FAILED: %s: %s' % (args.mode, type(e).__name__, e))
         traceback.print_exc(file=sys.stdout)
