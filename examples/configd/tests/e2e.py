@@ -7,6 +7,9 @@
   e2e.py abuse  --daemon PATH                misbehaving clients
   e2e.py shutdown --daemon PATH              SIGTERM while requests are pending
   e2e.py reload --daemon PATH                RELOAD leaves the worker serving
+  e2e.py follow --daemon PATH                changes through symlinks, new dirs
+  e2e.py trickle --daemon PATH               deadlines per request and answer
+  e2e.py configctl --daemon PATH --configctl PATH   configctl's exit statuses
 
 Each mode starts the daemon on a temporary config, drives it over its
 sockets, stops it with SIGTERM and requires exit status 0 (under
@@ -1012,6 +1015,150 @@ def trickle(args):
     return 2
 
 
+# --- configctl: one request per call, and a status for every outcome ---------------
+
+def configctl(args, *argv):
+    return subprocess.run([args.configctl] + list(argv), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=TIMEOUT)
+
+
+def expect_status(r, status, stdout, stderr, what):
+    """configctl exited with status (never killed by a signal), printed
+    stdout exactly (or, when a tuple, starting with it), and stderr holds
+    each of the given texts."""
+    out_ok = r.stdout.startswith(stdout[0]) if isinstance(stdout, tuple) else r.stdout == stdout
+    expect(r.returncode == status and out_ok and all(t in r.stderr for t in stderr),
+           '%s: status %d (want %d), stdout %r, stderr %r' %
+           (what, r.returncode, status, r.stdout[:200], r.stderr[:300]))
+
+
+def ctl_control_chars(args, rng):
+    """A request argument with a newline (which would start a second
+    request) or another control character is refused: status 2, nothing
+    sent."""
+    d = Daemon(args, make_config(1, rng)[0], workers=2)
+    c = d.connect()
+    before = stats(c)
+    cases = [['GET meta.generation\nRELOAD'], ['GET', 'meta.generation\nRELOAD'],
+             ['GET meta.generation\r\nRELOAD'], ['RELOAD\n'], ['GET\tmeta.generation'],
+             ['STATS', '\x1b[2J'], ['STATS\x7f'], ['GET', 'a.b\x01']]
+    for words in cases:
+        r = configctl(args, d.socket, *words)
+        expect_status(r, 2, b'', [b'control character', b'nothing sent'], repr(words))
+    r = configctl(args, d.socket, 'GET meta.generation\nRELOAD')
+    expect_status(r, 2, b'', [b'a newline'], 'newline')
+    after = stats(c)
+    expect(after['queries'] == before['queries'] + 1 and
+           after['reloads_ok'] == before['reloads_ok'] and
+           after['generation'] == before['generation'],
+           'requests reached the daemon: %r, then %r' % (before, after))
+    r = configctl(args, d.socket, 'GET', 'meta.generation')
+    expect_status(r, 0, b'OK 1\n', [], 'a good request')
+    c.close()
+    d.stop()
+    return len(cases) + 3
+
+
+def ctl_client_limit(args, rng):
+    """At the daemon's client limit configctl prints its "ERR too many
+    clients" and exits 1, never dying of SIGPIPE: not with a request larger
+    than the socket takes before the daemon closes, which made the SIGPIPE
+    certain, nor with a request the daemon refuses as too long."""
+    d = Daemon(args, make_config(1, rng)[0], workers=2, max_clients=1)
+    holder = d.connect()
+    holder.ok('GET meta.generation')
+    big = ['x' * 100000] * 5  # 500 KB
+    for i in range(6):
+        r = configctl(args, d.socket, *(['GET'] + big if i % 2 else ['STATS']))
+        expect_status(r, 1, b'ERR too many clients (limit 1)\n', [],
+                      'at the client limit (%s request)' % ('large' if i % 2 else 'STATS'))
+    holder.close()
+    deadline = time.monotonic() + TIMEOUT
+    while True:  # the slot frees once the daemon sees the close
+        r = configctl(args, d.socket, 'STATS')
+        if r.returncode == 0:
+            break
+        expect(r.returncode == 1 and time.monotonic() < deadline,
+               'slot never freed: status %d, %r' % (r.returncode, r.stdout))
+        time.sleep(0.05)
+    r = configctl(args, d.socket, 'GET', *big)
+    expect_status(r, 1, (b'ERR request too long (limit 1024 bytes',), [], 'a request too long')
+    d.stop()
+    return 8
+
+
+class FakeDaemon(threading.Thread):
+    """A listening UNIX socket that takes one connection, reads the request
+    (unless read=False), sends reply and closes."""
+
+    def __init__(self, path, reply, read=True):
+        super().__init__(name='fake-daemon')
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.bind(path)
+        self.sock.listen(4)
+        self.sock.settimeout(TIMEOUT)
+        self.reply, self.read = reply, read
+        self.start()
+
+    def run(self):
+        conn, _ = self.sock.accept()
+        while self.read and not conn.recv(65536).endswith(b'\n'):
+            pass
+        conn.sendall(self.reply)
+        conn.close()
+        self.sock.close()
+
+
+def ctl_no_answer(args, rng):
+    """No connection, or no complete answer: status 3 and why, on stderr."""
+    top = tempfile.mkdtemp(prefix='configd-e2e.')
+    path = os.path.join(top, 'sock')
+    r = configctl(args, path, 'STATS')
+    expect_status(r, 3, b'', [b'cannot connect', b'No such file'], 'no socket file')
+    stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stale.bind(path)  # a socket file nobody listens on: refused
+    stale.close()
+    r = configctl(args, path, 'STATS')
+    expect_status(r, 3, b'', [b'cannot connect', b'Connection refused'], 'refused')
+    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    tcp.bind(('127.0.0.1', 0))  # bound, not listening: refused
+    r = configctl(args, '-p', str(tcp.getsockname()[1]), 'STATS')
+    tcp.close()
+    expect_status(r, 3, b'', [b'cannot connect', b'Connection refused'], 'TCP refused')
+    os.unlink(path)
+    fake = FakeDaemon(path, b'')
+    r = configctl(args, path, 'STATS')
+    fake.join(TIMEOUT)
+    expect_status(r, 3, b'', [b'no answer: the connection was closed'], 'closed unanswered')
+    os.unlink(path)
+    fake = FakeDaemon(path, b'', read=False)
+    r = configctl(args, path, 'GET', *['x' * 100000] * 5)
+    fake.join(TIMEOUT)
+    expect_status(r, 3, b'', [b'no answer', b'while the request was sent'],
+                  'closed while a large request was sent')
+    os.unlink(path)
+    cut = b'OK dump generation=1 entries=2\na.b = 1\n'
+    fake = FakeDaemon(path, cut)
+    r = configctl(args, path, 'DUMP')
+    fake.join(TIMEOUT)
+    expect_status(r, 3, cut, [b'answer cut short'], 'DUMP cut short')
+    shutil.rmtree(top)
+    return 6
+
+
+def ctl(args):
+    rng = random.Random(args.seed)
+    n = 0
+    for test in (ctl_control_chars, ctl_client_limit, ctl_no_answer):
+        n += test(args, rng)
+        print('configctl: %s passed' % test.__name__)
+    print('configctl: control characters refused with status 2 and nothing sent; '
+          'at the client limit "ERR too many clients" and status 1, never SIGPIPE; '
+          'status 3 and a reason with no socket, refused, closed unanswered, or '
+          'a DUMP cut short')
+    return n
+
+
 # --- follow: a change is picked up wherever the path leads ---------------------
 
 FOLLOW_WAIT = 10  # seconds a change may take to be served (the aim is one)
@@ -1301,9 +1448,10 @@ def follow(args):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('mode', choices=['stress', 'corpus', 'abuse', 'shutdown', 'reload',
-                                    'follow', 'trickle'])
+                                    'follow', 'trickle', 'configctl'])
     p.add_argument('--daemon', required=True)
     p.add_argument('--corpus')
+    p.add_argument('--configctl', help='configctl, for the configctl mode')
     p.add_argument('--rounds', type=int, default=1000)
     p.add_argument('--seed', type=int, default=5)
     p.add_argument('--wrapper', help='run the daemon under this command')
@@ -1311,7 +1459,8 @@ def main():
     try:
         passed = {'stress': stress, 'corpus': corpus, 'abuse': abuse,
                   'shutdown': shutdown, 'reload': reload_handoff,
-                  'follow': follow, 'trickle': trickle}[args.mode](args)
+                  'follow': follow, 'trickle': trickle,
+                  'configctl': ctl}[args.mode](args)
     except (Failure, OSError) as e:  # OSError: a socket timed out or broke
         print('%s: FAILED: %s: %s' % (args.mode, type(e).__name__, e))
         traceback.print_exc(file=sys.stdout)
