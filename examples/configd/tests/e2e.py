@@ -152,7 +152,7 @@ class Daemon:
     spawned = []  # killed at exit if a failed test left them running
 
     def __init__(self, args, config, workers=4, max_clients=None, stderr_pipe=False,
-                 layout=None, options=()):
+                 layout=None, options=(), prefix=()):
         """layout(dir, config) puts the config in place under dir and
         returns the CONFIG path to give the daemon (default: dir/configd.conf)."""
         self.dir = tempfile.mkdtemp(prefix='configd-e2e.')
@@ -162,7 +162,8 @@ class Daemon:
             self.config = layout(self.dir, config)
         else:
             replace_file(self.config, config)
-        argv = shlex.split(args.wrapper or '') + [args.daemon, '-w', str(workers), '-p', '0']
+        argv = list(prefix) + shlex.split(args.wrapper or '') + [
+            args.daemon, '-w', str(workers), '-p', '0']
         if max_clients:
             argv += ['-c', str(max_clients)]
         argv += list(options)
@@ -1217,10 +1218,10 @@ class Follower:
     """A daemon on one layout of files and links, and the changes it must
     pick up by itself: no SIGHUP, no RELOAD."""
 
-    def __init__(self, args, rng, layout, options=()):
+    def __init__(self, args, rng, layout, options=(), prefix=()):
         self.rng, self.gen = rng, 1
         self.d = Daemon(args, make_config(1, rng)[0], workers=2, layout=layout,
-                        options=options)
+                        options=options, prefix=prefix)
         self.c = self.d.connect()
         self.took, self.changes = [], 0
 
@@ -1427,11 +1428,49 @@ def follow_poll(args, rng):
     return f
 
 
+def follow_unwatchable(args, rng):
+    """A directory inotify may not watch (no read permission; as root, the
+    daemon runs as nobody for that): the daemon says so on stderr and in
+    STATS, polls the file's identity instead and picks changes up that
+    way, and uses inotify again once the directory can be watched."""
+    prefix = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which('setpriv')
+        expect(setpriv, 'setpriv not found (apt-get install util-linux)')
+        prefix = [setpriv, '--reuid=65534', '--regid=65534', '--clear-groups']
+
+    def layout(top, config):
+        os.chmod(top, 0o777)  # the socket is made there
+        os.mkdir(os.path.join(top, 'locked'))
+        write_in_place(os.path.join(top, 'locked', 'configd.conf'), config)
+        os.chmod(os.path.join(top, 'locked', 'configd.conf'), 0o644)
+        os.chmod(os.path.join(top, 'locked'), 0o311)  # search, no read
+        return os.path.join(top, 'locked', 'configd.conf')
+    f = Follower(args, rng, layout, prefix=prefix)
+    locked, config = f.path('locked'), f.d.config
+    wait_for_log(f.d, 'configd: inotify: cannot watch %s: Permission denied; '
+                 'checking %s every 500 ms instead' % (locked, config))
+    st = stats(f.c)
+    expect(st.get('watch') == 'poll', 'STATS, %s not watched: %r' % (locked, st))
+    write_in_place(config, f.next_config())
+    f.served('edited in place, polled')
+    replace_file(config, f.next_config())
+    f.served('renamed over, polled')
+    os.chmod(locked, 0o755)
+    write_in_place(config, f.next_config())
+    f.served('edited in place, polled, its directory readable again')
+    wait_for_log(f.d, 'configd: watching %s with inotify again' % config)
+    expect(stats(f.c)['watch'] == 'inotify', 'STATS: %r' % stats(f.c))
+    write_in_place(config, f.next_config())
+    f.served('edited in place, watched again')
+    return f
+
+
 def follow(args):
     rng = random.Random(args.seed)
     took, n = [], 0
     for test in (follow_kubelet, follow_link_to_file, follow_link_chain,
-                 follow_dir_recreated, follow_poll):
+                 follow_dir_recreated, follow_poll, follow_unwatchable):
         f = test(args, rng)
         f.stop()
         took += f.took
