@@ -129,18 +129,25 @@ static bool watch_entry(struct follow *f, const char *dir, const char *name,
 			int *err, char *err_what, size_t err_size)
 {
 	int wd = inotify_add_watch(f->fd, dir, WATCH_MASK);
-	char *d = NULL, *n = NULL;
 
 	if (wd < 0 && (errno == ENOENT || errno == ENOTDIR))
 		return false;
 	if (wd >= 0 && find_entry(f, wd, name))
 		return true;	/* a loop of links came back to it */
-	if (wd >= 0 && reserve_entry(f) && (d = strdup(dir)) && (n = strdup(name))) {
-		f->entries[f->n_entries++] = (struct follow_entry){ wd, d, n };
-		return true;
+	if (wd >= 0 && reserve_entry(f)) {
+		struct follow_entry *e = &f->entries[f->n_entries];
+
+		e->wd = wd;
+		e->dir = strdup(dir);
+		e->name = strdup(name);
+		if (e->dir && e->name) {
+			f->n_entries++;
+			return true;
+		}
+		free(e->dir);
+		free(e->name);
 	}
 	if (wd >= 0) {		/* no memory to remember the watch by */
-		free(d);
 		if (!has_wd(f->entries, f->n_entries, wd))
 			inotify_rm_watch(f->fd, wd);
 		errno = ENOMEM;
