@@ -2,8 +2,6 @@
 /* The control thread's loop: signals, the config's changes, reload requests. */
 #include "control.h"
 
-#include "follow.h"
-
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -59,29 +57,26 @@ static void publish_watch(struct daemon *d, const struct follow *f)
  * Every reload re-arms the watches before it reads the file (follow.h
  * says why), whatever started it.
  */
-void control_run(struct daemon *d, int sigfd, bool poll_config)
+void control_run(struct daemon *d, int sigfd, struct follow *f)
 {
 	enum { SIGNALS, REQUESTS, CHANGES };
 	struct pollfd fds[3] = { [SIGNALS] = { .fd = sigfd, .events = POLLIN },
 				 [REQUESTS] = { .fd = d->requests_fd, .events = POLLIN },
 				 [CHANGES] = { .events = POLLIN } };
-	struct follow f;
 
-	follow_init(&f, d->config_path, poll_config);
 	for (;;) {
-		publish_watch(d, &f);
-		fds[CHANGES].fd = follow_fd(&f);	/* -1: poll ignores it */
-		if (poll(fds, 3, follow_timeout_ms(&f)) < 0 && errno != EINTR)
+		publish_watch(d, f);
+		fds[CHANGES].fd = follow_fd(f);	/* -1: poll ignores it */
+		if (poll(fds, 3, follow_timeout_ms(f)) < 0 && errno != EINTR)
 			break;
-		if (!take_signal(d, &f, sigfd))
+		if (!take_signal(d, f, sigfd))
 			break;
 		if (fds[REQUESTS].revents & POLLIN) {
-			follow_arm(&f);
+			follow_arm(f);
 			daemon_serve_reload_requests(d);
 		}
-		if (follow_changed(&f))
-			reload(d, follow_polling(&f) ? "file changed (polled)" : "file changed");
+		if (follow_changed(f))
+			reload(d, follow_polling(f) ? "file changed (polled)" : "file changed");
 	}
 	daemon_refuse_reload_requests(d);
-	follow_destroy(&f);
 }

@@ -10,6 +10,7 @@
 #define CONFIGD_CONTROL_H
 
 #include "daemon.h"
+#include "follow.h"
 
 /*
  * Block SIGHUP, SIGTERM and SIGINT (every thread started later inherits
@@ -19,11 +20,11 @@
 int control_take_signals(void);
 
 /*
- * Serve signals, file changes (followed as follow.h says; by polling only
- * when poll_config) and reload requests until SIGTERM or SIGINT arrives,
- * then refuse the reload requests still queued and return.
+ * Serve signals, changes of the config (f, armed before the first config
+ * was read) and reload requests until SIGTERM or SIGINT arrives, then
+ * refuse the reload requests still queued and return.
  * Registered with RCU, outside any read-side critical section.
  */
-void control_run(struct daemon *d, int sigfd, bool poll_config);
+void control_run(struct daemon *d, int sigfd, struct follow *f);
 
 #endif /* CONFIGD_CONTROL_H */

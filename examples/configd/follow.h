@@ -63,7 +63,8 @@ struct follow {
 /*
  * Set f up to follow path (which must outlive f) and arm it: with inotify,
  * or by polling when poll is true or inotify cannot watch the path (said
- * on stderr). Never fails: polling needs no resource.
+ * on stderr). Never fails: polling needs no resource. Call before the
+ * config is first read, for the reason follow_arm() gives.
  */
 void follow_init(struct follow *f, const char *path, bool poll);
 
