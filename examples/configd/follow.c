@@ -262,7 +262,7 @@ static void arm(struct follow *f)
 	if (f->fd >= 0)
 		arm_inotify(f);
 	if (f->polling) {
-		f->last = identify(f->path);
+		f->last = f->seen = identify(f->path);
 		f->next_poll_ms = now_ms() + FOLLOW_POLL_MS;
 	}
 }
@@ -352,10 +352,14 @@ bool follow_changed(struct follow *f)
 		read_events(f, &reload, &rearm, &appeared);
 	if (f->polling && now_ms() >= f->next_poll_ms) {
 		struct follow_id id = identify(f->path);
+		bool settled = same_id(&id, &f->seen);
 
+		f->seen = id;
 		f->next_poll_ms = now_ms() + FOLLOW_POLL_MS;
-		if (!same_id(&id, &f->last)) {
-			f->last = id;
+		/* Changed since it was read, but not since the previous check:
+		 * written, not being written (in place, a file is seen half
+		 * written only if its writer stops for a whole interval). */
+		if (!same_id(&id, &f->last) && settled) {
 			rearm = true;
 			reload |= !id.err;
 		}

@@ -16,7 +16,8 @@
  * Where a watch cannot be set (the inotify limits, a directory that cannot
  * be read), or with --poll, the identity of the file the path resolves to
  * (device, inode, size, modification and change times) is compared every
- * FOLLOW_POLL_MS instead. configd(8) documents both.
+ * FOLLOW_POLL_MS instead, and a change is read once it has stayed for one
+ * more check. configd(8) documents both.
  *
  * Everything here runs on the control thread only.
  */
@@ -56,7 +57,8 @@ struct follow {
 	bool found;		/* the last resolution reached an existing entry */
 	struct follow_entry *entries;
 	size_t n_entries, cap_entries;
-	struct follow_id last;	/* polling: the identity last seen */
+	struct follow_id last;	/* polling: the identity when last armed */
+	struct follow_id seen;	/* polling: the identity at the last check */
 	int64_t next_poll_ms;	/* polling: when to look again */
 };
 
