@@ -1393,6 +1393,10 @@ def follow_dir_recreated(args, rng):
     os.makedirs(conf_d)
     replace_file(config, f.next_config())
     f.served('site renamed away and made again')
+    # Events still queued from that (a directory made may have reloaded
+    # too) come before this one's: once it is served, they are handled.
+    write_in_place(config, f.next_config())
+    f.served('edited in place in the new site')
     before = f.reloads()
     for old in ('site.old/conf.d.old', 'site.old/conf.d.old2', 'site.old/conf.d'):
         write_in_place(f.path(old, 'configd.conf'), make_config(99, rng)[0])
