@@ -34,6 +34,7 @@ struct options {
 	unsigned workers;
 	unsigned max_clients;
 	int tcp_port;		/* -1: no TCP listener */
+	bool poll;		/* --poll: check CONFIG's identity, no inotify */
 };
 
 static void usage(FILE *f)
@@ -50,6 +51,9 @@ static void usage(FILE *f)
 		"                       default 128); more get \"ERR too many clients\"\n"
 		"  -p, --tcp PORT       also listen on 127.0.0.1:PORT (0: any free\n"
 		"                       port, printed at startup)\n"
+		"      --poll           notice changes of CONFIG by checking it every\n"
+		"                       500 ms, not with inotify (for file systems\n"
+		"                       inotify does not see changes on, e.g. NFS)\n"
 		"  -h, --help           this help\n"
 		"  -V, --version        the version\n"
 		"\n"
@@ -79,6 +83,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "workers", required_argument, NULL, 'w' },
 		{ "max-clients", required_argument, NULL, 'c' },
 		{ "tcp", required_argument, NULL, 'p' },
+		{ "poll", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -101,6 +106,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (!parse_uint(optarg, 0, 65535, &port))
 				goto bad;
 			o->tcp_port = (int)port;
+			break;
+		case 'P':
+			o->poll = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -169,7 +177,8 @@ static struct config *load_initial(const char *path)
  * stop: no more reloads, no more connections, let the workers answer what
  * they have received, join them.
  */
-static int serve(struct daemon *d, const struct options *o, int sigfd)
+static int serve(struct daemon *d, const struct options *o, int sigfd,
+		 struct follow *f)
 {
 	struct worker *workers = workers_start(d, o->workers);
 
@@ -178,7 +187,7 @@ static int serve(struct daemon *d, const struct options *o, int sigfd)
 	printf("configd: serving %s on %s with %u workers (generation 1)\n",
 	       o->config, o->socket, o->workers);
 	fflush(stdout);
-	control_run(d, sigfd);
+	control_run(d, sigfd, f);
 	daemon_stop(d);
 	fprintf(stderr, "configd: stopping: no longer listening\n");
 	workers_join(workers, o->workers);
@@ -189,6 +198,7 @@ int main(int argc, char **argv)
 {
 	struct daemon d;
 	struct options o;
+	struct follow f;
 	struct config *cfg;
 	int sigfd, rc;
 
@@ -196,12 +206,18 @@ int main(int argc, char **argv)
 	if (rc != EXIT_OK)
 		return rc;
 	sigfd = control_take_signals();
+	/* Watch before the first read, so that a change made in between is
+	 * not missed (follow.h). */
+	follow_init(&f, o.config, o.poll);
 	cfg = load_initial(o.config);
-	if (!cfg)
+	if (!cfg) {
+		follow_destroy(&f);
 		return EXIT_CONFIG;
+	}
 	if (sigfd < 0 || !daemon_init(&d, o.config, o.socket, o.max_clients)) {
 		perror("configd: setting up");
 		config_free(cfg);
+		follow_destroy(&f);
 		return EXIT_RUNTIME;
 	}
 	rcuslot_register_thread();
@@ -209,7 +225,7 @@ int main(int argc, char **argv)
 	rc = EXIT_RUNTIME;
 	if (reserve_descriptors(o.max_clients + o.workers * 2 + 64) &&
 	    listeners_open(&d, o.tcp_port))
-		rc = serve(&d, &o, sigfd);
+		rc = serve(&d, &o, sigfd, &f);
 	/* The workers are joined: nothing reads the slots any more. */
 	listeners_close(&d);
 	daemon_unpublish(&d);
@@ -217,6 +233,7 @@ int main(int argc, char **argv)
 	rcuslot_barrier();
 	rcuslot_unregister_thread();
 	daemon_destroy(&d);
+	follow_destroy(&f);
 	close(sigfd);
 	if (rc == EXIT_OK)
 		fprintf(stderr, "configd: stopped\n");

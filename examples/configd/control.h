@@ -2,14 +2,15 @@
 /*
  * The control thread (the main thread once the workers run): it owns the
  * signals, through a signalfd, so that no signal handler ever runs, let
- * alone one that calls into RCU; the inotify watch on the config; and the
- * reloads, all of them: SIGHUP, a change of the file, and the RELOAD
+ * alone one that calls into RCU; the watches on the config (follow.h); and
+ * the reloads, all of them: SIGHUP, a change of the file, and the RELOAD
  * requests the workers hand over.
  */
 #ifndef CONFIGD_CONTROL_H
 #define CONFIGD_CONTROL_H
 
 #include "daemon.h"
+#include "follow.h"
 
 /*
  * Block SIGHUP, SIGTERM and SIGINT (every thread started later inherits
@@ -19,10 +20,11 @@
 int control_take_signals(void);
 
 /*
- * Serve signals, file changes and reload requests until SIGTERM or SIGINT
- * arrives, then refuse the reload requests still queued and return.
+ * Serve signals, changes of the config (f, armed before the first config
+ * was read) and reload requests until SIGTERM or SIGINT arrives, then
+ * refuse the reload requests still queued and return.
  * Registered with RCU, outside any read-side critical section.
  */
-void control_run(struct daemon *d, int sigfd);
+void control_run(struct daemon *d, int sigfd, struct follow *f);
 
 #endif /* CONFIGD_CONTROL_H */

@@ -73,6 +73,7 @@ struct daemon {
 	atomic_uint_fast64_t queries;	/* requests answered */
 	atomic_uint clients;		/* connections open */
 	atomic_bool stopping;
+	atomic_bool watch_polling;	/* for STATS: the config is polled (follow.h) */
 	int stop_fd;			/* eventfd, readable once stopping */
 	int listen_fd[DAEMON_MAX_LISTEN];	/* listeners.c */
 	unsigned n_listen;

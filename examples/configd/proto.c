@@ -288,8 +288,9 @@ void proto_reply_stats(struct outbuf *out, const struct proto_stats *st)
 {
 	outbuf_printf(out, "OK generation=%" PRIu64 " reloads_ok=%" PRIu64
 		      " reloads_failed=%" PRIu64 " queries=%" PRIu64
-		      " clients=%u last_error=", st->generation, st->reloads_ok,
-		      st->reloads_failed, st->queries, st->clients);
+		      " clients=%u watch=%s last_error=", st->generation,
+		      st->reloads_ok, st->reloads_failed, st->queries, st->clients,
+		      st->watch_polling ? "poll" : "inotify");
 	outbuf_quoted(out, st->last_error, strlen(st->last_error));
 	outbuf_put(out, "\n", 1);
 }

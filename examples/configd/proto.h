@@ -84,6 +84,7 @@ struct proto_stats {
 	uint64_t reloads_failed;
 	uint64_t queries;
 	unsigned clients;
+	bool watch_polling;	/* "watch=poll" rather than "watch=inotify" */
 	const char *last_error;	/* "" when the last reload succeeded */
 };
 

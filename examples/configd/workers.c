@@ -43,7 +43,11 @@ struct client {
 	struct worker *worker;
 	size_t index;		/* in its worker's clients[] */
 	uint32_t events;	/* what epoll waits for on its behalf; 0: none */
-	int64_t deadline_ms;	/* closed when this passes without progress */
+	/* The clocks of client_deadline(), in now_ms() time. */
+	int64_t idle_since;	/* nothing received or unsent since */
+	int64_t request_since;	/* the first byte of the request in c->in */
+	int64_t answer_since;	/* answers waiting for the client to read */
+	bool answer_waiting;	/* the kernel took not all of c->out */
 	bool eof;		/* the client will send nothing more */
 	bool closing;		/* close once the output is sent */
 	bool ready;		/* has buffered work left after its last turn */
@@ -78,7 +82,8 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The timeout is a config setting, so it follows reloads. */
+/* The timeout is a config setting, so it follows reloads, for the clients
+ * already connected too. */
 static int client_timeout_ms(struct daemon *d)
 {
 	int ms = CONFIG_TIMEOUT_DEFAULT_MS;
@@ -89,9 +94,20 @@ static int client_timeout_ms(struct daemon *d)
 	return ms;
 }
 
-static void client_touch(struct worker *w, struct client *c)
+/*
+ * When the client is closed for taking too long: a request must be
+ * complete within the timeout of its first byte, however it trickles in;
+ * answers the kernel could not take at once must be read within the
+ * timeout of that moment, however slowly the client reads; an idle client
+ * goes after the timeout. Only finishing a request or an answer restarts
+ * a clock, so a byte now and then cannot keep a connection.
+ */
+static int64_t client_deadline(const struct client *c, int timeout_ms)
 {
-	c->deadline_ms = now_ms() + client_timeout_ms(w->d);
+	int64_t since = c->answer_waiting ? c->answer_since :
+			c->in.len ? c->request_since : c->idle_since;
+
+	return since + timeout_ms;
 }
 
 /*
@@ -148,6 +164,8 @@ static void answer_stats(struct daemon *d, struct outbuf *out)
 		.generation = config_slot_dereference(&d->config)->generation,
 		.queries = atomic_load_explicit(&d->queries, memory_order_relaxed),
 		.clients = atomic_load_explicit(&d->clients, memory_order_relaxed),
+		.watch_polling = atomic_load_explicit(&d->watch_polling,
+						      memory_order_relaxed),
 		.reloads_ok = rs ? rs->ok : 0,
 		.reloads_failed = rs ? rs->failed : 0,
 		.last_error = rs ? rs->last_error : "",
@@ -228,8 +246,13 @@ static void handle_request(struct worker *w, struct client *c,
 	atomic_fetch_add_explicit(&w->d->queries, 1, memory_order_relaxed);
 }
 
-/* Send what we can. False when the connection is gone. */
-static bool client_flush(struct worker *w, struct client *c)
+/*
+ * Send what we can. False when the connection is gone. Once all is sent,
+ * the client is idle, or, with part of its next request buffered, that
+ * request's clock starts again: it could not be read while the answers
+ * were waiting.
+ */
+static bool client_flush(struct client *c)
 {
 	while (c->out.len) {
 		ssize_t n = send(c->watch.fd, c->out.data, c->out.len,
@@ -237,10 +260,20 @@ static bool client_flush(struct worker *w, struct client *c)
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			return errno == EAGAIN || errno == EWOULDBLOCK;
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+			return false;
+		if (n < 0) {
+			if (!c->answer_waiting) {
+				c->answer_since = now_ms();
+				c->answer_waiting = true;
+			}
+			return true;
+		}
 		outbuf_consume(&c->out, (size_t)n);
-		client_touch(w, c);
+	}
+	if (c->answer_waiting) {
+		c->answer_waiting = false;
+		c->idle_since = c->request_since = now_ms();
 	}
 	return true;
 }
@@ -250,14 +283,15 @@ enum step {
 	STEP_WAIT,	/* nothing to do until the socket is ready */
 };
 
-static enum step client_read(struct worker *w, struct client *c)
+static enum step client_read(struct client *c)
 {
 	ssize_t n = recv(c->watch.fd, c->in.data + c->in.len,
 			 linebuf_space(&c->in), MSG_DONTWAIT);
 
 	if (n > 0) {
+		if (!c->in.len)
+			c->request_since = now_ms();	/* a new request starts */
 		c->in.len += (size_t)n;
-		client_touch(w, c);
 	} else if (n == 0) {
 		c->eof = true;
 	} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -279,6 +313,8 @@ static enum step client_step(struct worker *w, struct client *c)
 	case LINE_READY:
 		handle_request(w, c, line, len);
 		linebuf_drop(&c->in);
+		/* Done with it; what follows was received by now. */
+		c->idle_since = c->request_since = now_ms();
 		return STEP_AGAIN;
 	case LINE_TOO_LONG:
 		outbuf_printf(&c->out, "ERR request too long (limit %d bytes "
@@ -295,7 +331,7 @@ static enum step client_step(struct worker *w, struct client *c)
 		c->closing = true;
 		return STEP_AGAIN;
 	}
-	return client_read(w, c);
+	return client_read(c);
 }
 
 /*
@@ -308,7 +344,7 @@ static void client_service(struct worker *w, struct client *c)
 
 	c->ready = false;
 	for (;;) {
-		if (c->out.oom || !client_flush(w, c)) {
+		if (c->out.oom || !client_flush(c)) {
 			client_close(w, c);
 			return;
 		}
@@ -384,7 +420,7 @@ static bool worker_add_client(struct worker *w, int fd)
 	}
 	c->index = w->n_clients;
 	w->clients[w->n_clients++] = c;
-	client_touch(w, c);
+	c->idle_since = now_ms();
 	return true;
 }
 
@@ -431,7 +467,8 @@ static void worker_take_reloads(struct worker *w)
 		next = req->next;
 		c->reloading = false;
 		answer_reload(&c->out, req);
-		client_touch(w, c);
+		/* The reload's time was the daemon's, not the client's. */
+		c->idle_since = c->request_since = now_ms();
 		c->ready = true;
 	}
 }
@@ -459,16 +496,20 @@ static void worker_run_ready(struct worker *w)
 			client_service(w, w->clients[i]);
 }
 
-/* A client that made no progress in time: tell it why if it is listening. */
+/* A client past its deadline: tell it why if it is listening. */
 static void worker_expire(struct worker *w)
 {
 	int64_t now = now_ms();
+	int timeout;
 	size_t i;
 
+	if (!w->n_clients)
+		return;
+	timeout = client_timeout_ms(w->d);
 	for (i = w->n_clients; i-- > 0;) {
 		struct client *c = w->clients[i];
 
-		if (c->deadline_ms > now || c->reloading)
+		if (client_deadline(c, timeout) > now || c->reloading)
 			continue;	/* a reload is the daemon's time, not its */
 		if (!c->out.len)
 			send_line(c->watch.fd, "ERR timeout: no complete request "
@@ -481,13 +522,19 @@ static void worker_expire(struct worker *w)
 static int worker_wait_ms(const struct worker *w)
 {
 	int64_t now = now_ms(), first = INT64_MAX;
+	int timeout;
 	size_t i;
 
+	if (!w->n_clients)
+		return -1;
+	timeout = client_timeout_ms(w->d);
 	for (i = 0; i < w->n_clients; i++) {
-		if (w->clients[i]->ready)
+		const struct client *c = w->clients[i];
+
+		if (c->ready)
 			return 0;
-		if (!w->clients[i]->reloading && w->clients[i]->deadline_ms < first)
-			first = w->clients[i]->deadline_ms;
+		if (!c->reloading && client_deadline(c, timeout) < first)
+			first = client_deadline(c, timeout);
 	}
 	if (first == INT64_MAX)
 		return -1;

@@ -3,8 +3,9 @@
  * The worker pool. Each worker is one thread with its own epoll set: it
  * accepts connections from the shared listening sockets (EPOLLEXCLUSIVE,
  * so one worker wakes per connection) and serves them itself until they
- * close, with nonblocking I/O and a deadline per client, so that no client
- * can hold a worker: a silent client only costs a file descriptor until its
+ * close, with nonblocking I/O and deadlines per request and per answer, so
+ * that no client can hold a worker, nor its connection slot for long: a
+ * silent or trickling client only costs a file descriptor until its
  * deadline passes. Nor does a RELOAD request: the worker hands it to the
  * control thread and serves its other clients until the answer is back.
  */

@@ -193,7 +193,12 @@ START_TEST(test_replies)
 		   "END\n");
 	proto_reply_stats(&out, &st);
 	assert_out(&out, "OK generation=7 reloads_ok=6 reloads_failed=2 queries=99 "
-		   "clients=3 last_error=\"c.conf:2:5: bad \\\"x\\\"\\n\"\n");
+		   "clients=3 watch=inotify last_error=\"c.conf:2:5: bad \\\"x\\\"\\n\"\n");
+	st.watch_polling = true;
+	st.last_error = "";
+	proto_reply_stats(&out, &st);
+	assert_out(&out, "OK generation=7 reloads_ok=6 reloads_failed=2 queries=99 "
+		   "clients=3 watch=poll last_error=\"\"\n");
 	proto_reply_error(&out, "reload failed: ", "c.conf:1:1: no keys");
 	assert_out(&out, "ERR reload failed: c.conf:1:1: no keys\n");
 	proto_reply_error(&out, "", "two\nlines");

@@ -7,6 +7,9 @@
   e2e.py abuse  --daemon PATH                misbehaving clients
   e2e.py shutdown --daemon PATH              SIGTERM while requests are pending
   e2e.py reload --daemon PATH                RELOAD leaves the worker serving
+  e2e.py follow --daemon PATH                changes through symlinks, new dirs
+  e2e.py trickle --daemon PATH               deadlines per request and answer
+  e2e.py configctl --daemon PATH --configctl PATH   configctl's exit statuses
 
 Each mode starts the daemon on a temporary config, drives it over its
 sockets, stops it with SIGTERM and requires exit status 0 (under
@@ -148,14 +151,22 @@ def replace_file(path, data):
 class Daemon:
     spawned = []  # killed at exit if a failed test left them running
 
-    def __init__(self, args, config, workers=4, max_clients=None, stderr_pipe=False):
+    def __init__(self, args, config, workers=4, max_clients=None, stderr_pipe=False,
+                 layout=None, options=(), prefix=()):
+        """layout(dir, config) puts the config in place under dir and
+        returns the CONFIG path to give the daemon (default: dir/configd.conf)."""
         self.dir = tempfile.mkdtemp(prefix='configd-e2e.')
         self.config = os.path.join(self.dir, 'configd.conf')
         self.socket = os.path.join(self.dir, 'configd.sock')
-        replace_file(self.config, config)
-        argv = shlex.split(args.wrapper or '') + [args.daemon, '-w', str(workers), '-p', '0']
+        if layout:
+            self.config = layout(self.dir, config)
+        else:
+            replace_file(self.config, config)
+        argv = list(prefix) + shlex.split(args.wrapper or '') + [
+            args.daemon, '-w', str(workers), '-p', '0']
         if max_clients:
             argv += ['-c', str(max_clients)]
+        argv += list(options)
         self.stderr_path = os.path.join(self.dir, 'stderr.log')
         self.stderr = open(self.stderr_path, 'w')
         self.stdout_path = os.path.join(self.dir, 'stdout.log')
@@ -290,7 +301,7 @@ def stats(client):
     fields = client.ok('STATS').split(' ', 1)[1]
     head, last_error = fields.split(' last_error=', 1)
     out = dict(kv.split('=') for kv in head.split())
-    out = {k: int(v) for k, v in out.items()}
+    out = {k: v if k == 'watch' else int(v) for k, v in out.items()}
     out['last_error'] = last_error
     return out
 
@@ -854,18 +865,645 @@ def reload_handoff(args):
     return 7
 
 
+# --- trickle: a deadline per request and per answer, not per byte --------------
+
+TRICKLE_TIMEOUT = 1.5  # the config's client_timeout_ms, in seconds
+TRICKLE_SLACK = 5.0    # how late a deadline may be seen on a loaded machine
+
+
+def probe(d):
+    """A new client's answer to one GET (None: closed without one)."""
+    c = d.connect()
+    try:
+        c.send(b'GET meta.generation\n')
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # refused and closed before our write: the reason is still there
+    try:
+        line = c.line()
+    except ConnectionResetError:
+        line = None
+    c.close()
+    return line
+
+
+def trickle_requests(args, rng):
+    """With -c 32, 32 clients each send a request one byte every 0.25 s:
+    each is closed once its request is not complete within the timeout of
+    its first byte, and a new client, refused while they hold every slot,
+    is served meanwhile."""
+    timeout = TRICKLE_TIMEOUT
+    d = Daemon(args, make_config(1, rng, timeout_ms=int(timeout * 1000))[0],
+               workers=2, max_clients=32)
+    clients = []
+    for _ in range(32):
+        clients.append(d.connect())
+        clients[-1].ok('GET meta.generation')  # admitted: it holds a slot
+    reply = probe(d)
+    expect(reply == 'ERR too many clients (limit 32)', 'a 33rd client: %r' % reply)
+    for c in clients:
+        c.sock.setblocking(False)
+    request = b'GET meta.' + b'g' * 1000  # no newline: never complete
+    start = time.monotonic()
+    first, closed, served, n = {}, {}, None, 0
+    while len(closed) < 32 or served is None:
+        now = time.monotonic()
+        if now > start + timeout + 2 * TRICKLE_SLACK:
+            break
+        if now >= start + n * 0.25:  # the next byte from each
+            for i, c in enumerate(clients):
+                if i in closed:
+                    continue
+                first.setdefault(i, time.monotonic())  # at or before the send
+                try:
+                    c.sock.send(request[n:n + 1])
+                except BlockingIOError:
+                    pass
+                except (BrokenPipeError, ConnectionResetError):
+                    closed[i] = time.monotonic()
+            n += 1
+        for i, c in enumerate(clients):
+            if i in closed:
+                continue
+            try:
+                data = c.sock.recv(4096)
+            except BlockingIOError:
+                continue
+            except ConnectionResetError:
+                data = b''
+            c.buf += data
+            if not data:
+                closed[i] = time.monotonic()  # at or after the close
+        if served is None and n % 2 == 0:
+            reply = probe(d)
+            if reply == 'OK 1':
+                served = time.monotonic()
+            else:
+                expect(reply and reply.startswith('ERR too many clients'),
+                       'a new client: %r' % reply)
+        time.sleep(0.02)
+    elapsed = time.monotonic() - start
+    expect(len(closed) == 32, '%d of 32 clients sending a byte every 0.25 s still '
+           'connected after %.1f s (timeout %.1f s)' % (32 - len(closed), elapsed, timeout))
+    held = [closed[i] - first[i] for i in closed]
+    expect(max(held) <= timeout + TRICKLE_SLACK, 'a trickling client held its slot '
+           '%.1f s' % max(held))
+    expect(min(held) >= timeout - 0.02, 'a client closed %.2f s after its first '
+           'byte, before the timeout' % min(held))
+    for c in clients:
+        expect(c.buf == b'' or c.buf.startswith(
+            b'ERR timeout: no complete request in time; closing\n'), 'told: %r' % c.buf[:80])
+        c.close()
+    expect(served is not None and served - start <= timeout + TRICKLE_SLACK,
+           'no new client served in %.1f s' % elapsed)
+    served_quickly(d, 'after the trickling clients')
+    d.stop()
+    return ('32 clients trickling a request each held a slot %.2f-%.2f s (timeout '
+            '%.1f s); a new client was served after %.2f s' %
+            (min(held), max(held), timeout, served - start))
+
+
+def big_dump_config():
+    """A config whose DUMP answer is about 4 MB (the file about 1 MB): 1000
+    strings of 500 UTF-8 e-acute, each byte answered as \\xHH."""
+    lines = [b'[meta]', b'generation = 1', b'[big]']
+    lines += [b'k%03d = "%s"' % (k, '\u00e9'.encode() * 500) for k in range(1000)]
+    lines += [b'[configd]', b'client_timeout_ms = %d' % int(TRICKLE_TIMEOUT * 1000)]
+    return b'\n'.join(lines) + b'\n'
+
+
+def trickle_answers(args, rng):
+    """A client that reads its 4 MB DUMP answer 64 KiB every 0.2 s, too
+    slowly to take it within the timeout, is closed before the end of it
+    (before, each byte taken restarted the timeout)."""
+    timeout = TRICKLE_TIMEOUT
+    d = Daemon(args, big_dump_config(), workers=2)
+    c = d.connect()
+    c.send(b'DUMP\n')
+    start = time.monotonic()
+    got, tail, ended, closed = 0, b'', False, None
+    while time.monotonic() < start + timeout + 2 * TRICKLE_SLACK:
+        try:
+            data = c.sock.recv(64 * 1024)
+        except ConnectionResetError:
+            data = b''
+        if not data:
+            closed = time.monotonic() - start
+            break
+        got += len(data)
+        tail = (tail + data)[-5:]
+        if tail == b'\nEND\n':
+            ended = True
+            break
+        time.sleep(0.2)
+    c.close()
+    expect(not ended, 'the whole DUMP (%d bytes) went to a client reading it for '
+           '%.1f s (timeout %.1f s)' % (got, time.monotonic() - start, timeout))
+    expect(closed is not None, 'a slow reader still connected after %.1f s'
+           % (time.monotonic() - start))
+    served_quickly(d, 'after a slow reader')
+    p = d.connect()
+    wait_for_clients(p, 1)
+    p.close()
+    d.stop()
+    return ('a client reading its DUMP slowly was closed after %.1f s with %d '
+            'KiB of about 4 MB read' % (closed, got // 1024))
+
+
+def trickle(args):
+    rng = random.Random(args.seed)
+    for test in (trickle_requests, trickle_answers):
+        print('trickle: ' + test(args, rng))
+    return 2
+
+
+# --- configctl: one request per call, and a status for every outcome ---------------
+
+def configctl(args, *argv):
+    return subprocess.run([args.configctl] + list(argv), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=TIMEOUT)
+
+
+def expect_status(r, status, stdout, stderr, what):
+    """configctl exited with status (never killed by a signal), printed
+    stdout exactly (or, when a tuple, starting with it), and stderr holds
+    each of the given texts."""
+    out_ok = r.stdout.startswith(stdout[0]) if isinstance(stdout, tuple) else r.stdout == stdout
+    expect(r.returncode == status and out_ok and all(t in r.stderr for t in stderr),
+           '%s: status %d (want %d), stdout %r, stderr %r' %
+           (what, r.returncode, status, r.stdout[:200], r.stderr[:300]))
+
+
+def ctl_control_chars(args, rng):
+    """A request argument with a newline (which would start a second
+    request) or another control character is refused: status 2, nothing
+    sent."""
+    d = Daemon(args, make_config(1, rng)[0], workers=2)
+    c = d.connect()
+    before = stats(c)
+    cases = [['GET meta.generation\nRELOAD'], ['GET', 'meta.generation\nRELOAD'],
+             ['GET meta.generation\r\nRELOAD'], ['RELOAD\n'], ['GET\tmeta.generation'],
+             ['STATS', '\x1b[2J'], ['STATS\x7f'], ['GET', 'a.b\x01']]
+    for words in cases:
+        r = configctl(args, d.socket, *words)
+        expect_status(r, 2, b'', [b'control character', b'nothing sent'], repr(words))
+    r = configctl(args, d.socket, 'GET meta.generation\nRELOAD')
+    expect_status(r, 2, b'', [b'a newline'], 'newline')
+    after = stats(c)
+    expect(after['queries'] == before['queries'] + 1 and
+           after['reloads_ok'] == before['reloads_ok'] and
+           after['generation'] == before['generation'],
+           'requests reached the daemon: %r, then %r' % (before, after))
+    r = configctl(args, d.socket, 'GET', 'meta.generation')
+    expect_status(r, 0, b'OK 1\n', [], 'a good request')
+    c.close()
+    d.stop()
+    return len(cases) + 3
+
+
+def ctl_client_limit(args, rng):
+    """At the daemon's client limit configctl prints its "ERR too many
+    clients" and exits 1, never dying of SIGPIPE: not with a request larger
+    than the socket takes before the daemon closes, which made the SIGPIPE
+    certain, nor with a request the daemon refuses as too long."""
+    d = Daemon(args, make_config(1, rng)[0], workers=2, max_clients=1)
+    holder = d.connect()
+    holder.ok('GET meta.generation')
+    big = ['x' * 100000] * 5  # 500 KB
+    for i in range(6):
+        r = configctl(args, d.socket, *(['GET'] + big if i % 2 else ['STATS']))
+        expect_status(r, 1, b'ERR too many clients (limit 1)\n', [],
+                      'at the client limit (%s request)' % ('large' if i % 2 else 'STATS'))
+    holder.close()
+    deadline = time.monotonic() + TIMEOUT
+    while True:  # the slot frees once the daemon sees the close
+        r = configctl(args, d.socket, 'STATS')
+        if r.returncode == 0:
+            break
+        expect(r.returncode == 1 and time.monotonic() < deadline,
+               'slot never freed: status %d, %r' % (r.returncode, r.stdout))
+        time.sleep(0.05)
+    r = configctl(args, d.socket, 'GET', *big)
+    expect_status(r, 1, (b'ERR request too long (limit 1024 bytes',), [], 'a request too long')
+    d.stop()
+    return 8
+
+
+class FakeDaemon(threading.Thread):
+    """A listening UNIX socket that takes one connection, reads the request
+    (unless read=False), sends reply and closes."""
+
+    def __init__(self, path, reply, read=True):
+        super().__init__(name='fake-daemon')
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.bind(path)
+        self.sock.listen(4)
+        self.sock.settimeout(TIMEOUT)
+        self.reply, self.read = reply, read
+        self.start()
+
+    def run(self):
+        conn, _ = self.sock.accept()
+        while self.read and not conn.recv(65536).endswith(b'\n'):
+            pass
+        conn.sendall(self.reply)
+        conn.close()
+        self.sock.close()
+
+
+def ctl_no_answer(args, rng):
+    """No connection, or no complete answer: status 3 and why, on stderr."""
+    top = tempfile.mkdtemp(prefix='configd-e2e.')
+    path = os.path.join(top, 'sock')
+    r = configctl(args, path, 'STATS')
+    expect_status(r, 3, b'', [b'cannot connect', b'No such file'], 'no socket file')
+    stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stale.bind(path)  # a socket file nobody listens on: refused
+    stale.close()
+    r = configctl(args, path, 'STATS')
+    expect_status(r, 3, b'', [b'cannot connect', b'Connection refused'], 'refused')
+    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    tcp.bind(('127.0.0.1', 0))  # bound, not listening: refused
+    r = configctl(args, '-p', str(tcp.getsockname()[1]), 'STATS')
+    tcp.close()
+    expect_status(r, 3, b'', [b'cannot connect', b'Connection refused'], 'TCP refused')
+    os.unlink(path)
+    fake = FakeDaemon(path, b'')
+    r = configctl(args, path, 'STATS')
+    fake.join(TIMEOUT)
+    expect_status(r, 3, b'', [b'no answer: the connection was closed'], 'closed unanswered')
+    os.unlink(path)
+    fake = FakeDaemon(path, b'', read=False)
+    r = configctl(args, path, 'GET', *['x' * 100000] * 5)
+    fake.join(TIMEOUT)
+    expect_status(r, 3, b'', [b'no answer', b'while the request was sent'],
+                  'closed while a large request was sent')
+    os.unlink(path)
+    cut = b'OK dump generation=1 entries=2\na.b = 1\n'
+    fake = FakeDaemon(path, cut)
+    r = configctl(args, path, 'DUMP')
+    fake.join(TIMEOUT)
+    expect_status(r, 3, cut, [b'answer cut short'], 'DUMP cut short')
+    shutil.rmtree(top)
+    return 6
+
+
+def ctl(args):
+    rng = random.Random(args.seed)
+    n = 0
+    for test in (ctl_control_chars, ctl_client_limit, ctl_no_answer):
+        n += test(args, rng)
+        print('configctl: %s passed' % test.__name__)
+    print('configctl: control characters refused with status 2 and nothing sent; '
+          'at the client limit "ERR too many clients" and status 1, never SIGPIPE; '
+          'status 3 and a reason with no socket, refused, closed unanswered, or '
+          'a DUMP cut short')
+    return n
+
+
+# --- follow: a change is picked up wherever the path leads ---------------------
+
+FOLLOW_WAIT = 10  # seconds a change may take to be served (the aim is one)
+
+
+def write_in_place(path, data):
+    """How `cat > file` writes: the same file, truncated and rewritten."""
+    with open(path, 'wb') as f:
+        f.write(data)
+
+
+def swap_link(link, target):
+    """Point link at target atomically, as `ln -sfn` does: a new link under
+    a temporary name, renamed over the old one."""
+    tmp = link + '.tmp'
+    os.symlink(target, tmp)
+    os.rename(tmp, link)
+
+
+def kubelet_publish(volume, files):
+    """Publish a new payload into a ConfigMap volume the way the kubelet
+    does: write the files into a new timestamped directory, point a
+    ..data_tmp symlink at it, rename that over ..data, make the user-visible
+    links (name -> ..data/name) that are missing, remove the old payload."""
+    stamp = time.strftime('..%Y_%m_%d_%H_%M_%S.', time.gmtime())
+    payload = tempfile.mkdtemp(prefix=stamp, dir=volume)
+    os.chmod(payload, 0o755)
+    for name, data in files.items():
+        write_in_place(os.path.join(payload, name), data)
+    data_link = os.path.join(volume, '..data')
+    old = os.readlink(data_link) if os.path.islink(data_link) else None
+    os.symlink(os.path.basename(payload), os.path.join(volume, '..data_tmp'))
+    os.rename(os.path.join(volume, '..data_tmp'), data_link)
+    for name in files:
+        if not os.path.islink(os.path.join(volume, name)):
+            os.symlink(os.path.join('..data', name), os.path.join(volume, name))
+    if old:
+        shutil.rmtree(os.path.join(volume, old))
+
+
+def churn(*dirs):
+    """Unrelated entries made, written, renamed and removed beside the
+    watched ones: none of it may reload."""
+    for d in dirs:
+        other = os.path.join(d, 'unrelated.conf')
+        write_in_place(other, b'[x]\ny = 1\n')
+        os.rename(other, other + '.old')
+        os.mkdir(other)
+        os.rmdir(other)
+        os.symlink('nowhere', other)
+        os.unlink(other)
+        os.unlink(other + '.old')
+
+
+class Follower:
+    """A daemon on one layout of files and links, and the changes it must
+    pick up by itself: no SIGHUP, no RELOAD."""
+
+    def __init__(self, args, rng, layout, options=(), prefix=()):
+        self.rng, self.gen = rng, 1
+        self.d = Daemon(args, make_config(1, rng)[0], workers=2, layout=layout,
+                        options=options, prefix=prefix)
+        self.c = self.d.connect()
+        self.took, self.changes = [], 0
+
+    def path(self, *parts):
+        return os.path.join(self.d.dir, *parts)
+
+    def next_config(self):
+        self.gen += 1
+        return make_config(self.gen, self.rng)[0]
+
+    def served(self, what):
+        """Until the daemon serves generation self.gen of the file."""
+        start = time.monotonic()
+        while True:
+            got = int(self.c.ok('GET meta.generation').split()[1])
+            if got == self.gen:
+                break
+            expect(time.monotonic() - start < FOLLOW_WAIT,
+                   '%s: not picked up in %d s: still serving meta.generation %d, '
+                   'STATS %r' % (what, FOLLOW_WAIT, got, stats(self.c)))
+            time.sleep(0.01)
+        self.took.append(time.monotonic() - start)
+        self.changes += 1
+
+    def reloads(self):
+        """The served config's generation: one more per reload published
+        (reloads_ok may lag it for an instant)."""
+        return stats(self.c)['generation']
+
+    def exactly(self, before, n, what):
+        """n reloads since `before`: nothing else (a stale file, unrelated
+        entries) caused one. Events are queued in order, so those that
+        came before the last change served have been handled."""
+        now = self.reloads()
+        expect(now == before + n, '%s: %d reloads for %d changes' % (what, now - before, n))
+
+    def stop(self):
+        st = stats(self.c)
+        expect(st['reloads_failed'] == 0, 'reloads failed: %r' % st)
+        self.c.close()
+        return self.d.stop()
+
+
+def follow_kubelet(args, rng):
+    """A ConfigMap volume: configd.conf -> ..data/configd.conf, ..data ->
+    ..<timestamp>; each update swaps ..data."""
+    def layout(top, config):
+        volume = os.path.join(top, 'configmap')
+        os.mkdir(volume)
+        kubelet_publish(volume, {'configd.conf': config, 'other.conf': b'0'})
+        return os.path.join(volume, 'configd.conf')
+    f = Follower(args, rng, layout)
+    volume = f.path('configmap')
+    before = f.reloads()
+    for i in range(3):
+        kubelet_publish(volume, {'configd.conf': f.next_config(), 'other.conf': b'%d' % i})
+        f.served('kubelet ..data swap %d' % (i + 1))
+    f.exactly(before, 3, 'kubelet swaps')
+    expect(stats(f.c).get('watch') == 'inotify', 'STATS: %r' % stats(f.c))
+    return f
+
+
+def follow_link_to_file(args, rng):
+    """etc/configd.conf -> ../srv/app/app.conf: the target edited in place,
+    through the link and directly, and renamed over; then the link itself
+    replaced by a file, after which the old target no longer counts."""
+    def layout(top, config):
+        os.makedirs(os.path.join(top, 'srv', 'app'))
+        os.mkdir(os.path.join(top, 'etc'))
+        write_in_place(os.path.join(top, 'srv', 'app', 'app.conf'), config)
+        os.symlink('../srv/app/app.conf', os.path.join(top, 'etc', 'configd.conf'))
+        return os.path.join(top, 'etc', 'configd.conf')
+    f = Follower(args, rng, layout)
+    real, link = f.path('srv', 'app', 'app.conf'), f.path('etc', 'configd.conf')
+    before = f.reloads()
+    write_in_place(real, f.next_config())
+    f.served('target edited in place')
+    churn(f.path('etc'), f.path('srv', 'app'))
+    write_in_place(link, f.next_config())
+    f.served('target edited in place through the link')
+    replace_file(real, f.next_config())
+    f.served('target renamed over')
+    write_in_place(real, f.next_config())
+    f.served('renamed-over target edited in place')
+    f.exactly(before, 4, 'edits of the target')
+    replace_file(link, f.next_config())  # the link becomes a file
+    f.served('link replaced by a file')
+    before = f.reloads()
+    write_in_place(real, make_config(99, rng)[0])  # no longer the config
+    write_in_place(link, f.next_config())
+    f.served('the new file edited in place')
+    f.exactly(before, 1, 'after the link was replaced')
+    return f
+
+
+def follow_link_chain(args, rng):
+    """app/configd.conf -> ../links/current.conf -> ../versions/vN/configd.conf:
+    the link in another directory swapped (relative, then absolute), removed
+    and made again, the first link swapped, a directory link swapped."""
+    def layout(top, config):
+        for d in ('app', 'links', 'versions/v1'):
+            os.makedirs(os.path.join(top, d))
+        write_in_place(os.path.join(top, 'versions/v1/configd.conf'), config)
+        os.symlink('../versions/v1/configd.conf', os.path.join(top, 'links/current.conf'))
+        os.symlink('../links/current.conf', os.path.join(top, 'app/configd.conf'))
+        return os.path.join(top, 'app/configd.conf')
+    f = Follower(args, rng, layout)
+    current = f.path('links', 'current.conf')
+
+    def version(n):
+        os.mkdir(f.path('versions', 'v%d' % n))
+        write_in_place(f.path('versions', 'v%d' % n, 'configd.conf'), f.next_config())
+        return f.path('versions', 'v%d' % n)
+    version(2)
+    swap_link(current, '../versions/v2/configd.conf')
+    f.served('second link swapped (relative target)')
+    swap_link(current, os.path.join(version(3), 'configd.conf'))
+    f.served('second link swapped (absolute target)')
+    version(4)
+    os.unlink(current)
+    os.symlink('../versions/v4/configd.conf', current)
+    f.served('second link removed and made again')
+    version(5)
+    swap_link(f.path('app', 'configd.conf'), '../versions/v5/configd.conf')
+    f.served('first link swapped')
+    # A directory link, as ..data: app/configd.conf -> ../links/live/configd.conf.
+    os.symlink('../versions/v5', f.path('links', 'live'))
+    version(6)
+    swap_link(f.path('app', 'configd.conf'), '../links/live/configd.conf')
+    swap_link(f.path('links', 'live'), '../versions/v6')
+    f.served('directory link swapped')
+    before = f.reloads()
+    churn(f.path('links'), f.path('versions'), f.path('versions', 'v6'))
+    write_in_place(f.path('versions', 'v2', 'configd.conf'), make_config(99, rng)[0])
+    write_in_place(f.path('versions', 'v6', 'configd.conf'), f.next_config())
+    f.served('target of the directory link edited in place')
+    f.exactly(before, 1, 'an old version and unrelated entries written')
+    return f
+
+
+def follow_dir_recreated(args, rng):
+    """site/conf.d/configd.conf: conf.d renamed away and made again, or
+    replaced by a renamed directory, or removed and made again; site
+    renamed away and made again; each time a later edit counts too."""
+    def layout(top, config):
+        os.makedirs(os.path.join(top, 'site', 'conf.d'))
+        write_in_place(os.path.join(top, 'site', 'conf.d', 'configd.conf'), config)
+        return os.path.join(top, 'site', 'conf.d', 'configd.conf')
+    f = Follower(args, rng, layout)
+    conf_d, config = f.path('site', 'conf.d'), f.d.config
+    os.rename(conf_d, conf_d + '.old')
+    os.mkdir(conf_d)
+    replace_file(config, f.next_config())
+    f.served('conf.d renamed away and made again')
+    write_in_place(config, f.next_config())
+    f.served('edited in place in the new conf.d')
+    os.mkdir(conf_d + '.new')
+    write_in_place(os.path.join(conf_d + '.new', 'configd.conf'), f.next_config())
+    os.rename(conf_d, conf_d + '.old2')
+    os.rename(conf_d + '.new', conf_d)
+    f.served('conf.d replaced by a renamed directory')
+    write_in_place(config, f.next_config())
+    f.served('edited in place in the renamed-in conf.d')
+    shutil.rmtree(conf_d)
+    os.mkdir(conf_d)
+    replace_file(config, f.next_config())  # not in place: see configd(8)
+    f.served('conf.d removed and made again')
+    os.rename(f.path('site'), f.path('site.old'))
+    os.makedirs(conf_d)
+    replace_file(config, f.next_config())
+    f.served('site renamed away and made again')
+    # Events still queued from that (a directory made may have reloaded
+    # too) come before this one's: once it is served, they are handled.
+    write_in_place(config, f.next_config())
+    f.served('edited in place in the new site')
+    before = f.reloads()
+    for old in ('site.old/conf.d.old', 'site.old/conf.d.old2', 'site.old/conf.d'):
+        write_in_place(f.path(old, 'configd.conf'), make_config(99, rng)[0])
+    churn(f.path('site'), conf_d)
+    write_in_place(config, f.next_config())
+    f.served('edited in place after the old directories were written')
+    f.exactly(before, 1, 'old directories written')
+    return f
+
+
+def follow_poll(args, rng):
+    """--poll: no inotify; the identity of the file the path resolves to
+    is checked every 500 ms, through the links; STATS and stderr say so."""
+    def layout(top, config):
+        os.makedirs(os.path.join(top, 'links'))
+        write_in_place(os.path.join(top, 'v1.conf'), config)
+        os.symlink('../v1.conf', os.path.join(top, 'links', 'current'))
+        os.symlink('links/current', os.path.join(top, 'configd.conf'))
+        return os.path.join(top, 'configd.conf')
+    f = Follower(args, rng, layout, options=['--poll'])
+    st = stats(f.c)
+    expect(st['watch'] == 'poll', 'STATS with --poll: %r' % st)
+    wait_for_log(f.d, '--poll: checking %s every 500 ms' % f.d.config)
+    write_in_place(f.path('v2.conf'), f.next_config())
+    swap_link(f.path('links', 'current'), '../v2.conf')
+    f.served('second link swapped, polled')
+    write_in_place(f.path('v2.conf'), f.next_config())
+    f.served('target edited in place, polled')
+    replace_file(f.path('v2.conf'), f.next_config())
+    f.served('target renamed over, polled')
+    log = f.d.log()
+    expect('reload (file changed (polled))' in log, 'no polled reload in the log')
+    return f
+
+
+def follow_unwatchable(args, rng):
+    """A directory inotify may not watch (no read permission; as root, the
+    daemon runs as nobody for that): the daemon says so on stderr and in
+    STATS, polls the file's identity instead and picks changes up that
+    way, and uses inotify again once the directory can be watched."""
+    prefix = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which('setpriv')
+        expect(setpriv, 'setpriv not found (apt-get install util-linux)')
+        prefix = [setpriv, '--reuid=65534', '--regid=65534', '--clear-groups']
+
+    def layout(top, config):
+        os.chmod(top, 0o777)  # the socket is made there
+        os.mkdir(os.path.join(top, 'locked'))
+        write_in_place(os.path.join(top, 'locked', 'configd.conf'), config)
+        os.chmod(os.path.join(top, 'locked', 'configd.conf'), 0o644)
+        os.chmod(os.path.join(top, 'locked'), 0o311)  # search, no read
+        return os.path.join(top, 'locked', 'configd.conf')
+    f = Follower(args, rng, layout, prefix=prefix)
+    locked, config = f.path('locked'), f.d.config
+    wait_for_log(f.d, 'configd: inotify: cannot watch %s: Permission denied; '
+                 'checking %s every 500 ms instead' % (locked, config))
+    st = stats(f.c)
+    expect(st.get('watch') == 'poll', 'STATS, %s not watched: %r' % (locked, st))
+    write_in_place(config, f.next_config())
+    f.served('edited in place, polled')
+    replace_file(config, f.next_config())
+    f.served('renamed over, polled')
+    os.chmod(locked, 0o755)
+    write_in_place(config, f.next_config())
+    f.served('edited in place, polled, its directory readable again')
+    wait_for_log(f.d, 'configd: watching %s with inotify again' % config)
+    expect(stats(f.c)['watch'] == 'inotify', 'STATS: %r' % stats(f.c))
+    write_in_place(config, f.next_config())
+    f.served('edited in place, watched again')
+    return f
+
+
+def follow(args):
+    rng = random.Random(args.seed)
+    took, n = [], 0
+    for test in (follow_kubelet, follow_link_to_file, follow_link_chain,
+                 follow_dir_recreated, follow_poll, follow_unwatchable):
+        f = test(args, rng)
+        f.stop()
+        took += f.took
+        n += f.changes
+        print('follow: %s: %d changes picked up' % (test.__name__, f.changes))
+    print('follow: %d changes published as deployment tools do (kubelet ..data '
+          'swaps, links swapped and remade, targets edited in place and renamed '
+          'over, directories replaced) each served without SIGHUP or RELOAD, '
+          'in at most %.2f s (median %.2f s); stale files and unrelated entries '
+          'ignored' % (n, max(took), sorted(took)[len(took) // 2]))
+    return n
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('mode', choices=['stress', 'corpus', 'abuse', 'shutdown', 'reload'])
+    p.add_argument('mode', choices=['stress', 'corpus', 'abuse', 'shutdown', 'reload',
+                                    'follow', 'trickle', 'configctl'])
     p.add_argument('--daemon', required=True)
     p.add_argument('--corpus')
+    p.add_argument('--configctl', help='configctl, for the configctl mode')
     p.add_argument('--rounds', type=int, default=1000)
     p.add_argument('--seed', type=int, default=5)
     p.add_argument('--wrapper', help='run the daemon under this command')
     args = p.parse_args()
     try:
         passed = {'stress': stress, 'corpus': corpus, 'abuse': abuse,
-                  'shutdown': shutdown, 'reload': reload_handoff}[args.mode](args)
+                  'shutdown': shutdown, 'reload': reload_handoff,
+                  'follow': follow, 'trickle': trickle,
+                  'configctl': ctl}[args.mode](args)
     except (Failure, OSError) as e:  # OSError: a socket timed out or broke
         print('%s: FAILED: %s: %s' % (args.mode, type(e).__name__, e))
         traceback.print_exc(file=sys.stdout)
