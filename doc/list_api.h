@@ -635,8 +635,12 @@ struct LIST_old LIST_replace_locked(struct LIST *list, const ENTRY *old_obj,
  * freed. The list is left empty and usable.
  *
  * Readers walking meanwhile finish their walk on entries that are still
- * valid; updaters may run concurrently (what they add after the unlink
- * stays in the list).
+ * valid. Updaters may run concurrently: to them each entry destroy takes
+ * out is removed, as if by LIST_remove() (LIST_add_before() and
+ * LIST_add_after() next to it return `-ENOENT`, LIST_remove() and
+ * LIST_replace() of it hand back an empty handle), and what they add after
+ * the unlink stays in the list. The list's lock is held while the entries
+ * are taken out (one store per entry), never while destroy waits or frees.
  *
  * @param list  The list.
  *

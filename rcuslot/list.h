@@ -41,9 +41,10 @@
  *   (the same ordering, in a form TSan sees).
  *
  * Not `prev`: readers only go forward. A removed entry has its back link
- * cleared under the lock, which is how updaters that found it by walking
- * learn it is gone (name_add_before() returns -ENOENT, name_remove() an
- * empty handle).
+ * cleared under the lock (by remove, replace, or destroy for every entry
+ * it takes out), which is how updaters that found it by walking learn it
+ * is gone (name_add_before() returns -ENOENT, name_remove() an empty
+ * handle).
  */
 #ifndef RCUSLOT_LIST_H
 #define RCUSLOT_LIST_H
@@ -254,14 +255,21 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_list_swap(struct cds_list_head *old,
 	old->prev = NULL;
 }
 
-/* Detach every entry at once; returns the first (head itself if none). */
+/*
+ * Detach every entry at once, writer lock held; returns the first (head
+ * itself if none). Each detached entry is marked removed (prev cleared)
+ * before the lock is released, as remove() would: an updater that found
+ * one by walking then gets -ENOENT or an empty handle, and never links
+ * next to it or unlinks it, so the chain stays the caller's to free and
+ * the head never points into it. Its forward links are left for readers
+ * on it; the last one leads to head, where the chain ends.
+ */
 RCUSLOT_PRIV_FUNC struct cds_list_head *rcuslot_priv_list_detach(struct cds_list_head *head)
 {
-	struct cds_list_head *first = head->next;
+	struct cds_list_head *first = head->next, *p;
 
 	if (first == head)
 		return head;
-	/* The last entry's link still leads to head: the chain ends there. */
 #ifdef RCUSLOT_PRIV_TSAN
 	RCUSLOT_PRIV_LIST_SET(head->next, head);
 #else
@@ -269,6 +277,8 @@ RCUSLOT_PRIV_FUNC struct cds_list_head *rcuslot_priv_list_detach(struct cds_list
 	__atomic_store_n(&head->next, head, __ATOMIC_RELAXED);
 #endif
 	head->prev = head;
+	for (p = first; p != head; p = p->next)
+		p->prev = NULL;
 	return first;
 }
 
@@ -642,10 +652,11 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 	}
 
 /*
- * Detach everything under the lock, wait for one grace period (readers may
- * still stand on any entry), then free each: all before returning. The
- * detached chain is read through the entries' own links, which removal
- * leaves intact, and ends at the head.
+ * Detach everything under the lock, each entry marked removed, wait for one
+ * grace period (readers may still stand on any entry), then free each: all
+ * before returning. No updater touches the detached chain (it sees each
+ * entry removed), so its links are as the detach left them and it ends at
+ * the head; updaters that run meanwhile work on the emptied list.
  */
 #define RCUSLOT_PRIV_LIST_DEF_DESTROY(name, type, free_fn, flavor)             \
 	RCUSLOT_PRIV_FUNC void name##_destroy(struct name *list)               \
@@ -665,7 +676,6 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 				caa_container_of(p, struct rcuslot_list_node, rcuslot_priv_link); \
                                                                                \
 			p = p->next;                                           \
-			n->rcuslot_priv_link.prev = NULL;                      \
 			RCUSLOT_PRIV_LIST_DBG_UNMARK(n);                       \
 			free_fn(name##_priv_of_node(n));                       \
 		}                                                              \

@@ -125,6 +125,7 @@ int main(void)
 	srunner_add_suite(sr, ref_flavor_suite());
 	srunner_add_suite(sr, list_suite());
 	srunner_add_suite(sr, list_concurrency_suite());
+	srunner_add_suite(sr, list_promises_suite());
 #ifdef RCUSLOT_DEBUG
 	srunner_add_suite(sr, debug_suite());
 	srunner_add_suite(sr, map_debug_suite());
