@@ -214,9 +214,10 @@ void LIST_init(struct LIST *list);
  * @par Grace period:
  * Never waits and never blocks: one load.
  * @par Memory ordering:
- * `rcu_dereference()` of the head's link, pairing with the release that
- * published the entry (LIST_add_head() and the other inserts,
- * LIST_replace()): a reader never sees a partly built entry.
+ * A consume load of the head's link (as `rcu_dereference()`), pairing
+ * with the release that published the entry (LIST_add_head() and the
+ * other inserts, LIST_replace()): a reader never sees a partly built
+ * entry.
  * @par Debug builds:
  * Abort when called outside a read-side critical section, or from an
  * unregistered thread (except under bp).
@@ -387,8 +388,9 @@ void LIST_unlock(struct LIST *list);
  * @par Grace period:
  * Never waits.
  * @par Memory ordering:
- * A release (`rcu_assign_pointer()`): the stores that built `obj` happen
- * before a reader can reach it, pairing with LIST_first() / LIST_next().
+ * A release store (as `rcu_assign_pointer()`): the stores that built
+ * `obj` happen before a reader can reach it, pairing with LIST_first() /
+ * LIST_next().
  * @par Debug builds:
  * Abort when `obj` is already in a list (this one or another); the
  * `_locked` variants also when the lock is not held.
@@ -598,7 +600,8 @@ struct LIST_old LIST_remove_locked(struct LIST *list, const ENTRY *obj);
  * @par Grace period:
  * Never waits; the handle's consumer does.
  * @par Memory ordering:
- * A release (`rcu_assign_pointer()`) of `new_obj`, as LIST_add_head().
+ * A release store (as `rcu_assign_pointer()`) of `new_obj`, as
+ * LIST_add_head().
  * @par Debug builds:
  * Abort when `new_obj` is already in a list, or `old_obj` is linked in
  * another list or was never inserted; the `_locked` variant also when the
