@@ -12,9 +12,12 @@
  * entry (check_list.h) is ledgered and poisoned when freed: a double free, a
  * free too early or a lost entry fails the test even without a sanitizer.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
+#include <stddef.h>
+#include <string.h>
 #include <time.h>
 
 #include "check_list.h"
@@ -260,6 +263,324 @@ START_TEST(test_destroy_keeps_what_is_added_meanwhile)
 }
 END_TEST
 
+/* --- Walks, removals and retirement with a reader parked ----------------- */
+
+/*
+ * The other side of each test below: an updater thread that changes the
+ * list while the test thread is parked inside its section, posts `acted`,
+ * then retires what it took out, by one of the ways in retire_by(): the
+ * waiting ones block until the test thread's section ends.
+ */
+enum retire_path {
+	BY_FREE,
+	BY_RECLAIM,
+	BY_DEFER,
+	BY_BATCH_FREE,
+	BY_BATCH_DEFER,
+	N_PATHS
+};
+
+struct updater {
+	pthread_t thread;
+	sem_t acted;
+	enum retire_path path;
+	int op; /* what to do: the test's own numbering */
+	struct lent
+		*e[8]; /* the entries the test thread found; act_walk: e[6] */
+	struct llist_old old[4];
+	int n_old;
+	atomic_int retired; /* the retiring call has returned */
+	void (*act)(struct updater *u);
+};
+
+static void retire_all(struct updater *u)
+{
+	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+
+	for (int i = 0; i < u->n_old; i++) {
+		switch (u->path) {
+		case BY_FREE:
+			llist_old_free(&u->old[i]);
+			break;
+		case BY_RECLAIM: {
+			struct lent *e = llist_old_reclaim(&u->old[i]);
+
+			if (e)
+				lent_free(e);
+			break;
+		}
+		case BY_DEFER:
+			llist_old_defer(&u->old[i]);
+			break;
+		default:
+			llist_batch_add(&b, &u->old[i]);
+			break;
+		}
+	}
+	if (u->path == BY_BATCH_FREE)
+		rcuslot_batch_free(&b);
+	else if (u->path == BY_BATCH_DEFER)
+		rcuslot_batch_defer(&b);
+}
+
+static void *updater_thread(void *arg)
+{
+	struct updater *u = arg;
+
+	rcuslot_register_thread();
+	u->act(u);
+	sem_post(&u->acted);
+	retire_all(u);
+	atomic_store(&u->retired, 1);
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+/* Start the updater and wait, inside the caller's section, until it acted. */
+static void updater_run(struct updater *u, void (*act)(struct updater *u))
+{
+	u->act = act;
+	sem_init(&u->acted, 0, 0);
+	ck_assert_int_eq(pthread_create(&u->thread, NULL, updater_thread, u),
+			 0);
+	/* a plain wait: the caller stays in its section (online, under qsbr) */
+	sem_wait(&u->acted);
+}
+
+static void updater_join(struct updater *u)
+{
+	offline_join(u->thread);
+	sem_destroy(&u->acted);
+	rcuslot_barrier(); /* the deferred paths */
+}
+
+/*
+ * Remove the reader's entry (e[2]) and its successor (e[3]), replace the
+ * one after (e[4], by a new entry with its key), add entries next to the
+ * replacement and in front of the reader.
+ */
+static void act_walk(struct updater *u)
+{
+	struct lent *n4 = lent_new(4);
+
+	u->e[6] = n4;
+	u->old[u->n_old++] = llist_remove(&dlist, u->e[2]);
+	u->old[u->n_old++] = llist_remove(&dlist, u->e[3]);
+	u->old[u->n_old++] = llist_replace(&dlist, u->e[4], n4);
+	ck_assert_int_eq(llist_add_after(&dlist, n4, lent_new(4)),
+			 0); /* a second 4 */
+	ck_assert_int_eq(llist_add_after(&dlist, u->e[0], lent_new(0)), 0);
+	for (int i = 0; i < u->n_old; i++)
+		ck_assert(!llist_old_is_empty(&u->old[i]));
+}
+
+/*
+ * What a walk sees while updaters work (the list's top-level contract):
+ * the test thread walks to entry `_i + 1` and parks there; the updater
+ * removes the entry it stands on and the next, replaces the one after,
+ * adds entries. Going on, the walk meets only intact entries, in key
+ * order, each at most once; the entries that stayed (keys 0, 1, 5) exactly
+ * once; key 4 (replaced) exactly once, old or new; and nothing it met is
+ * freed before its section ends, whichever way the updater retires them.
+ */
+START_TEST(test_walk_while_updater_works)
+{
+	struct updater u = { .path = (enum retire_path)(_i / 2) };
+	const struct lent *seen[16], *w;
+	int n = 0, count[6] = { 0 }, removed = 0, fours = 0;
+
+	fill(6);
+	rcuslot_read_lock();
+	ck_assert_int_eq(collect(u.e, 8), 6);
+	for (w = llist_first(&dlist); w != u.e[1 + _i % 2];
+	     w = llist_next(&dlist, w))
+		seen[n++] = w;
+	seen[n++] =
+		w; /* parked on e[1] (before the removed ones) or e[2] (on one) */
+	updater_run(&u, act_walk);
+	spin_ms(10);
+	for (w = llist_next(&dlist, w); w; w = llist_next(&dlist, w)) {
+		ck_assert_int_lt(n, 16);
+		seen[n++] = w;
+	}
+	for (int i = 0; i < n; i++) {
+		ck_assert_msg(lent_intact(seen[i]),
+			      "entry %d of the walk torn or freed", i);
+		ck_assert(i == 0 || seen[i]->key >= seen[i - 1]->key);
+		for (int j = 0; j < i; j++)
+			ck_assert(seen[j] != seen[i]);
+		count[seen[i]->key]++;
+		removed += seen[i] == u.e[2] || seen[i] == u.e[3];
+		fours += seen[i] == u.e[4] || seen[i] == u.e[6];
+	}
+	ck_assert_int_eq(lent_frees,
+			 0); /* the updater waits for this section */
+	rcuslot_read_unlock();
+	updater_join(&u);
+	ck_assert_int_eq(count[0],
+			 1); /* the 0 added meanwhile is behind the reader */
+	ck_assert_int_eq(count[1], 1);
+	ck_assert_int_eq(count[5], 1);
+	ck_assert_int_eq(fours,
+			 1); /* the old 4 or its replacement: one of them */
+	ck_assert_int_le(count[4],
+			 2); /* and maybe the 4 added after the new one */
+	ck_assert_int_le(removed, 2);
+	ck_assert_int_eq(lent_frees, 3);
+	llist_destroy(&dlist);
+}
+END_TEST
+
+static void act_remove_first(struct updater *u)
+{
+	u->old[u->n_old++] = llist_remove(&dlist, u->e[0]);
+	ck_assert(!llist_old_is_empty(&u->old[0]));
+}
+
+/*
+ * "Valid, and unchanged, until the end of the outermost read-side
+ * critical section that encloses the call, even if an updater removes it
+ * meanwhile", for each way of retiring it: found in an inner section that
+ * has ended, the entry is removed and retired while the outer one goes on.
+ */
+START_TEST(test_entry_valid_until_outermost_unlock)
+{
+	struct updater u = { .path = (enum retire_path)_i };
+	struct lent copy;
+
+	fill(2);
+	rcuslot_read_lock();
+	rcuslot_read_lock();
+	ck_assert_int_eq(collect(u.e, 8), 2);
+	copy = *u.e[0];
+	rcuslot_read_unlock();
+	updater_run(&u, act_remove_first);
+	spin_ms(20); /* time for a grace period that would not wait */
+	ck_assert(lent_intact(u.e[0]));
+	ck_assert_int_eq(memcmp(&copy, u.e[0], offsetof(struct lent, node)), 0);
+	ck_assert_int_eq(lent_frees, 0);
+	if (u.path == BY_FREE || u.path == BY_RECLAIM ||
+	    u.path == BY_BATCH_FREE)
+		ck_assert_int_eq(atomic_load(&u.retired),
+				 0); /* still waiting */
+	rcuslot_read_unlock();
+	updater_join(&u);
+	ck_assert_int_eq(lent_frees, 1);
+	llist_destroy(&dlist);
+}
+END_TEST
+
+static void act_remove_or_replace(struct updater *u)
+{
+	if (u->op == 0)
+		u->old[u->n_old++] = llist_remove(&dlist, u->e[1]);
+	else
+		u->old[u->n_old++] =
+			llist_replace(&dlist, u->e[1], lent_new(1));
+	ck_assert(!llist_old_is_empty(&u->old[0]));
+}
+
+/*
+ * "An updater that found an entry by walking learns that another updater
+ * removed it meanwhile" (and "either obj goes in next to a pos that is in
+ * the list, or nothing changes and obj is still the caller's"): the test
+ * thread finds entry 1, another updater removes it (_i = 0) or replaces it
+ * (_i = 1) before the test thread acts on it.
+ */
+START_TEST(test_update_next_to_entry_removed_meanwhile)
+{
+	struct updater u = { .path = BY_FREE, .op = _i };
+	struct lent *n[4];
+	struct llist_old rm, rp;
+	long keys[8];
+	int err_before, err_after;
+
+	for (int i = 0; i < 4; i++)
+		n[i] = lent_new(10 + i);
+	fill(3);
+	rcuslot_read_lock();
+	ck_assert_int_eq(collect(u.e, 8), 3);
+	updater_run(&u, act_remove_or_replace);
+	err_before = llist_add_before(&dlist, u.e[1], n[0]);
+	err_after = llist_add_after(&dlist, u.e[1], n[1]);
+	rm = llist_remove(&dlist, u.e[1]);
+	rp = llist_replace(&dlist, u.e[1], n[2]);
+	rcuslot_read_unlock();
+	updater_join(&u);
+	ck_assert_int_eq(err_before, -ENOENT);
+	ck_assert_int_eq(err_after, -ENOENT);
+	ck_assert(llist_old_is_empty(&rm));
+	ck_assert(llist_old_is_empty(&rp));
+	ck_assert_int_eq(keys_now(keys, 8), 3 - (_i == 0));
+	ck_assert_int_eq(keys[0], 0);
+	ck_assert_int_eq(keys[1], _i == 0 ? 2 : 1);
+	/* still the caller's: fresh for any list (debug builds check it) */
+	for (int i = 0; i < 4; i++) {
+		ck_assert(lent_intact(n[i]));
+		llist_add_tail(&dlist, n[i]);
+	}
+	ck_assert_int_eq(keys_now(keys, 8), 7 - (_i == 0));
+	ck_assert_int_eq(lent_frees, 1);
+	llist_destroy(&dlist);
+}
+END_TEST
+
+struct lock_reader {
+	sem_t done;
+	int entries;
+	bool empty;
+};
+
+static void *lock_reader_thread(void *arg)
+{
+	struct lock_reader *r = arg;
+	const struct lent *e;
+
+	rcuslot_register_thread();
+	RCUSLOT_READ_SCOPE() {
+		RCU_LIST_FOREACH(llist, &dlist, e)
+			r->entries += lent_intact(e);
+	}
+	r->empty = llist_empty(&dlist);
+	rcuslot_unregister_thread();
+	sem_post(&r->done);
+	return NULL;
+}
+
+/*
+ * "Readers never take it and never wait for it" (LIST_lock), and
+ * LIST_empty "with or without the lock": a reader walks the whole list
+ * while the test thread holds the lock in the middle of a compound update.
+ */
+START_TEST(test_readers_never_wait_for_the_lock)
+{
+	struct lock_reader r = { .entries = 0 };
+	struct timespec until;
+	pthread_t t;
+	int rc;
+
+	fill(4);
+	sem_init(&r.done, 0, 0);
+	llist_lock(&dlist);
+	llist_add_head_locked(&dlist, lent_new(-1));
+	ck_assert_int_eq(pthread_create(&t, NULL, lock_reader_thread, &r), 0);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	rcuslot_thread_offline();
+	while ((rc = sem_timedwait(&r.done, &until)) != 0 && errno == EINTR)
+		;
+	rcuslot_thread_online();
+	ck_assert(!llist_empty(&dlist)); /* the lock holder may ask too */
+	llist_unlock(&dlist);
+	ck_assert_msg(rc == 0, "a reader waited for the list's lock");
+	offline_join(t);
+	ck_assert_int_eq(r.entries, 5);
+	ck_assert(!r.empty);
+	sem_destroy(&r.done);
+	llist_destroy(&dlist);
+}
+END_TEST
+
 Suite *list_promises_suite(void)
 {
 	TCase *tc;
@@ -270,5 +591,11 @@ Suite *list_promises_suite(void)
 	tcase_add_test(tc, test_destroy_vs_add_next_to);
 	tcase_add_test(tc, test_destroy_vs_replace);
 	tcase_add_test(tc, test_destroy_keeps_what_is_added_meanwhile);
+	tcase_add_loop_test(tc, test_walk_while_updater_works, 0, 2 * N_PATHS);
+	tcase_add_loop_test(tc, test_entry_valid_until_outermost_unlock, 0,
+			    N_PATHS);
+	tcase_add_loop_test(tc, test_update_next_to_entry_removed_meanwhile, 0,
+			    2);
+	tcase_add_test(tc, test_readers_never_wait_for_the_lock);
 	return s;
 }
