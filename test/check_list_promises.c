@@ -263,6 +263,30 @@ START_TEST(test_destroy_keeps_what_is_added_meanwhile)
 }
 END_TEST
 
+/*
+ * Two destroys at once: the second takes out what was added after the
+ * first one's detach, and each frees only what it took out.
+ */
+START_TEST(test_destroy_vs_destroy)
+{
+	struct lent *e[2];
+	pthread_t t1, t2;
+
+	fill(2);
+	rcuslot_read_lock();
+	ck_assert_int_eq(collect(e, 2), 2);
+	t1 = destroy_begin();
+	llist_add_tail(&dlist, lent_new(10));
+	t2 = destroy_begin(); /* the list reads empty again: the second took it */
+	rcuslot_read_unlock();
+	offline_join(t1);
+	offline_join(t2);
+	ck_assert(llist_empty(&dlist));
+	ck_assert_int_eq(lent_bad_frees, 0);
+	ck_assert_int_eq(lent_frees, 3);
+}
+END_TEST
+
 /* --- Walks, removals and retirement with a reader parked ----------------- */
 
 /*
@@ -591,6 +615,7 @@ Suite *list_promises_suite(void)
 	tcase_add_test(tc, test_destroy_vs_add_next_to);
 	tcase_add_test(tc, test_destroy_vs_replace);
 	tcase_add_test(tc, test_destroy_keeps_what_is_added_meanwhile);
+	tcase_add_test(tc, test_destroy_vs_destroy);
 	tcase_add_loop_test(tc, test_walk_while_updater_works, 0, 2 * N_PATHS);
 	tcase_add_loop_test(tc, test_entry_valid_until_outermost_unlock, 0,
 			    N_PATHS);
