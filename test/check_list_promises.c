@@ -67,14 +67,15 @@ static void fill(int n)
 static void spin_ms(int ms)
 {
 	struct timespec t0, t;
+	long elapsed;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
 		sched_yield();
 		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while ((t.tv_sec - t0.tv_sec) * 1000 +
-			 (t.tv_nsec - t0.tv_nsec) / 1000000 <
-		 ms);
+		elapsed = (t.tv_sec - t0.tv_sec) * 1000L +
+			  (t.tv_nsec - t0.tv_nsec) / 1000000L;
+	} while (elapsed < ms);
 }
 
 /* --- LIST_destroy with concurrent updaters -------------------------------- */
@@ -101,7 +102,8 @@ static pthread_t destroy_begin(void)
 	ck_assert_int_eq(pthread_create(&t, NULL, destroyer, NULL), 0);
 	while (!llist_empty(&dlist))
 		sched_yield();
-	spin_ms(5); /* destroy is past its unlock: its grace period waits for us */
+	/* destroy is past its unlock: its grace period waits for us */
+	spin_ms(5);
 	return t;
 }
 
@@ -277,7 +279,8 @@ START_TEST(test_destroy_vs_destroy)
 	ck_assert_int_eq(collect(e, 2), 2);
 	t1 = destroy_begin();
 	llist_add_tail(&dlist, lent_new(10));
-	t2 = destroy_begin(); /* the list reads empty again: the second took it */
+	/* the list reads empty again: the second took it */
+	t2 = destroy_begin();
 	rcuslot_read_unlock();
 	offline_join(t1);
 	offline_join(t2);
@@ -309,8 +312,8 @@ struct updater {
 	sem_t acted;
 	enum retire_path path;
 	int op; /* what to do: the test's own numbering */
-	struct lent
-		*e[8]; /* the entries the test thread found; act_walk: e[6] */
+	/* the entries the test thread found; act_walk: e[6] */
+	struct lent *e[8];
 	struct llist_old old[4];
 	int n_old;
 	atomic_int retired; /* the retiring call has returned */
@@ -391,8 +394,8 @@ static void act_walk(struct updater *u)
 	u->old[u->n_old++] = llist_remove(&dlist, u->e[2]);
 	u->old[u->n_old++] = llist_remove(&dlist, u->e[3]);
 	u->old[u->n_old++] = llist_replace(&dlist, u->e[4], n4);
-	ck_assert_int_eq(llist_add_after(&dlist, n4, lent_new(4)),
-			 0); /* a second 4 */
+	/* a second 4 */
+	ck_assert_int_eq(llist_add_after(&dlist, n4, lent_new(4)), 0);
 	ck_assert_int_eq(llist_add_after(&dlist, u->e[0], lent_new(0)), 0);
 	for (int i = 0; i < u->n_old; i++)
 		ck_assert(!llist_old_is_empty(&u->old[i]));
@@ -419,8 +422,8 @@ START_TEST(test_walk_while_updater_works)
 	for (w = llist_first(&dlist); w != u.e[1 + _i % 2];
 	     w = llist_next(&dlist, w))
 		seen[n++] = w;
-	seen[n++] =
-		w; /* parked on e[1] (before the removed ones) or e[2] (on one) */
+	/* parked on e[1] (before the removed ones) or e[2] (on one) */
+	seen[n++] = w;
 	updater_run(&u, act_walk);
 	spin_ms(10);
 	for (w = llist_next(&dlist, w); w; w = llist_next(&dlist, w)) {
@@ -437,18 +440,18 @@ START_TEST(test_walk_while_updater_works)
 		removed += seen[i] == u.e[2] || seen[i] == u.e[3];
 		fours += seen[i] == u.e[4] || seen[i] == u.e[6];
 	}
-	ck_assert_int_eq(lent_frees,
-			 0); /* the updater waits for this section */
+	/* the updater waits for this section */
+	ck_assert_int_eq(lent_frees, 0);
 	rcuslot_read_unlock();
 	updater_join(&u);
-	ck_assert_int_eq(count[0],
-			 1); /* the 0 added meanwhile is behind the reader */
+	/* the 0 added meanwhile is behind the reader */
+	ck_assert_int_eq(count[0], 1);
 	ck_assert_int_eq(count[1], 1);
 	ck_assert_int_eq(count[5], 1);
-	ck_assert_int_eq(fours,
-			 1); /* the old 4 or its replacement: one of them */
-	ck_assert_int_le(count[4],
-			 2); /* and maybe the 4 added after the new one */
+	/* the old 4 or its replacement: one of them */
+	ck_assert_int_eq(fours, 1);
+	/* and maybe the 4 added after the new one */
+	ck_assert_int_le(count[4], 2);
 	ck_assert_int_le(removed, 2);
 	ck_assert_int_eq(lent_frees, 3);
 	llist_destroy(&dlist);
@@ -483,10 +486,10 @@ START_TEST(test_entry_valid_until_outermost_unlock)
 	ck_assert(lent_intact(u.e[0]));
 	ck_assert_int_eq(memcmp(&copy, u.e[0], offsetof(struct lent, node)), 0);
 	ck_assert_int_eq(lent_frees, 0);
+	/* a retiring call that waits is still waiting */
 	if (u.path == BY_FREE || u.path == BY_RECLAIM ||
 	    u.path == BY_BATCH_FREE)
-		ck_assert_int_eq(atomic_load(&u.retired),
-				 0); /* still waiting */
+		ck_assert_int_eq(atomic_load(&u.retired), 0);
 	rcuslot_read_unlock();
 	updater_join(&u);
 	ck_assert_int_eq(lent_frees, 1);

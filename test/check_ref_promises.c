@@ -137,12 +137,12 @@ START_TEST(test_put_while_retire_waits)
 	ck_assert_int_eq(p.frees_after_put, 0);
 	ck_assert_int_eq(p.frees_in_reader, 0);
 	ck_assert(robj_intact(p.obj));
-	ck_assert_int_eq(robj_count(p.obj),
-			 1); /* the slot's, not yet dropped */
+	/* one reference left: the slot's, not yet dropped */
+	ck_assert_int_eq(robj_count(p.obj), 1);
+	/* a retiring call that waits is still waiting */
 	if (p.path == R_OLD_FREE || p.path == R_BATCH_FREE ||
 	    p.path == R_DESTROY)
-		ck_assert_int_eq(atomic_load(&p.retired),
-				 0); /* still waiting */
+		ck_assert_int_eq(atomic_load(&p.retired), 0);
 	sem_post(&p.end);
 	offline_join(r);
 	offline_join(t);
@@ -205,8 +205,8 @@ START_TEST(test_last_put_from_any_thread)
 	rslot_init(&s, robj_new(1));
 	l.held = rslot_get(&s);
 	old = rslot_replace(&s, robj_new(2));
-	rslot_old_free(
-		&old); /* the slot's reference is gone: l.held's is the last */
+	/* the slot's reference is gone: l.held's is the last */
+	rslot_old_free(&old);
 	ck_assert_int_eq(robj_frees, 0);
 	ck_assert_int_eq(pthread_create(&t, NULL, last_putter, &l), 0);
 	offline_join(t);
