@@ -608,6 +608,79 @@ START_TEST(test_readers_never_wait_for_the_lock)
 }
 END_TEST
 
+struct parked_reader {
+	sem_t in, out;
+};
+
+/* Holds a read-side section until told: any grace period waits for it. */
+static void *parked_reader_thread(void *arg)
+{
+	struct parked_reader *r = arg;
+
+	rcuslot_register_thread();
+	rcuslot_read_lock();
+	sem_post(&r->in);
+	sem_wait(&r->out); /* a plain wait: online, in the section */
+	rcuslot_read_unlock();
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+/*
+ * "Never waits" (every update, LIST_empty()), "an empty handle: no-op, no
+ * wait" (LIST_old_free(), LIST_old_reclaim()), LIST_old_defer() "does not
+ * wait" under its bound, LIST_batch_add() "never waits" while it finds
+ * memory, LIST_destroy() of an empty list does not wait: all of them with
+ * a reader parked in its section, which a wait would deadlock on (the
+ * test's timeout), and none of them counted as a grace period waited.
+ */
+START_TEST(test_no_wait_while_a_reader_is_parked)
+{
+	struct parked_reader r;
+	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+	struct llist_old old, empty = { NULL };
+	struct lent *e[3], *n = lent_new(10);
+	unsigned long gps;
+	pthread_t t;
+
+	fill(3);
+	ck_assert_int_eq(sem_init(&r.in, 0, 0), 0);
+	ck_assert_int_eq(sem_init(&r.out, 0, 0), 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, parked_reader_thread, &r), 0);
+	offline_sem_wait(&r.in);
+	gps = rcuslot_grace_periods_waited();
+
+	rcuslot_read_lock();
+	ck_assert_int_eq(collect(e, 3), 3);
+	rcuslot_read_unlock();
+	llist_add_head(&dlist, lent_new(-1));
+	ck_assert_int_eq(llist_add_after(&dlist, e[0], lent_new(0)), 0);
+	old = llist_replace(&dlist, e[1], n);
+	llist_old_defer(&old);
+	old = llist_remove(&dlist, e[2]);
+	llist_batch_add(&b, &old);
+	ck_assert(!llist_empty(&dlist));
+	llist_old_free(&empty);
+	ck_assert_ptr_null(llist_old_reclaim(&empty));
+	{
+		struct llist none = RCU_LIST_INITIALIZER(none);
+
+		llist_destroy(&none);
+	}
+	ck_assert_uint_eq(rcuslot_grace_periods_waited(), gps);
+	ck_assert_int_eq(lent_frees, 0); /* the reader may still see them */
+
+	sem_post(&r.out);
+	offline_join(t);
+	rcuslot_batch_free(&b);
+	rcuslot_barrier();
+	ck_assert_int_eq(lent_frees, 2);
+	llist_destroy(&dlist);
+	sem_destroy(&r.in);
+	sem_destroy(&r.out);
+}
+END_TEST
+
 Suite *list_promises_suite(void)
 {
 	TCase *tc;
@@ -625,5 +698,6 @@ Suite *list_promises_suite(void)
 	tcase_add_loop_test(tc, test_update_next_to_entry_removed_meanwhile, 0,
 			    2);
 	tcase_add_test(tc, test_readers_never_wait_for_the_lock);
+	tcase_add_test(tc, test_no_wait_while_a_reader_is_parked);
 	return s;
 }
