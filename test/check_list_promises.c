@@ -17,6 +17,7 @@
 #include <sched.h>
 #include <semaphore.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -287,6 +288,158 @@ START_TEST(test_destroy_vs_destroy)
 	ck_assert(llist_empty(&dlist));
 	ck_assert_int_eq(lent_bad_frees, 0);
 	ck_assert_int_eq(lent_frees, 3);
+}
+END_TEST
+
+/*
+ * Destroys among updaters and readers, for a bounded number of operations:
+ * what the parked tests above show one interleaving at a time, at random.
+ * Updaters find entries by walking and remove, replace or add next to them
+ * (retiring by free, defer or a batch), or add at the tail; a destroyer
+ * empties the list over and over; readers walk. Every entry must be intact
+ * when seen and freed exactly once (the ledger, checked by the fixture).
+ */
+#define CHURN_UPDATERS 3
+#define CHURN_OPS 300
+#define CHURN_DESTROYS 30
+
+static atomic_int churn_stop;
+static atomic_long churn_torn;
+
+static unsigned churn_rnd(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15u);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return (unsigned)((z ^ (z >> 31)) >> 33);
+}
+
+/* The n-th entry (or the last one, or NULL), in the caller's section. */
+static const struct lent *churn_find(unsigned n)
+{
+	const struct lent *e, *last = NULL;
+
+	RCU_LIST_FOREACH(llist, &dlist, e) {
+		if (!lent_intact(e))
+			atomic_fetch_add(&churn_torn, 1);
+		last = e;
+		if (n-- == 0)
+			break;
+	}
+	return last;
+}
+
+static void churn_retire(struct rcuslot_batch *b, struct llist_old *old,
+			 unsigned how)
+{
+	if (how % 3 == 0)
+		llist_old_free(old);
+	else if (how % 3 == 1)
+		llist_old_defer(old);
+	else
+		llist_batch_add(b, old);
+}
+
+static void *churn_updater(void *arg)
+{
+	uint64_t seed = (uint64_t)(uintptr_t)arg;
+	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+
+	rcuslot_register_thread();
+	for (int i = 0; i < CHURN_OPS; i++) {
+		unsigned op = churn_rnd(&seed) % 4, how = churn_rnd(&seed);
+		struct lent *n = lent_new(i);
+		struct llist_old old = { NULL };
+		const struct lent *e;
+		int err = 0;
+
+		if (op == 0) {
+			llist_add_tail(&dlist, n);
+			n = NULL;
+		}
+		rcuslot_read_lock();
+		e = op ? churn_find(churn_rnd(&seed) % 12) : NULL;
+		if (how & 8) /* widen the window between finding and acting */
+			sched_yield();
+		if (e && op == 1)
+			old = llist_remove(&dlist, e);
+		else if (e && op == 2)
+			old = llist_replace(&dlist, e, n);
+		else if (e && op == 3)
+			err = llist_add_after(&dlist, e, n);
+		rcuslot_read_unlock();
+		/* n is the list's once linked; the caller's otherwise */
+		if ((op == 2 && !llist_old_is_empty(&old)) ||
+		    (op == 3 && e && err == 0))
+			n = NULL;
+		if (n)
+			lent_free(n);
+		if (!llist_old_is_empty(&old))
+			churn_retire(&b, &old, how);
+		if (rcuslot_batch_count(&b) >= 8)
+			rcuslot_batch_free(&b);
+		rcuslot_quiescent_state();
+	}
+	rcuslot_batch_free(&b);
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+static void *churn_destroyer(void *arg)
+{
+	(void)arg;
+	rcuslot_register_thread();
+	for (int i = 0; i < CHURN_DESTROYS; i++) {
+		llist_destroy(&dlist);
+		if (i % 2)
+			offline_sleep_ms(1);
+	}
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+static void *churn_reader(void *arg)
+{
+	(void)arg;
+	rcuslot_register_thread();
+	while (!atomic_load(&churn_stop)) {
+		rcuslot_read_lock();
+		(void)churn_find(~0u);
+		rcuslot_read_unlock();
+		rcuslot_quiescent_state();
+		sched_yield();
+	}
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+START_TEST(test_destroy_while_updaters_churn)
+{
+	pthread_t up[CHURN_UPDATERS], rd[2], d;
+
+	atomic_store(&churn_stop, 0);
+	atomic_store(&churn_torn, 0);
+	fill(8);
+	for (int r = 0; r < 2; r++)
+		ck_assert_int_eq(
+			pthread_create(&rd[r], NULL, churn_reader, NULL), 0);
+	for (long u = 0; u < CHURN_UPDATERS; u++)
+		ck_assert_int_eq(pthread_create(&up[u], NULL, churn_updater,
+						(void *)(u + 1)),
+				 0);
+	ck_assert_int_eq(pthread_create(&d, NULL, churn_destroyer, NULL), 0);
+	for (int u = 0; u < CHURN_UPDATERS; u++)
+		offline_join(up[u]);
+	offline_join(d);
+	atomic_store(&churn_stop, 1);
+	for (int r = 0; r < 2; r++)
+		offline_join(rd[r]);
+	llist_destroy(&dlist);
+	rcuslot_barrier();
+	ck_assert_int_eq(churn_torn, 0);
+	ck_assert_int_eq(lent_bad_frees, 0);
+	ck_assert_int_eq(lent_frees, lent_allocs);
 }
 END_TEST
 
@@ -692,6 +845,7 @@ Suite *list_promises_suite(void)
 	tcase_add_test(tc, test_destroy_vs_replace);
 	tcase_add_test(tc, test_destroy_keeps_what_is_added_meanwhile);
 	tcase_add_test(tc, test_destroy_vs_destroy);
+	tcase_add_test(tc, test_destroy_while_updaters_churn);
 	tcase_add_loop_test(tc, test_walk_while_updater_works, 0, 2 * N_PATHS);
 	tcase_add_loop_test(tc, test_entry_valid_until_outermost_unlock, 0,
 			    N_PATHS);
