@@ -178,8 +178,10 @@ struct rcuslot_priv_list {
  * build. rculist's own operations are the same steps with volatile
  * accesses (liburcu 0.13) that ThreadSanitizer takes for plain ones and
  * would report as races; written with the atomics they mean, TSan checks
- * the very code that ships, with no annotation of its own, and other
- * builds compile them to the same instructions (x86: plain moves).
+ * the very code that ships, with no annotation of its own. On x86 they
+ * are the same plain moves as rculist's; elsewhere they cost what liburcu
+ * 0.15's rcu_assign_pointer() and rcu_dereference() cost (and an unlink,
+ * a plain store in rculist, is a release store here).
  * - A store of a link is a release. For a publication it is
  *   rcu_assign_pointer(). For an unlink, rculist stores plainly and relies
  *   on the successor's older publication and the reader's address
@@ -187,7 +189,9 @@ struct rcuslot_priv_list {
  *   unlinker acquired the lock after that publication, and its release
  *   hands it on to the reader that loads the successor from it.
  * - A reader's load is a consume, as liburcu 0.15's rcu_dereference()
- *   (compilers emit an acquire: free on x86, one load-acquire on arm64).
+ *   by default (compilers emit an acquire: free on x86, a load-acquire
+ *   on arm64, where 0.13's volatile load was a plain one; C11 promises
+ *   the dependency ordering a walk needs only to consume or acquire).
  * Everything else (back links, the links of an entry not yet published,
  * loads under the lock) is plain: only updaters, under the lock, touch it.
  */
