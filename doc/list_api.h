@@ -214,9 +214,10 @@ void LIST_init(struct LIST *list);
  * @par Grace period:
  * Never waits and never blocks: one load.
  * @par Memory ordering:
- * `rcu_dereference()` of the head's link, pairing with the release that
- * published the entry (LIST_add_head() and the other inserts,
- * LIST_replace()): a reader never sees a partly built entry.
+ * A consume load of the head's link (as `rcu_dereference()`), pairing
+ * with the release that published the entry (LIST_add_head() and the
+ * other inserts, LIST_replace()): a reader never sees a partly built
+ * entry.
  * @par Debug builds:
  * Abort when called outside a read-side critical section, or from an
  * unregistered thread (except under bp).
@@ -387,8 +388,9 @@ void LIST_unlock(struct LIST *list);
  * @par Grace period:
  * Never waits.
  * @par Memory ordering:
- * A release (`rcu_assign_pointer()`): the stores that built `obj` happen
- * before a reader can reach it, pairing with LIST_first() / LIST_next().
+ * A release store (as `rcu_assign_pointer()`): the stores that built
+ * `obj` happen before a reader can reach it, pairing with LIST_first() /
+ * LIST_next().
  * @par Debug builds:
  * Abort when `obj` is already in a list (this one or another); the
  * `_locked` variants also when the lock is not held.
@@ -598,7 +600,8 @@ struct LIST_old LIST_remove_locked(struct LIST *list, const ENTRY *obj);
  * @par Grace period:
  * Never waits; the handle's consumer does.
  * @par Memory ordering:
- * A release (`rcu_assign_pointer()`) of `new_obj`, as LIST_add_head().
+ * A release store (as `rcu_assign_pointer()`) of `new_obj`, as
+ * LIST_add_head().
  * @par Debug builds:
  * Abort when `new_obj` is already in a list, or `old_obj` is linked in
  * another list or was never inserted; the `_locked` variant also when the
@@ -635,8 +638,12 @@ struct LIST_old LIST_replace_locked(struct LIST *list, const ENTRY *old_obj,
  * freed. The list is left empty and usable.
  *
  * Readers walking meanwhile finish their walk on entries that are still
- * valid; updaters may run concurrently (what they add after the unlink
- * stays in the list).
+ * valid. Updaters may run concurrently: to them each entry destroy takes
+ * out is removed, as if by LIST_remove() (LIST_add_before() and
+ * LIST_add_after() next to it return `-ENOENT`, LIST_remove() and
+ * LIST_replace() of it hand back an empty handle), and what they add after
+ * the unlink stays in the list. The list's lock is held while the entries
+ * are taken out (one store per entry), never while destroy waits or frees.
  *
  * @param list  The list.
  *

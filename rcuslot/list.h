@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /**
  * @file rcuslot/list.h
- * @brief RCU_LIST_DEFINE(): a typed RCU-protected doubly linked list over
- *        liburcu's urcu/rculist.h, with its writer lock and reclamation.
+ * @brief RCU_LIST_DEFINE(): a typed RCU-protected doubly linked list on
+ *        liburcu's list head, with rculist's link operations, its writer
+ *        lock and reclamation.
  *
  * Readers walk the list inside a read-side critical section, without locks
  * and without ever blocking; updaters add, replace and remove entries under
@@ -19,9 +20,9 @@
  * Memory ordering, once for the whole file:
  * - Publication (add_*, replace) is a release: the stores that built the
  *   entry, and its own link, happen before the store that makes it
- *   reachable (rcu_assign_pointer's wmb). It pairs with the reader's
- *   rcu_dereference of that link in name_first() / name_next() (consume /
- *   address dependency), so a reader sees the entry whole.
+ *   reachable (a C11 release store, as rcu_assign_pointer). It pairs with
+ *   the reader's consume load of that link in name_first() / name_next()
+ *   (as rcu_dereference), so a reader sees the entry whole.
  * - Unlinking (remove, replace, destroy) stores the successor into the
  *   predecessor's link and leaves the removed entry's own link alone: a
  *   reader standing on the removed entry still reaches the rest of the
@@ -36,14 +37,15 @@
  *   after every read_unlock of a section that could have reached the
  *   removed entry; liburcu's barriers make the reader's loads happen
  *   before free_fn.
- * - ThreadSanitizer builds replace rculist's volatile link stores with
- *   C11 release stores and the reader's loads with C11 acquire loads
- *   (the same ordering, in a form TSan sees).
+ * - Every build runs the same link code, C11 atomics that ThreadSanitizer
+ *   sees (RCUSLOT_PRIV_LIST_STORE below says why they replace rculist's
+ *   volatile accesses); TSan builds add nothing to it.
  *
  * Not `prev`: readers only go forward. A removed entry has its back link
- * cleared under the lock, which is how updaters that found it by walking
- * learn it is gone (name_add_before() returns -ENOENT, name_remove() an
- * empty handle).
+ * cleared under the lock (by remove, replace, or destroy for every entry
+ * it takes out), which is how updaters that found it by walking learn it
+ * is gone (name_add_before() returns -ENOENT, name_remove() an empty
+ * handle).
  */
 #ifndef RCUSLOT_LIST_H
 #define RCUSLOT_LIST_H
@@ -55,7 +57,6 @@
 #include <string.h>
 
 #include <urcu/list.h>
-#include <urcu/rculist.h>
 
 #include <rcuslot/compiler.h>
 #include <rcuslot/flavor.h>
@@ -173,102 +174,92 @@ struct rcuslot_priv_list {
 	} while (0)
 
 /*
- * Link stores readers may race with. rculist's are volatile stores, which
- * ThreadSanitizer takes for plain ones; its builds use C11 atomics. An
- * unlink stores a successor that was published long before, and rculist
- * relies on that older publication (as the kernel's list_del_rcu does);
- * TSan follows no such chain of stores, so there the unlink is a release
- * too: the reader that loads it acquires the successor directly.
+ * The links readers load while updaters store them: C11 atomics, in every
+ * build. rculist's own operations are the same steps with volatile
+ * accesses (liburcu 0.13) that ThreadSanitizer takes for plain ones and
+ * would report as races; written with the atomics they mean, TSan checks
+ * the very code that ships, with no annotation of its own. On x86 they
+ * are the same plain moves as rculist's; elsewhere they cost what liburcu
+ * 0.15's rcu_assign_pointer() and rcu_dereference() cost (and an unlink,
+ * a plain store in rculist, is a release store here).
+ * - A store of a link is a release. For a publication it is
+ *   rcu_assign_pointer(). For an unlink, rculist stores plainly and relies
+ *   on the successor's older publication and the reader's address
+ *   dependency (as the kernel's list_del_rcu does); in C11 terms the
+ *   unlinker acquired the lock after that publication, and its release
+ *   hands it on to the reader that loads the successor from it.
+ * - A reader's load is a consume, as liburcu 0.15's rcu_dereference()
+ *   by default (compilers emit an acquire: free on x86, a load-acquire
+ *   on arm64, where 0.13's volatile load was a plain one; C11 promises
+ *   the dependency ordering a walk needs only to consume or acquire).
+ * Everything else (back links, the links of an entry not yet published,
+ * loads under the lock) is plain: only updaters, under the lock, touch it.
  */
-#ifdef RCUSLOT_PRIV_TSAN
-#define RCUSLOT_PRIV_LIST_PUBLISH(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
-#define RCUSLOT_PRIV_LIST_SET(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
-#endif
+#define RCUSLOT_PRIV_LIST_STORE(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
+#define RCUSLOT_PRIV_LIST_DEREF(p) __atomic_load_n(&(p), __ATOMIC_CONSUME)
 
-/*
- * A reader's load of a link. Without _LGPL_SOURCE, liburcu's
- * rcu_dereference() loads the pointer plainly and hands it to a library
- * call; TSan builds load it as the C11 acquire it stands for.
- */
-#ifdef RCUSLOT_PRIV_TSAN
-#define RCUSLOT_PRIV_LIST_DEREF(p) __atomic_load_n(&(p), __ATOMIC_ACQUIRE)
-#else
-#define RCUSLOT_PRIV_LIST_DEREF(p) rcu_dereference(p)
-#endif
-
-/* Link n after pos (cds_list_add_rcu). Writer lock held. */
+/* Link n after pos (cds_list_add_rcu's steps). Writer lock held. */
 RCUSLOT_PRIV_FUNC void rcuslot_priv_list_link_after(struct cds_list_head *pos,
 						    struct cds_list_head *n)
 {
-#ifdef RCUSLOT_PRIV_TSAN
 	n->next = pos->next;
 	n->prev = pos;
 	pos->next->prev = n;
-	RCUSLOT_PRIV_LIST_PUBLISH(pos->next, n);
-#else
-	cds_list_add_rcu(n, pos);
-#endif
+	RCUSLOT_PRIV_LIST_STORE(pos->next, n);
 }
 
-/* Link n before pos (cds_list_add_tail_rcu). Writer lock held. */
+/* Link n before pos (cds_list_add_tail_rcu's steps). Writer lock held. */
 RCUSLOT_PRIV_FUNC void rcuslot_priv_list_link_before(struct cds_list_head *pos,
 						     struct cds_list_head *n)
 {
-#ifdef RCUSLOT_PRIV_TSAN
 	n->next = pos;
 	n->prev = pos->prev;
-	RCUSLOT_PRIV_LIST_PUBLISH(pos->prev->next, n);
+	RCUSLOT_PRIV_LIST_STORE(pos->prev->next, n);
 	pos->prev = n;
-#else
-	cds_list_add_tail_rcu(n, pos);
-#endif
 }
 
 /*
- * Unlink n (cds_list_del_rcu), keeping its forward link for readers on it,
- * and mark it removed for updaters: prev is read only under the lock.
+ * Unlink n (cds_list_del_rcu's steps), keeping its forward link for
+ * readers on it, and mark it removed for updaters: prev is read only under
+ * the lock.
  */
 RCUSLOT_PRIV_FUNC void rcuslot_priv_list_unlink(struct cds_list_head *n)
 {
-#ifdef RCUSLOT_PRIV_TSAN
 	n->next->prev = n->prev;
-	RCUSLOT_PRIV_LIST_SET(n->prev->next, n->next);
-#else
-	cds_list_del_rcu(n);
-#endif
+	RCUSLOT_PRIV_LIST_STORE(n->prev->next, n->next);
 	n->prev = NULL;
 }
 
-/* Put n in old's place with one store (cds_list_replace_rcu); old is removed. */
+/* Put n in old's place with one store (cds_list_replace_rcu's); old is removed. */
 RCUSLOT_PRIV_FUNC void rcuslot_priv_list_swap(struct cds_list_head *old,
 					      struct cds_list_head *n)
 {
-#ifdef RCUSLOT_PRIV_TSAN
 	n->next = old->next;
 	n->prev = old->prev;
-	RCUSLOT_PRIV_LIST_PUBLISH(n->prev->next, n);
+	RCUSLOT_PRIV_LIST_STORE(n->prev->next, n);
 	n->next->prev = n;
-#else
-	cds_list_replace_rcu(old, n);
-#endif
 	old->prev = NULL;
 }
 
-/* Detach every entry at once; returns the first (head itself if none). */
+/*
+ * Detach every entry at once, writer lock held; returns the first (head
+ * itself if none). Each detached entry is marked removed (prev cleared)
+ * before the lock is released, as remove() would: an updater that found
+ * one by walking then gets -ENOENT or an empty handle, and never links
+ * next to it or unlinks it, so the chain stays the caller's to free and
+ * the head never points into it. Its forward links are left for readers
+ * on it; the last one leads to head, where the chain ends.
+ */
 RCUSLOT_PRIV_FUNC struct cds_list_head *rcuslot_priv_list_detach(struct cds_list_head *head)
 {
-	struct cds_list_head *first = head->next;
+	struct cds_list_head *first = head->next, *p;
 
 	if (first == head)
 		return head;
-	/* The last entry's link still leads to head: the chain ends there. */
-#ifdef RCUSLOT_PRIV_TSAN
-	RCUSLOT_PRIV_LIST_SET(head->next, head);
-#else
-	/* CMM_STORE_SHARED, in a form C++20 does not deprecate */
-	__atomic_store_n(&head->next, head, __ATOMIC_RELAXED);
-#endif
+	RCUSLOT_PRIV_LIST_STORE(head->next, head);
 	head->prev = head;
+	for (p = first; p != head; p = p->next)
+		p->prev = NULL;
 	return first;
 }
 
@@ -642,10 +633,11 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 	}
 
 /*
- * Detach everything under the lock, wait for one grace period (readers may
- * still stand on any entry), then free each: all before returning. The
- * detached chain is read through the entries' own links, which removal
- * leaves intact, and ends at the head.
+ * Detach everything under the lock, each entry marked removed, wait for one
+ * grace period (readers may still stand on any entry), then free each: all
+ * before returning. No updater touches the detached chain (it sees each
+ * entry removed), so its links are as the detach left them and it ends at
+ * the head; updaters that run meanwhile work on the emptied list.
  */
 #define RCUSLOT_PRIV_LIST_DEF_DESTROY(name, type, free_fn, flavor)             \
 	RCUSLOT_PRIV_FUNC void name##_destroy(struct name *list)               \
@@ -665,7 +657,6 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 				caa_container_of(p, struct rcuslot_list_node, rcuslot_priv_link); \
                                                                                \
 			p = p->next;                                           \
-			n->rcuslot_priv_link.prev = NULL;                      \
 			RCUSLOT_PRIV_LIST_DBG_UNMARK(n);                       \
 			free_fn(name##_priv_of_node(n));                       \
 		}                                                              \

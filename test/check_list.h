@@ -49,6 +49,7 @@ void list_teardown(void);
 
 Suite *list_suite(void);
 Suite *list_concurrency_suite(void);
+Suite *list_promises_suite(void);
 #ifdef RCUSLOT_DEBUG
 Suite *list_debug_suite(void);
 #endif

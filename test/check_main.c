@@ -19,6 +19,7 @@
 /* test/check_ref*.c: RCU_SLOT_DEFINE_REF. */
 Suite *ref_suite(void);
 Suite *ref_concurrency_suite(void);
+Suite *ref_promises_suite(void);
 Suite *ref_flavor_suite(void); /* a memb unit, a qsbr slot */
 #ifdef RCUSLOT_DEBUG
 Suite *ref_debug_suite(void);
@@ -122,9 +123,11 @@ int main(void)
 	srunner_add_suite(sr, urcu_suite());
 	srunner_add_suite(sr, ref_suite());
 	srunner_add_suite(sr, ref_concurrency_suite());
+	srunner_add_suite(sr, ref_promises_suite());
 	srunner_add_suite(sr, ref_flavor_suite());
 	srunner_add_suite(sr, list_suite());
 	srunner_add_suite(sr, list_concurrency_suite());
+	srunner_add_suite(sr, list_promises_suite());
 #ifdef RCUSLOT_DEBUG
 	srunner_add_suite(sr, debug_suite());
 	srunner_add_suite(sr, map_debug_suite());
