@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 
+from rcuslot_build import soname
 from rcuslot_check import records_verdict
 
 # The pkg-config files: rcuslot.pc (the default flavor, memb, without a
@@ -36,6 +37,7 @@ def cmake_subst_dict(flavors, prefix, libdir, version):
         '@VERSION@': version,
         '@MAJOR@': major,
         '@MINOR@': minor,
+        '@SONAME@': soname(version),
         '@FLAVORS@': ' '.join(flavors),
         '@FLAVORS_TEXT@': ', '.join(flavors),
         '@DEFAULT_FLAVOR@': DEFAULT_FLAVOR,
