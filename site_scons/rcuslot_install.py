@@ -3,6 +3,7 @@ the consumer tests that use an installed kit the way another project would.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -53,6 +54,19 @@ def subst_dict(module, flavor, cflags, prefix, libdir, version):
         '@FLAVOR_CFLAGS@': cflags,
         '@VERSION@': version,
     }
+
+
+def man_section(target, source, env):
+    """Copy a man page Doxygen wrote for section 3 into MAN_SECTION (3rcuslot):
+    the .TH line's section and the .so links' file names follow."""
+    sect = env['MAN_SECTION']
+    with open(source[0].abspath) as f:
+        text = f.read()
+    text = re.sub(r'^(\.TH "[^"]*") 3 ', r'\1 %s ' % sect, text, count=1, flags=re.M)
+    text = re.sub(r'^\.so man3/(\S+)\.3\s*$', r'.so man3/\1.%s' % sect, text, flags=re.M)
+    with open(target[0].abspath, 'w') as f:
+        f.write(text)
+    return 0
 
 
 def uninstall(target, source, env):
@@ -447,6 +461,13 @@ def check_layout(target, source, env):
         else:
             out.append('man not found (apt-get install man-db): '
                        'man -w not checked')
+    for prog in env.get('CHECK_NO_RPATH', []):
+        dyn = subprocess.run(['readelf', '-d', prog], stdout=subprocess.PIPE,
+                             text=True).stdout
+        if 'RPATH' in dyn or 'RUNPATH' in dyn:
+            errors.append('%s: has an RPATH or RUNPATH' % prog)
+        else:
+            out.append('%s: no RPATH, no RUNPATH' % prog)
     text = '\n'.join(out + errors) + '\n'
     with open(target[0].abspath, 'w') as f:
         f.write(text)
