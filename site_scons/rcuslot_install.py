@@ -476,3 +476,71 @@ def check_layout(target, source, env):
         return 1
     print('==> installed layout: %d trees checked' % len(env['CHECK_TREES']))
     return 0
+
+
+# ---------------------------------------------------------------------------
+# The ABI check (doc/abi.md): librcuslot against the abidw baseline in the tree.
+
+ABIDW = ['abidw', '--no-corpus-path', '--no-show-locs']
+
+
+def _soname_of_corpus(path):
+    with open(path) as f:
+        m = re.search(r"<abi-corpus [^>]*soname='([^']*)'", f.read(4096))
+    return m.group(1) if m else None
+
+
+def _soname_of_lib(path):
+    out = subprocess.run(['objdump', '-p', path], stdout=subprocess.PIPE,
+                         text=True, check=True).stdout
+    m = re.search(r'SONAME\s+(\S+)', out)
+    return m.group(1) if m else None
+
+
+@records_verdict
+def abi_diff(target, source, env):
+    """abidiff the baseline (source[0]) against the library (source[1]).
+    Added symbols are left out of the report (--no-added-syms: new API is
+    compatible); anything else it reports is a break: a removed symbol
+    (exit bit 8) and a changed one (bit 4) alike, since abidiff calls the
+    size change of a struct that inline code lays out (struct rcuslot_batch)
+    merely "changed". A break fails unless the library's SONAME differs
+    from the baseline's, which announces it. The log is target[0]."""
+    baseline, lib = source[0].abspath, source[1].abspath
+    proc = subprocess.run(['abidiff', '--no-added-syms', baseline, lib],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+    old, new = _soname_of_corpus(baseline), _soname_of_lib(lib)
+    lines = ['$ abidiff %s %s (exit status %d)' % (
+        os.path.relpath(baseline), os.path.relpath(lib), proc.returncode),
+        proc.stdout.rstrip()]
+    rc = 0
+    if proc.returncode & ~(4 | 8):
+        lines.append('abi: abidiff itself failed')
+        rc = 1
+    elif proc.returncode & (4 | 8) and old == new:
+        lines.append('abi: FAILED: an ABI change under the same SONAME %s; '
+                     'announce it with a new SONAME (the next 0.y version, '
+                     'doc/abi.md), then `scons abi-baseline`' % new)
+        rc = 1
+    elif proc.returncode & (4 | 8):
+        lines.append('abi: changes announced by the SONAME (%s, was %s); '
+                     '`scons abi-baseline` records the new ABI' % (new, old))
+    else:
+        lines.append('abi: no change but additions against the baseline '
+                     '(SONAME %s)' % new)
+    text = '\n'.join(l for l in lines if l) + '\n'
+    with open(target[0].abspath, 'w') as f:
+        f.write(text)
+    print(text if rc else lines[-1])
+    return rc
+
+
+def abi_baseline(target, source, env):
+    """Write the baseline (ABI_BASELINE) from the library (source[0])."""
+    out = env['ABI_BASELINE']
+    subprocess.run(ABIDW + ['--out-file', out, source[0].abspath], check=True)
+    print('abi: wrote %s from %s (SONAME %s)' % (
+        os.path.relpath(out), os.path.relpath(source[0].abspath),
+        _soname_of_corpus(out)))
+    return 0
