@@ -544,3 +544,48 @@ def abi_baseline(target, source, env):
         os.path.relpath(out), os.path.relpath(source[0].abspath),
         _soname_of_corpus(out)))
     return 0
+
+
+@records_verdict
+def repro(target, source, env):
+    """Two copies of the tracked tree in directories of different names and
+    depths (under build/repro/), each building librcuslot (shared and static)
+    with a nested scons: the libraries must be bit-identical
+    (-ffile-prefix-map; SConstruct). The log is target[0]."""
+    top = env.Dir('#').abspath
+    files = subprocess.run(['git', 'ls-files', '-z'], cwd=top, check=True,
+                           stdout=subprocess.PIPE).stdout.decode().split('\0')
+    work = os.path.join(top, 'build', 'repro')
+    shutil.rmtree(work, ignore_errors=True)
+    dirs = [os.path.join(work, 'a'), os.path.join(work, 'second', 'tree-b')]
+    libs = env['REPRO_LIBS']
+    out, rc = [], 0
+    for d in dirs:
+        for f in files:
+            if f and os.path.isfile(os.path.join(top, f)):
+                os.makedirs(os.path.dirname(os.path.join(d, f)), exist_ok=True)
+                shutil.copy2(os.path.join(top, f), os.path.join(d, f))
+        argv = ['scons', '-Q', 'werror=no'] + libs
+        out.append('$ (cd %s && %s)' % (os.path.relpath(d, top), ' '.join(argv)))
+        proc = subprocess.run(argv, cwd=d, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True,
+                              env=_clean_env({}))
+        if proc.returncode != 0:
+            out.append(proc.stdout)
+            rc = 1
+    if rc == 0:
+        for lib in libs:
+            a, b = (os.path.join(d, lib) for d in dirs)
+            same = subprocess.run(['cmp', a, b], stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True)
+            out.append('$ cmp %s %s: %s' % (os.path.relpath(a, top), os.path.relpath(b, top),
+                                            'identical' if same.returncode == 0
+                                            else same.stdout.strip()))
+            rc = rc or same.returncode
+    if rc == 0:
+        shutil.rmtree(work, ignore_errors=True)
+    text = '\n'.join(out) + '\n'
+    with open(target[0].abspath, 'w') as f:
+        f.write(text)
+    print(text.rstrip())
+    return rc
