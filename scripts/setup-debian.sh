@@ -6,7 +6,8 @@ set -eu
 
 PACKAGES="gcc g++ clang libclang-rt-dev binutils scons pkg-config liburcu-dev
 	check sparse doxygen man-db cppcheck clang-tidy clang-format valgrind libglib2.0-dev
-	memcached libmemcached-tools python3-pymemcache cmake meson ninja-build"
+	memcached libmemcached-tools python3-pymemcache cmake meson ninja-build
+	abigail-tools debhelper dpkg-dev devscripts fakeroot lintian blhc"
 
 missing=""
 for p in $PACKAGES; do
