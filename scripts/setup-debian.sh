@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Install what rcuslot needs to build, test, document and analyze itself and
 # to run its demos on Debian (bookworm or later). Installs only what is
 # missing; uses sudo when not root.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Build helpers for rcuslot's SConstruct: variant environments and the
 actions that run tests. Kept out of SConstruct so it reads as a list of
 what is built, not how."""

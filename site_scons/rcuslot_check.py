@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The verdicts of `scons check` and the summary that counts them.
 
 Every check's action records its verdict as the last line of its log and,

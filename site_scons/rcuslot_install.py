@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Build helpers for packaging/SConscript: pkg-config files, uninstall, and
 the consumer tests that use an installed kit the way another project would.
 """

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Unit test of rcuslot_check: the verdicts every check records and the
 summary `scons check` closes with. `scons check` runs it; alone:
 python3 site_scons/test_rcuslot_check.py -v
