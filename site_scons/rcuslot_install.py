@@ -590,3 +590,79 @@ def repro(target, source, env):
         f.write(text)
     print(text.rstrip())
     return rc
+
+
+def _network_less():
+    """The prefix that runs a command without the network: unshare -n as
+    root, unshare -rn (a user namespace) otherwise; [] when neither works."""
+    for argv in (['unshare', '-n'], ['unshare', '-rn']):
+        try:
+            if subprocess.run(argv + ['true'], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL).returncode == 0:
+                return argv
+        except OSError:
+            pass
+    return []
+
+
+@records_verdict
+def deb_check(target, source, env):
+    """The Debian packages, short form: copy the tracked tree to
+    build/deb/rcuslot, run `dpkg-buildpackage -us -uc -b` there without the
+    network (DEB_BUILD_OPTIONS=nocheck: the tests are scons check's own),
+    then lintian -EvIL +pedantic on the result (no error, no warning) and
+    blhc on the build log (no missing hardening flag). The log is
+    target[0]; the build's own log is build/deb/build.log."""
+    top = env.Dir('#').abspath
+    work = os.path.join(top, 'build', 'deb')
+    tree = os.path.join(work, 'rcuslot')
+    shutil.rmtree(work, ignore_errors=True)
+    files = subprocess.run(['git', 'ls-files', '-z'], cwd=top, check=True,
+                           stdout=subprocess.PIPE).stdout.decode().split('\0')
+    for f in files:
+        if f and os.path.isfile(os.path.join(top, f)):
+            os.makedirs(os.path.dirname(os.path.join(tree, f)), exist_ok=True)
+            shutil.copy2(os.path.join(top, f), os.path.join(tree, f))
+    out, rc = [], 0
+    isolate = _network_less()
+    argv = isolate + ['dpkg-buildpackage', '-us', '-uc', '-b', '-j2']
+    out.append('$ (cd build/deb/rcuslot && DEB_BUILD_OPTIONS=nocheck %s)%s'
+               % (' '.join(argv), '' if isolate else
+                  '  [no unshare here: with the network]'))
+    benv = _clean_env({'DEB_BUILD_OPTIONS': 'nocheck'})
+    log_path = os.path.join(work, 'build.log')
+    with open(log_path, 'w') as log:
+        proc = subprocess.run(argv, cwd=tree, env=benv, stdout=log,
+                              stderr=subprocess.STDOUT)
+    if proc.returncode != 0:
+        with open(log_path) as log:
+            out.append(''.join(log.readlines()[-40:]))
+        out.append('dpkg-buildpackage failed (exit status %d): build/deb/build.log'
+                   % proc.returncode)
+        rc = 1
+    else:
+        changes = [f for f in os.listdir(work) if f.endswith('.changes')]
+        debs = sorted(f for f in os.listdir(work) if f.endswith('.deb'))
+        out.append('built: ' + ' '.join(debs))
+        lint = subprocess.run(['lintian', '-EvIL', '+pedantic'] +
+                              [os.path.join(work, c) for c in changes],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+        tags = [l for l in lint.stdout.splitlines() if re.match(r'[EWIPXO]: ', l)]
+        bad = [l for l in tags if l[0] in 'EW']
+        out.append('$ lintian -EvIL +pedantic %s: %d errors and warnings, '
+                   '%d other tags' % (' '.join(changes), len(bad), len(tags) - len(bad)))
+        out += ['  ' + l for l in tags]
+        if bad or lint.returncode not in (0, 1) or not changes:
+            rc = 1
+        hard = subprocess.run(['blhc', log_path], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+        out.append('$ blhc build/deb/build.log: exit status %d' % hard.returncode)
+        if hard.stdout.strip():
+            out.append(hard.stdout.rstrip())
+        rc = rc or (1 if hard.returncode else 0)
+    text = '\n'.join(out) + '\n'
+    with open(target[0].abspath, 'w') as f:
+        f.write(text)
+    print(text.rstrip())
+    return rc
