@@ -547,6 +547,17 @@ def abi_baseline(target, source, env):
     return 0
 
 
+def copy_tracked(top, dest):
+    """Copy the files git tracks under top (as they are in the work tree)
+    to dest."""
+    files = subprocess.run(['git', 'ls-files', '-z'], cwd=top, check=True,
+                           stdout=subprocess.PIPE).stdout.decode().split('\0')
+    for f in files:
+        if f and os.path.isfile(os.path.join(top, f)):
+            os.makedirs(os.path.dirname(os.path.join(dest, f)), exist_ok=True)
+            shutil.copy2(os.path.join(top, f), os.path.join(dest, f))
+
+
 @records_verdict
 def repro(target, source, env):
     """Two copies of the tracked tree in directories of different names and
@@ -554,18 +565,13 @@ def repro(target, source, env):
     with a nested scons: the libraries must be bit-identical
     (-ffile-prefix-map; SConstruct). The log is target[0]."""
     top = env.Dir('#').abspath
-    files = subprocess.run(['git', 'ls-files', '-z'], cwd=top, check=True,
-                           stdout=subprocess.PIPE).stdout.decode().split('\0')
     work = os.path.join(top, 'build', 'repro')
     shutil.rmtree(work, ignore_errors=True)
     dirs = [os.path.join(work, 'a'), os.path.join(work, 'second', 'tree-b')]
     libs = env['REPRO_LIBS']
     out, rc = [], 0
     for d in dirs:
-        for f in files:
-            if f and os.path.isfile(os.path.join(top, f)):
-                os.makedirs(os.path.dirname(os.path.join(d, f)), exist_ok=True)
-                shutil.copy2(os.path.join(top, f), os.path.join(d, f))
+        copy_tracked(top, d)
         argv = ['scons', '-Q', 'werror=no'] + libs
         out.append('$ (cd %s && %s)' % (os.path.relpath(d, top), ' '.join(argv)))
         proc = subprocess.run(argv, cwd=d, stdout=subprocess.PIPE,
@@ -617,12 +623,7 @@ def deb_check(target, source, env):
     work = os.path.join(top, 'build', 'deb')
     tree = os.path.join(work, 'rcuslot')
     shutil.rmtree(work, ignore_errors=True)
-    files = subprocess.run(['git', 'ls-files', '-z'], cwd=top, check=True,
-                           stdout=subprocess.PIPE).stdout.decode().split('\0')
-    for f in files:
-        if f and os.path.isfile(os.path.join(top, f)):
-            os.makedirs(os.path.dirname(os.path.join(tree, f)), exist_ok=True)
-            shutil.copy2(os.path.join(top, f), os.path.join(tree, f))
+    copy_tracked(top, tree)
     out, rc = [], 0
     isolate = _network_less()
     argv = isolate + ['dpkg-buildpackage', '-us', '-uc', '-b', '-j2']
@@ -666,3 +667,82 @@ def deb_check(target, source, env):
         f.write(text)
     print(text.rstrip())
     return rc
+
+
+def _flag_line(output, name):
+    """The compile line of `name` (e.g. flavor.os) in a build's output."""
+    for line in output.splitlines():
+        words = line.split()
+        if len(words) > 2 and words[1] == '-o' and words[2].endswith('/' + name):
+            return words
+    return None
+
+
+@records_verdict
+def flags_check(target, source, env):
+    """The packager's variables reach the compiler in a copy of the tree
+    (build/flags/): from the environment, CFLAGS='-O0 -g0', CPPFLAGS and
+    LDFLAGS='-Wl,-z,now' appear after the project's -O2 -g (so they win),
+    without -Werror, and the library is linked with BIND_NOW; a name=value
+    argument wins over the environment; CC from the environment is the
+    configured compiler (scons -h). The log is target[0]."""
+    top = env.Dir('#').abspath
+    work = os.path.join(top, 'build', 'flags')
+    shutil.rmtree(work, ignore_errors=True)
+    copy_tracked(top, work)
+    lib = env['FLAGS_LIB']
+    out, problems = [], []
+
+    def scons(args, extra_env):
+        argv = ['scons', '-Q'] + args
+        out.append('$ %s %s' % (' '.join('%s=%r' % kv for kv in sorted(extra_env.items())),
+                                ' '.join(argv)))
+        proc = subprocess.run(argv, cwd=work, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True,
+                              env=_clean_env(extra_env))
+        if proc.returncode != 0:
+            problems.append('scons failed:\n' + proc.stdout)
+        return proc.stdout
+
+    got = scons([lib], {'CFLAGS': '-O0 -g0', 'CPPFLAGS': '-DRCUSLOT_FLAGS_PROBE',
+                        'LDFLAGS': '-Wl,-z,now'})
+    cc = _flag_line(got, 'flavor.os')
+    out.append('  ' + ' '.join(cc or ['(no compile line for flavor.os)']))
+    if not cc:
+        problems.append('no compile line for flavor.os')
+    else:
+        def last(flag):
+            return max([i for i, w in enumerate(cc) if w == flag] or [-1])
+        if not last('-O0') > last('-O2') >= 0:
+            problems.append('CFLAGS -O0 does not come after the default -O2')
+        if not last('-g0') > last('-g') >= 0:
+            problems.append('CFLAGS -g0 does not come after the default -g')
+        if '-DRCUSLOT_FLAGS_PROBE' not in cc:
+            problems.append('CPPFLAGS did not reach the compiler')
+        if '-Werror' in cc:
+            problems.append('-Werror in a plain build')
+        if not any(w.startswith('-ffile-prefix-map=') for w in cc):
+            problems.append('no -ffile-prefix-map')
+    dyn = subprocess.run(['readelf', '-d', os.path.join(work, lib)],
+                         stdout=subprocess.PIPE, text=True).stdout
+    if 'BIND_NOW' not in dyn:
+        problems.append('LDFLAGS -Wl,-z,now did not reach the link (no BIND_NOW)')
+    got = scons([lib, 'CFLAGS=-O1'], {'CFLAGS': '-O3'})
+    cc = _flag_line(got, 'flavor.os') or []
+    out.append('  ' + ' '.join(cc))
+    if '-O1' not in cc or '-O3' in cc:
+        problems.append('the CFLAGS argument does not win over the environment')
+    got = scons(['-h'], {'CC': 'clang'})
+    m = re.search(r'^CC: .*\n(?:.*\n)*?\s+actual: (\S+)', got, re.M)
+    out.append('  CC: actual: %s' % (m.group(1) if m else '?'))
+    if not m or m.group(1) != 'clang':
+        problems.append('CC from the environment is not the configured compiler')
+    if not problems:
+        shutil.rmtree(work, ignore_errors=True)
+    lines = out + ['flags: FAILED: ' + p for p in problems]
+    lines.append('flags: %s' % ('the packager\'s variables are honoured'
+                                if not problems else '%d problems' % len(problems)))
+    with open(target[0].abspath, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    print('\n'.join(lines) if problems else lines[-1])
+    return 1 if problems else 0

@@ -156,6 +156,16 @@ class Summary(unittest.TestCase):
         self.assertEqual(lines[2], 'scons check: 2 not run: a build they need failed')
         self.assertEqual(rc.exit_status(lines), 1)
 
+    def test_skipped_legs_are_named_and_do_not_fail(self):
+        self.addCleanup(setattr, rc, 'SKIPPED', list(rc.SKIPPED))
+        rc.SKIPPED[:] = [('the leg against liburcu 0.15.2', 65, 'it needs the network')]
+        self.assertEqual(rc.skipped_lines(), [
+            'scons check: skipped the leg against liburcu 0.15.2 (65 checks): '
+            'it needs the network'])
+        # The summary's verdict is computed on its own lines, without them.
+        lines = rc.summary_lines([('a', 'build/a.log', rc.PASSED, '')])
+        self.assertEqual(rc.exit_status(lines), 0)
+
     def test_names(self):
         self.assertEqual(rc.check_name('/top/build/gcc-memb-lgpl/unit.log', '/top'),
                          'gcc-memb-lgpl/unit')
