@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # kvd against memcached -M: requests/s against client concurrency, one
 # panel per get/set mix, one line per server and thread count. Run by
 # bench/kvd_bench.py:

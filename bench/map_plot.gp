@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Lookups/s against reader threads, one panel per map size, one line per
 # implementation and update rate, on a log scale: under the rwlock an
 # updater at 100,000/s takes the table from its reader almost entirely

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Reads/s against reader threads, one panel per updater period, one line
 # per implementation (rcuslot solid, raw liburcu dashed, same colour per
 # flavor). Run by `scons bench`:

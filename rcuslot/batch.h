@@ -45,6 +45,7 @@ RCUSLOT_PRIV_BEGIN_DECLS
  */
 struct rcuslot_batch {
 	/** @cond RCUSLOT_INTERNAL */
+	/* ABI: inline code lays it out; frozen per SONAME (doc/abi.md). */
 	void *rcuslot_priv_chunks;     /* librcuslot's chunks */
 	size_t rcuslot_priv_count;
 	unsigned rcuslot_priv_flavors; /* the flavors of its objects, as core indices */

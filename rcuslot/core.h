@@ -59,6 +59,7 @@ typedef void rcuslot_priv_free_fn(void *obj);
  * miss and itself an invalidation.
  */
 struct rcuslot_priv_room {
+	/* ABI: inline code reserves from it; frozen per SONAME (doc/abi.md). */
 	long value;
 	/* cppcheck-suppress unusedStructMember ; the line's other bytes */
 	char rcuslot_priv_pad[64 - sizeof(long)];

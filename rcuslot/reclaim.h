@@ -66,6 +66,7 @@ RCUSLOT_PRIV_BEGIN_DECLS
 
 /* A plain object's trip through call_rcu (rcuslot_priv_node_get()). */
 struct rcuslot_priv_node {
+	/* ABI: inline code fills it; frozen per SONAME (doc/abi.md). */
 	struct rcu_head head;
 	void *obj;
 	rcuslot_priv_free_fn *release;  /* the slot's free_fn */

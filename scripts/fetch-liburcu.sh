@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Fetch another Debian release's liburcu (headers, static and shared
 # libraries) and unpack it into a private prefix, for building and testing
 # rcuslot against a liburcu other than the installed one. Nothing is

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Install what rcuslot needs to build, test, document and analyze itself and
 # to run its demos on Debian (bookworm or later). Installs only what is
 # missing; uses sudo when not root.
@@ -6,7 +7,8 @@ set -eu
 
 PACKAGES="gcc g++ clang libclang-rt-dev binutils scons pkg-config liburcu-dev
 	check sparse doxygen man-db cppcheck clang-tidy clang-format valgrind libglib2.0-dev
-	memcached libmemcached-tools python3-pymemcache cmake meson ninja-build"
+	memcached libmemcached-tools python3-pymemcache cmake meson ninja-build
+	abigail-tools debhelper dpkg-dev devscripts fakeroot lintian blhc"
 
 missing=""
 for p in $PACKAGES; do

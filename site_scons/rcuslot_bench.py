@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Build actions for bench/: the callgrind instruction-count check that
 `scons check` runs, and the steps of `scons bench` (run rcubench, collect
 the CSV files, plot with gnuplot)."""

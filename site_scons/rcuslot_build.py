@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Build helpers for rcuslot's SConstruct: variant environments and the
 actions that run tests. Kept out of SConstruct so it reads as a list of
 what is built, not how."""
@@ -24,7 +25,53 @@ URCU_FETCHED = {'0.15': ('0.15.2', 'trixie')}
 URCU_FLAVORS = {'system': FLAVORS, '0.15': [f for f in FLAVORS if f != 'signal']}
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-WARNINGS = ['-Wall', '-Wextra', '-Werror']
+WARNINGS = ['-Wall', '-Wextra']
+
+
+def warnings(env):
+    """The project's warning flags: -Werror only when the build asks for it
+    (werror=yes, the default under `scons check` and the test targets); a
+    distribution's build with a newer compiler must not fail on a warning.
+    -Werror is left out of the objects' signatures ($( $)), so that going
+    from `scons` to `scons test` does not rebuild everything: it turns no
+    object's code into another."""
+    return WARNINGS + (['$(', '-Werror', '$)'] if env.get('werror') else [])
+
+
+# The packager's variables, read from the environment and overridden by
+# name=value arguments, as autotools and Meson read them.
+PACKAGER_VARS = ['CC', 'CXX', 'CFLAGS', 'CXXFLAGS', 'CPPFLAGS', 'LDFLAGS']
+
+
+def packager_arguments(arguments):
+    """ARGUMENTS with the packager's variables taken from the environment
+    where the command line does not give them."""
+    args = {k: os.environ[k] for k in PACKAGER_VARS if os.environ.get(k)}
+    args.update(arguments)
+    return args
+
+
+def packager_flags(env):
+    """Make env honour the packager's flags. CFLAGS, CXXFLAGS and CPPFLAGS
+    stay where SCons puts them, but the compile lines read $CFLAGS (and
+    $CXXFLAGS) after $CCFLAGS, where the project's own -O, -g, warnings and
+    sanitizers are: the user's -O2 or -g wins, as the last one given does.
+    LDFLAGS becomes LINKFLAGS (SHLINKFLAGS reads it). Every compile maps the
+    source tree to `.` (-ffile-prefix-map), so that two checkouts in
+    different directories build bit-identical objects and libraries."""
+    for var, first, second in (('CCCOM', '$CFLAGS', '$CCFLAGS'),
+                               ('SHCCCOM', '$SHCFLAGS', '$SHCCFLAGS'),
+                               ('CXXCOM', '$CXXFLAGS', '$CCFLAGS'),
+                               ('SHCXXCOM', '$SHCXXFLAGS', '$SHCCFLAGS')):
+        old = env[var]
+        pair = '%s %s' % (first, second)
+        if pair not in old:
+            fail('%s is %r: cannot order the user\'s flags last' % (var, old))
+        env[var] = old.replace(pair, '%s %s' % (second, first))
+    for var in ('CFLAGS', 'CXXFLAGS', 'CPPFLAGS'):
+        env[var] = env.Split(env.get(var, ''))
+    env['LINKFLAGS'] = env.Split(env.get('LDFLAGS', ''))
+    env.Append(CCFLAGS=['-ffile-prefix-map=%s=.' % TOP])
 
 # What each pkg-config module is called and which Debian package has it.
 PACKAGES = {
@@ -69,6 +116,10 @@ def variant_name(cc, flavor, link, sanitize, debug, urcu='system'):
 
 
 fetched = {}
+# Whether the leg against liburcu 0.15.2 is wanted (urcu015=yes, urcu=0.15 or
+# the check-urcu015 target; set by SConstruct): parts define its checks only
+# then, since they need the network to fetch it.
+URCU015 = False
 shims = {}
 
 
@@ -80,14 +131,18 @@ NO_FETCH_TARGETS = {'test', 'examples', 'demo', 'demo-hello', 'sparse', 'doc',
 
 def urcu_prefix(env, urcu):
     """The prefix holding a fetched liburcu. Fetched on first use by a
-    target that may need it (once per machine, then cached under build/);
+    target that may need it (once per machine, then cached under build/),
+    and only with urcu015=yes or urcu=0.15: without them no target reaches
+    the network, and SConstruct drops the leg's checks from `scons check`;
     `scons -c`, `scons -h` and the targets above never fetch."""
     if urcu not in fetched:
         version, suite = URCU_FETCHED[urcu]
         prefix = os.path.join(TOP, 'build', 'urcu-' + version)
         script = os.path.join(TOP, 'scripts', 'fetch-liburcu.sh')
-        needed = env.get('urcu') == urcu or \
-            set(COMMAND_LINE_TARGETS) - NO_FETCH_TARGETS
+        # The network only when asked: the configured build is urcu=0.15,
+        # or urcu015=yes adds the leg to check (rcuslot_check.SKIPPED).
+        needed = env.get('urcu') == urcu or (
+            URCU015 and set(COMMAND_LINE_TARGETS) - NO_FETCH_TARGETS)
         if (needed and not GetOption('clean') and not GetOption('help') and
                 subprocess.call([script, prefix, suite]) != 0):
             fail('could not fetch liburcu %s (suite %s) with %s' %
@@ -120,7 +175,7 @@ def urcu_flags(env, flavor, urcu):
     # two glibc 2.38 names the archives were built against.
     cc = os.path.basename(env['CC'])
     if cc not in shims:  # one object per compiler, whatever the variant
-        senv = env.Clone(CCFLAGS=WARNINGS + ['-O2'], CFLAGS=['-std=gnu11'],
+        senv = env.Clone(CCFLAGS=warnings(env) + ['-O2'], CFLAGS=['-std=gnu11'],
                          CPPDEFINES=[], CPPPATH=[])
         shims[cc] = senv.Object('#build/urcu-shim-%s/glibc_isoc23_shim.o' % cc,
                                 '#test/glibc_isoc23_shim.c')
@@ -140,6 +195,14 @@ def urcu_libs(env, flavors):
     return [env.File(env['RCUSLOT_URCU_LIBDIR'] + 'liburcu-%s.a' % f) for f in flavors]
 
 
+def soname(version):
+    """librcuslot's SONAME for a version (doc/abi.md): while the version is
+    0.y the minor is in it (librcuslot.so.0.2), since a 0.y release may
+    break the ABI; from 1.0, the major alone."""
+    major, minor = version.split('.')[:2]
+    return 'librcuslot.so.' + (major if major != '0' else '0.' + minor)
+
+
 LIB_SOURCES = ['flavor', 'defer', 'batch', 'debug', 'symbolize', 'seed']
 LIB_VERSION_SCRIPT = 'rcuslot/lib/librcuslot.map'
 _libraries = {}
@@ -155,8 +218,9 @@ def library(base, cc, sanitize, urcu='system'):
     built with the programs' sanitizers (ThreadSanitizer must see its
     annotations); libFuzzer's main stays in the fuzz programs. It is built
     per liburcu release: it reads liburcu's struct rcu_flavor_struct, whose
-    layout changed in 0.15. It links no liburcu itself (descriptors and weak
-    references), so a program links the release's flavor libraries."""
+    layout changed in 0.15. It calls no liburcu function itself (descriptors
+    and weak references), so a program links the release's flavor
+    libraries; it names liburcu-common.so as DT_NEEDED for the release."""
     key = (os.path.basename(cc), sanitize, urcu)
     if key in _libraries:
         return _libraries[key]
@@ -167,7 +231,7 @@ def library(base, cc, sanitize, urcu='system'):
         name += '-urcu' + urcu.replace('.', '')
     vdir = '#build/' + name
     env = base.Clone(CC=cc)
-    env.Append(CCFLAGS=WARNINGS + ['-pthread', '-O2', '-g', '-fvisibility=hidden'],
+    env.Append(CCFLAGS=warnings(env) + ['-pthread', '-O2', '-g', '-fvisibility=hidden'],
                CFLAGS=['-std=gnu11'], CPPPATH=['#'],
                CPPDEFINES=['_LGPL_SOURCE'], LINKFLAGS=['-pthread'])
     if urcu != 'system':
@@ -186,9 +250,19 @@ def library(base, cc, sanitize, urcu='system'):
     # their descriptors and weak references); sanitized builds leave their
     # runtime to the program, as clang links it.
     defs = [] if sanitize else ['-Wl,-z,defs']
+    # The library reads liburcu's struct rcu_flavor_struct, whose layout is
+    # the release's: record the release it was built against as a DT_NEEDED
+    # on its liburcu-common.so.N (every flavor's base), so that the loader
+    # and the package's dependency (dpkg-shlibdeps) know it. --no-as-needed:
+    # it calls none of liburcu-common's functions. The 0.15 leg links its
+    # programs with the release's static archives instead.
+    if urcu == 'system':
+        defs += ['-Wl,--push-state,--no-as-needed', '-lurcu-common',
+                 '-Wl,--pop-state']
+    version = rd.version_of(env.File('#rcuslot/version.h').abspath)
     shared = env.SharedLibrary(
         '%s/rcuslot' % vdir, shared_objs,
-        SHLIBVERSION=rd.version_of(env.File('#rcuslot/version.h').abspath),
+        SHLIBVERSION=version, SONAME=soname(version),
         SHLINKFLAGS=['$SHLINKFLAGS', '-Wl,--version-script=' + script.abspath] + defs)
     env.Depends(shared, script)
     static = env.StaticLibrary('%s/rcuslot' % vdir, static_objs)
@@ -202,7 +276,7 @@ def make_env(base, cc, flavor, link, sanitize, debug, cxx=None, urcu='system'):
     env = base.Clone(CC=cc)
     if cxx:
         env['CXX'] = cxx
-    env.Append(CCFLAGS=WARNINGS + ['-pthread'],
+    env.Append(CCFLAGS=warnings(env) + ['-pthread'],
                CFLAGS=['-std=gnu11'],
                CPPPATH=['#'],
                CPPDEFINES=[('RCUSLOT_FLAVOR', flavor)],
@@ -344,7 +418,7 @@ def version_script_symbols(path):
 @records_verdict
 def abi_check(target, source, env):
     """librcuslot.so exports exactly the version script's symbols, and its
-    SONAME is librcuslot.so.MAJOR; the static library defines them too."""
+    SONAME is soname(version); the static library defines them too."""
     shared, static, script = (n.abspath for n in source[:3])
     want = version_script_symbols(script)
     nm = subprocess.run(['nm', '-D', '--defined-only', shared], stdout=subprocess.PIPE,
@@ -357,13 +431,13 @@ def abi_check(target, source, env):
         problems.append('exported but not in the list: ' + ', '.join(extra))
     if missing:
         problems.append('listed but not exported: ' + ', '.join(missing))
-    major = rd.version_of(env.File('#rcuslot/version.h').abspath).split('.')[0]
+    want_soname = soname(rd.version_of(env.File('#rcuslot/version.h').abspath))
     objdump = subprocess.run(['objdump', '-p', shared], stdout=subprocess.PIPE,
                              text=True, check=True).stdout
-    soname = re.search(r'SONAME\s+(\S+)', objdump)
-    if not soname or soname.group(1) != 'librcuslot.so.' + major:
-        problems.append('SONAME %s, not librcuslot.so.%s' %
-                        (soname.group(1) if soname else 'missing', major))
+    found = re.search(r'SONAME\s+(\S+)', objdump)
+    if not found or found.group(1) != want_soname:
+        problems.append('SONAME %s, not %s' %
+                        (found.group(1) if found else 'missing', want_soname))
     nm_static = subprocess.run(['nm', '--defined-only', static], stdout=subprocess.PIPE,
                                text=True, check=True).stdout
     defined = {l.split()[-1] for l in nm_static.splitlines()
@@ -373,7 +447,7 @@ def abi_check(target, source, env):
         problems.append('librcuslot.a does not define: ' + ', '.join(lost))
     lines = ['abi: %s: %d symbols exported, as listed in %s; SONAME %s' %
              (os.path.basename(shared), len(got), os.path.basename(script),
-              soname.group(1) if soname else '?')]
+              found.group(1) if found else '?')]
     lines += ['abi: FAILED: ' + p for p in problems]
     with open(target[0].abspath, 'w') as log:
         log.write('\n'.join(lines) + '\n')
@@ -408,6 +482,8 @@ def compile_fail(target, source, env):
     cc = env.subst('$CC')
     flags = env.subst('$CCFLAGS $CFLAGS $_CCCOMCOM', target=target,
                       source=source).split()
+    if '-Werror' not in flags:  # the cases rely on it, whatever werror says
+        flags.append('-Werror')
     # A real compile: gcc reports unused results only past -fsyntax-only.
     base = [cc] + flags + ['-c', '-o', os.devnull, src]
     name = os.path.basename(src)

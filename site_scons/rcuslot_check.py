@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The verdicts of `scons check` and the summary that counts them.
 
 Every check's action records its verdict as the last line of its log and,
@@ -155,6 +156,14 @@ def _write(lines, path):
 
 _state = {'summarized': False}
 
+# Legs `scons check` left out, and why: [(leg, number of checks, reason)];
+# the summary names them after its totals.
+SKIPPED = []
+
+
+def skipped_lines():
+    return ['scons check: skipped %s (%d checks): %s' % s for s in SKIPPED]
+
 
 def summarize(target, source, env):
     """The summary action: every check ran; count their verdicts."""
@@ -165,7 +174,7 @@ def summarize(target, source, env):
         outcome, why = verdict_of(node.abspath)
         results.append((check_name(node.abspath, top), node.path, outcome, why))
     lines = summary_lines(results)
-    _write(lines, target[0].abspath)
+    _write(lines + skipped_lines(), target[0].abspath)
     return exit_status(lines)
 
 
@@ -195,7 +204,8 @@ def _summarize_at_exit(nodes, top, path):
               if f.node is None or id(f.node) not in ids]
     if not results and not builds:
         return
-    _write(summary_lines(results, builds, GetOption('keep_going')), path)
+    _write(summary_lines(results, builds, GetOption('keep_going')) +
+           skipped_lines(), path)
 
 
 def add_summary(env, checks, target='#build/check-summary.txt'):

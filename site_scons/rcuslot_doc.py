@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Build helpers for doc/SConscript: Doxygen runs and the man page fix-ups.
 
 Doxygen reads doc/Doxyfile with a few overrides on stdin (`doxygen -`), once

@@ -1,13 +1,16 @@
+# SPDX-License-Identifier: MIT
 """Build helpers for packaging/SConscript: pkg-config files, uninstall, and
 the consumer tests that use an installed kit the way another project would.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 
+from rcuslot_build import soname
 from rcuslot_check import records_verdict
 
 # The pkg-config files: rcuslot.pc (the default flavor, memb, without a
@@ -36,6 +39,7 @@ def cmake_subst_dict(flavors, prefix, libdir, version):
         '@VERSION@': version,
         '@MAJOR@': major,
         '@MINOR@': minor,
+        '@SONAME@': soname(version),
         '@FLAVORS@': ' '.join(flavors),
         '@FLAVORS_TEXT@': ', '.join(flavors),
         '@DEFAULT_FLAVOR@': DEFAULT_FLAVOR,
@@ -51,6 +55,19 @@ def subst_dict(module, flavor, cflags, prefix, libdir, version):
         '@FLAVOR_CFLAGS@': cflags,
         '@VERSION@': version,
     }
+
+
+def man_section(target, source, env):
+    """Copy a man page Doxygen wrote for section 3 into MAN_SECTION (3rcuslot):
+    the .TH line's section and the .so links' file names follow."""
+    sect = env['MAN_SECTION']
+    with open(source[0].abspath) as f:
+        text = f.read()
+    text = re.sub(r'^(\.TH "[^"]*") 3 ', r'\1 %s ' % sect, text, count=1, flags=re.M)
+    text = re.sub(r'^\.so man3/(\S+)\.3\s*$', r'.so man3/\1.%s' % sect, text, flags=re.M)
+    with open(target[0].abspath, 'w') as f:
+        f.write(text)
+    return 0
 
 
 def uninstall(target, source, env):
@@ -445,6 +462,13 @@ def check_layout(target, source, env):
         else:
             out.append('man not found (apt-get install man-db): '
                        'man -w not checked')
+    for prog in env.get('CHECK_NO_RPATH', []):
+        dyn = subprocess.run(['readelf', '-d', prog], stdout=subprocess.PIPE,
+                             text=True).stdout
+        if 'RPATH' in dyn or 'RUNPATH' in dyn:
+            errors.append('%s: has an RPATH or RUNPATH' % prog)
+        else:
+            out.append('%s: no RPATH, no RUNPATH' % prog)
     text = '\n'.join(out + errors) + '\n'
     with open(target[0].abspath, 'w') as f:
         f.write(text)
@@ -453,3 +477,278 @@ def check_layout(target, source, env):
         return 1
     print('==> installed layout: %d trees checked' % len(env['CHECK_TREES']))
     return 0
+
+
+# ---------------------------------------------------------------------------
+# The ABI check (doc/abi.md): librcuslot against the abidw baseline in the tree.
+
+ABIDW = ['abidw', '--no-corpus-path', '--no-show-locs']
+
+
+def _soname_of_corpus(path):
+    with open(path) as f:
+        m = re.search(r"<abi-corpus [^>]*soname='([^']*)'", f.read(4096))
+    return m.group(1) if m else None
+
+
+def _soname_of_lib(path):
+    out = subprocess.run(['objdump', '-p', path], stdout=subprocess.PIPE,
+                         text=True, check=True).stdout
+    m = re.search(r'SONAME\s+(\S+)', out)
+    return m.group(1) if m else None
+
+
+@records_verdict
+def abi_diff(target, source, env):
+    """abidiff the baseline (source[0]) against the library (source[1]).
+    Added symbols are left out of the report (--no-added-syms: new API is
+    compatible); anything else it reports is a break: a removed symbol
+    (exit bit 8) and a changed one (bit 4) alike, since abidiff calls the
+    size change of a struct that inline code lays out (struct rcuslot_batch)
+    merely "changed". A break fails unless the library's SONAME differs
+    from the baseline's, which announces it. The log is target[0]."""
+    baseline, lib = source[0].abspath, source[1].abspath
+    proc = subprocess.run(['abidiff', '--no-added-syms', baseline, lib],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+    old, new = _soname_of_corpus(baseline), _soname_of_lib(lib)
+    lines = ['$ abidiff %s %s (exit status %d)' % (
+        os.path.relpath(baseline), os.path.relpath(lib), proc.returncode),
+        proc.stdout.rstrip()]
+    rc = 0
+    if proc.returncode & ~(4 | 8):
+        lines.append('abi: abidiff itself failed')
+        rc = 1
+    elif proc.returncode & (4 | 8) and old == new:
+        lines.append('abi: FAILED: an ABI change under the same SONAME %s; '
+                     'announce it with a new SONAME (the next 0.y version, '
+                     'doc/abi.md), then `scons abi-baseline`' % new)
+        rc = 1
+    elif proc.returncode & (4 | 8):
+        lines.append('abi: changes announced by the SONAME (%s, was %s); '
+                     '`scons abi-baseline` records the new ABI' % (new, old))
+    else:
+        lines.append('abi: no change but additions against the baseline '
+                     '(SONAME %s)' % new)
+    text = '\n'.join(l for l in lines if l) + '\n'
+    with open(target[0].abspath, 'w') as f:
+        f.write(text)
+    print(text if rc else lines[-1])
+    return rc
+
+
+def abi_baseline(target, source, env):
+    """Write the baseline (ABI_BASELINE) from the library (source[0])."""
+    out = env['ABI_BASELINE']
+    subprocess.run(ABIDW + ['--out-file', out, source[0].abspath], check=True)
+    print('abi: wrote %s from %s (SONAME %s)' % (
+        os.path.relpath(out), os.path.relpath(source[0].abspath),
+        _soname_of_corpus(out)))
+    return 0
+
+
+def copy_tracked(top, dest):
+    """Copy the files git tracks under top (as they are in the work tree)
+    to dest."""
+    files = subprocess.run(['git', 'ls-files', '-z'], cwd=top, check=True,
+                           stdout=subprocess.PIPE).stdout.decode().split('\0')
+    for f in files:
+        if f and os.path.isfile(os.path.join(top, f)):
+            os.makedirs(os.path.dirname(os.path.join(dest, f)), exist_ok=True)
+            shutil.copy2(os.path.join(top, f), os.path.join(dest, f))
+
+
+@records_verdict
+def repro(target, source, env):
+    """Two copies of the tracked tree in directories of different names and
+    depths (under build/repro/), each building librcuslot (shared and static)
+    with a nested scons: the libraries must be bit-identical
+    (-ffile-prefix-map; SConstruct). The log is target[0]."""
+    top = env.Dir('#').abspath
+    work = os.path.join(top, 'build', 'repro')
+    shutil.rmtree(work, ignore_errors=True)
+    dirs = [os.path.join(work, 'a'), os.path.join(work, 'second', 'tree-b')]
+    libs = env['REPRO_LIBS']
+    out, rc = [], 0
+    for d in dirs:
+        copy_tracked(top, d)
+        argv = ['scons', '-Q', 'werror=no'] + libs
+        out.append('$ (cd %s && %s)' % (os.path.relpath(d, top), ' '.join(argv)))
+        proc = subprocess.run(argv, cwd=d, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True,
+                              env=_clean_env({}))
+        if proc.returncode != 0:
+            out.append(proc.stdout)
+            rc = 1
+    if rc == 0:
+        for lib in libs:
+            a, b = (os.path.join(d, lib) for d in dirs)
+            same = subprocess.run(['cmp', a, b], stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True)
+            out.append('$ cmp %s %s: %s' % (os.path.relpath(a, top), os.path.relpath(b, top),
+                                            'identical' if same.returncode == 0
+                                            else same.stdout.strip()))
+            rc = rc or same.returncode
+    if rc == 0:
+        shutil.rmtree(work, ignore_errors=True)
+    text = '\n'.join(out) + '\n'
+    with open(target[0].abspath, 'w') as f:
+        f.write(text)
+    print(text.rstrip())
+    return rc
+
+
+def _network_less():
+    """The prefix that runs a command without the network: unshare -n as
+    root, unshare -rn (a user namespace) otherwise; [] when neither works."""
+    for argv in (['unshare', '-n'], ['unshare', '-rn']):
+        try:
+            if subprocess.run(argv + ['true'], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL).returncode == 0:
+                return argv
+        except OSError:
+            pass
+    return []
+
+
+@records_verdict
+def deb_check(target, source, env):
+    """The Debian packages, short form: copy the tracked tree to
+    build/deb/rcuslot, run `dpkg-buildpackage -us -uc -b` there without the
+    network (DEB_BUILD_OPTIONS=nocheck: the tests are scons check's own;
+    a symbol missing from debian/librcuslot0.2.symbols fails it),
+    then lintian -EvIL +pedantic on the result (no error, no warning) and
+    blhc on the build log (no missing hardening flag). The log is
+    target[0]; the build's own log is build/deb/build.log."""
+    top = env.Dir('#').abspath
+    work = os.path.join(top, 'build', 'deb')
+    tree = os.path.join(work, 'rcuslot')
+    shutil.rmtree(work, ignore_errors=True)
+    copy_tracked(top, tree)
+    out, rc = [], 0
+    isolate = _network_less()
+    argv = isolate + ['dpkg-buildpackage', '-us', '-uc', '-b', '-j2']
+    out.append('$ (cd build/deb/rcuslot && DEB_BUILD_OPTIONS=nocheck '
+               'DPKG_GENSYMBOLS_CHECK_LEVEL=2 %s)%s'
+               % (' '.join(argv), '' if isolate else
+                  '  [no unshare here: with the network]'))
+    # Check level 2: a symbol the library exports and debian/*.symbols does
+    # not list fails the build (a distribution's build only warns), so that
+    # the file gives each new symbol its version.
+    benv = _clean_env({'DEB_BUILD_OPTIONS': 'nocheck',
+                       'DPKG_GENSYMBOLS_CHECK_LEVEL': '2'})
+    log_path = os.path.join(work, 'build.log')
+    with open(log_path, 'w') as log:
+        proc = subprocess.run(argv, cwd=tree, env=benv, stdout=log,
+                              stderr=subprocess.STDOUT)
+    if proc.returncode != 0:
+        with open(log_path) as log:
+            out.append(''.join(log.readlines()[-40:]))
+        out.append('dpkg-buildpackage failed (exit status %d): build/deb/build.log'
+                   % proc.returncode)
+        rc = 1
+    else:
+        changes = [f for f in os.listdir(work) if f.endswith('.changes')]
+        debs = sorted(f for f in os.listdir(work) if f.endswith('.deb'))
+        out.append('built: ' + ' '.join(debs))
+        lint = subprocess.run(['lintian', '-EvIL', '+pedantic'] +
+                              [os.path.join(work, c) for c in changes],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+        tags = [l for l in lint.stdout.splitlines() if re.match(r'[EWIPXO]: ', l)]
+        bad = [l for l in tags if l[0] in 'EW']
+        out.append('$ lintian -EvIL +pedantic %s: %d errors and warnings, '
+                   '%d other tags' % (' '.join(changes), len(bad), len(tags) - len(bad)))
+        out += ['  ' + l for l in tags]
+        if bad or lint.returncode not in (0, 1) or not changes:
+            rc = 1
+        hard = subprocess.run(['blhc', log_path], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+        out.append('$ blhc build/deb/build.log: exit status %d' % hard.returncode)
+        if hard.stdout.strip():
+            out.append(hard.stdout.rstrip())
+        rc = rc or (1 if hard.returncode else 0)
+    text = '\n'.join(out) + '\n'
+    with open(target[0].abspath, 'w') as f:
+        f.write(text)
+    print(text.rstrip())
+    return rc
+
+
+def _flag_line(output, name):
+    """The compile line of `name` (e.g. flavor.os) in a build's output."""
+    for line in output.splitlines():
+        words = line.split()
+        if len(words) > 2 and words[1] == '-o' and words[2].endswith('/' + name):
+            return words
+    return None
+
+
+@records_verdict
+def flags_check(target, source, env):
+    """The packager's variables reach the compiler in a copy of the tree
+    (build/flags/): from the environment, CFLAGS='-O0 -g0', CPPFLAGS and
+    LDFLAGS='-Wl,-z,now' appear after the project's -O2 -g (so they win),
+    without -Werror, and the library is linked with BIND_NOW; a name=value
+    argument wins over the environment; CC from the environment is the
+    configured compiler (scons -h). The log is target[0]."""
+    top = env.Dir('#').abspath
+    work = os.path.join(top, 'build', 'flags')
+    shutil.rmtree(work, ignore_errors=True)
+    copy_tracked(top, work)
+    lib = env['FLAGS_LIB']
+    out, problems = [], []
+
+    def scons(args, extra_env):
+        argv = ['scons', '-Q'] + args
+        out.append('$ %s %s' % (' '.join('%s=%r' % kv for kv in sorted(extra_env.items())),
+                                ' '.join(argv)))
+        proc = subprocess.run(argv, cwd=work, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True,
+                              env=_clean_env(extra_env))
+        if proc.returncode != 0:
+            problems.append('scons failed:\n' + proc.stdout)
+        return proc.stdout
+
+    got = scons([lib], {'CFLAGS': '-O0 -g0', 'CPPFLAGS': '-DRCUSLOT_FLAGS_PROBE',
+                        'LDFLAGS': '-Wl,-z,now'})
+    cc = _flag_line(got, 'flavor.os')
+    out.append('  ' + ' '.join(cc or ['(no compile line for flavor.os)']))
+    if not cc:
+        problems.append('no compile line for flavor.os')
+    else:
+        def last(flag):
+            return max([i for i, w in enumerate(cc) if w == flag] or [-1])
+        if not last('-O0') > last('-O2') >= 0:
+            problems.append('CFLAGS -O0 does not come after the default -O2')
+        if not last('-g0') > last('-g') >= 0:
+            problems.append('CFLAGS -g0 does not come after the default -g')
+        if '-DRCUSLOT_FLAGS_PROBE' not in cc:
+            problems.append('CPPFLAGS did not reach the compiler')
+        if '-Werror' in cc:
+            problems.append('-Werror in a plain build')
+        if not any(w.startswith('-ffile-prefix-map=') for w in cc):
+            problems.append('no -ffile-prefix-map')
+    dyn = subprocess.run(['readelf', '-d', os.path.join(work, lib)],
+                         stdout=subprocess.PIPE, text=True).stdout
+    if 'BIND_NOW' not in dyn:
+        problems.append('LDFLAGS -Wl,-z,now did not reach the link (no BIND_NOW)')
+    got = scons([lib, 'CFLAGS=-O1'], {'CFLAGS': '-O3'})
+    cc = _flag_line(got, 'flavor.os') or []
+    out.append('  ' + ' '.join(cc))
+    if '-O1' not in cc or '-O3' in cc:
+        problems.append('the CFLAGS argument does not win over the environment')
+    got = scons(['-h'], {'CC': 'clang'})
+    m = re.search(r'^CC: .*\n(?:.*\n)*?\s+actual: (\S+)', got, re.M)
+    out.append('  CC: actual: %s' % (m.group(1) if m else '?'))
+    if not m or m.group(1) != 'clang':
+        problems.append('CC from the environment is not the configured compiler')
+    if not problems:
+        shutil.rmtree(work, ignore_errors=True)
+    lines = out + ['flags: FAILED: ' + p for p in problems]
+    lines.append('flags: %s' % ('the packager\'s variables are honoured'
+                                if not problems else '%d problems' % len(problems)))
+    with open(target[0].abspath, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    print('\n'.join(lines) if problems else lines[-1])
+    return 1 if problems else 0

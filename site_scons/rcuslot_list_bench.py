@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Build actions for the RCU list's benchmarks (bench/list.SConscript): the
 callgrind gate that `scons check` runs on list_icount, and the collection
 of its rows and of list_bench's results for `scons bench`."""

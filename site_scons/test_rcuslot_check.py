@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Unit test of rcuslot_check: the verdicts every check records and the
 summary `scons check` closes with. `scons check` runs it; alone:
 python3 site_scons/test_rcuslot_check.py -v
@@ -154,6 +155,16 @@ class Summary(unittest.TestCase):
         lines = rc.summary_lines(results, [('build/x.o', 'Error 1')], keep_going=True)
         self.assertEqual(lines[2], 'scons check: 2 not run: a build they need failed')
         self.assertEqual(rc.exit_status(lines), 1)
+
+    def test_skipped_legs_are_named_and_do_not_fail(self):
+        self.addCleanup(setattr, rc, 'SKIPPED', list(rc.SKIPPED))
+        rc.SKIPPED[:] = [('the leg against liburcu 0.15.2', 65, 'it needs the network')]
+        self.assertEqual(rc.skipped_lines(), [
+            'scons check: skipped the leg against liburcu 0.15.2 (65 checks): '
+            'it needs the network'])
+        # The summary's verdict is computed on its own lines, without them.
+        lines = rc.summary_lines([('a', 'build/a.log', rc.PASSED, '')])
+        self.assertEqual(rc.exit_status(lines), 0)
 
     def test_names(self):
         self.assertEqual(rc.check_name('/top/build/gcc-memb-lgpl/unit.log', '/top'),

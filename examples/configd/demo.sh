@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The configd demo (`scons demo`): start the daemon on a copy of sample.conf,
 # query it, edit the config underneath it, break the config, fix it, stop.
 # A reader keeps querying in the background the whole time.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Programs built the way real ones are, with librcuslot: mixed debug and
 release units, a debug shared object with hidden visibility, two flavors,
 file:line with nothing but -g, program-wide settings.
