@@ -115,11 +115,11 @@ struct rcuslot_priv_list {
  * @code
  * const struct hook *h;
  *
- * RCUSLOT_READ_SCOPE() {
+ * RCUSLOT_READ_SCOPE({
  *         RCU_LIST_FOREACH(hook_list, &hooks, h)
  *                 if (h->fn(ctx))
  *                         break;
- * }
+ * })
  * @endcode
  * `list` is evaluated once per step; debug builds abort if the walk is
  * outside a read-side critical section.

@@ -126,10 +126,10 @@ START_TEST(test_get_and_put)
 	ck_assert_ptr_eq(g, o);
 	ck_assert_int_eq(robj_count(o), 2);
 	/* Inside a read-side critical section as well: the lock nests. */
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		h = rslot_get(&s);
 		ck_assert_ptr_eq(h, rslot_dereference(&s));
-	}
+	})
 	ck_assert_int_eq(robj_count(o), 3);
 	ck_assert_ptr_eq(rslot_ref_get(h), o);
 	ck_assert_int_eq(robj_count(o), 4);
