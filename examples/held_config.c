@@ -95,7 +95,7 @@ static void *handler(void *arg)
 		char backend[32];
 		/* [get] */
 		/* The config this request is served under, whatever reloads do. */
-		struct config *c = cfg_ref_get(&current);
+		const struct config *c = cfg_ref_get(&current);
 
 		if (!c)
 			break;

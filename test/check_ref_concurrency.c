@@ -89,7 +89,7 @@ static void *reader(void *arg)
 	rcuslot_register_thread();
 	while (!atomic_load(&stop)) {
 		if (next_rand(&seed) % 2) {
-			struct robj *g = rslot_get(&slot), *extra = NULL;
+			const struct robj *g = rslot_get(&slot), *extra = NULL;
 			long value;
 
 			if (!g)
