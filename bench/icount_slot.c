@@ -128,9 +128,8 @@ long icount_read_guard(long n)
 	long sum = 0;
 
 	for (long i = 0; i < n; i++) {
-		RCUSLOT_READ_SCOPE() {
-			sum += icount_slot_dereference(&slot)->a;
-		}
+		RCUSLOT_READ_SCOPE(
+			{ sum += icount_slot_dereference(&slot)->a; })
 	}
 	return sum;
 }

@@ -84,13 +84,13 @@ static int run_hooks(void *ctx)
 	const struct hook *h;
 	int ran = 0;
 
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		RCU_LIST_FOREACH(hook_list, &hooks, h) {
 			ran++;
 			if (h->fn(ctx))
 				break; /* leaves the walk; the scope unlocks */
-		}
-	}
+}
+})
 	return ran;
 }
 /* [foreach] */
@@ -113,7 +113,8 @@ static int first_prio(void)
 /* [add] */
 static void add_default_hooks(void)
 {
-	struct hook *a = hook_new(10, count_call), *b = hook_new(20, count_call);
+	struct hook *a = hook_new(10, count_call),
+		    *b = hook_new(20, count_call);
 
 	if (a)
 		hook_list_add_tail(&hooks, a);
@@ -130,8 +131,8 @@ static void add_sorted(struct hook *n)
 
 	hook_list_lock(&hooks);
 	RCU_LIST_FOREACH_LOCKED(hook_list, &hooks, h)
-		if (h->prio > n->prio)
-			break;
+	if (h->prio > n->prio)
+		break;
 	if (!h)
 		hook_list_add_tail_locked(&hooks, n);
 	else if (hook_list_add_before_locked(&hooks, h, n) != 0)
@@ -147,13 +148,13 @@ static int add_after_prio(int prio, struct hook *n)
 	const struct hook *h;
 	int err = -ENOENT;
 
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		RCU_LIST_FOREACH(hook_list, &hooks, h)
 			if (h->prio == prio)
 				break;
 		if (h) /* -ENOENT if h was removed since we found it */
 			err = hook_list_add_after(&hooks, h, n);
-	}
+	})
 	return err; /* on error n is still ours */
 }
 /* [add_after] */
@@ -164,13 +165,13 @@ static int remove_prio(int prio)
 	struct hook_list_old old = { NULL };
 	const struct hook *h;
 
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		RCU_LIST_FOREACH(hook_list, &hooks, h)
 			if (h->prio == prio)
 				break;
 		if (h) /* empty if another updater removed h first */
 			old = hook_list_remove(&hooks, h);
-	}
+	})
 	if (hook_list_old_is_empty(&old))
 		return -ENOENT;
 	hook_list_old_defer(&old); /* after the section: it may wait */
@@ -188,13 +189,13 @@ static int set_fn(int prio, int (*fn)(void *))
 
 	if (!n)
 		return -ENOMEM;
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		RCU_LIST_FOREACH(hook_list, &hooks, h)
 			if (h->prio == prio)
 				break;
 		if (h)
 			old = hook_list_replace(&hooks, h, n);
-	}
+	})
 	if (hook_list_old_is_empty(&old)) { /* gone: n was never published */
 		free(n);
 		return -ENOENT;
@@ -211,12 +212,12 @@ static void recycle_first(int new_prio)
 	struct hook_list_old old = { NULL };
 	struct hook *h;
 
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		const struct hook *first = hook_list_first(&hooks);
 
 		if (first)
 			old = hook_list_remove(&hooks, first);
-	}
+	})
 	h = hook_list_old_reclaim(&old); /* NULL if nothing was taken */
 	if (h) {
 		h->prio = new_prio; /* ours again: no reader can see it */
@@ -234,9 +235,11 @@ static size_t remove_from(int min_prio)
 	size_t n;
 
 	hook_list_lock(&hooks);
-	RCU_LIST_FOREACH_LOCKED(hook_list, &hooks, h) {
+	RCU_LIST_FOREACH_LOCKED(hook_list, &hooks, h)
+	{
 		if (h->prio >= min_prio) {
-			struct hook_list_old old = hook_list_remove_locked(&hooks, h);
+			struct hook_list_old old =
+				hook_list_remove_locked(&hooks, h);
 
 			hook_list_batch_add(&batch, &old);
 		}
@@ -264,14 +267,17 @@ int main(void)
 	rcuslot_register_thread();
 	expect(hook_list_empty(&hooks) && first_prio() == -1, "empty list");
 	add_default_hooks();
-	expect(first_prio() == 10 && run_hooks(NULL) == 2 && calls == 2, "add_tail, foreach");
+	expect(first_prio() == 10 && run_hooks(NULL) == 2 && calls == 2,
+	       "add_tail, foreach");
 	add_sorted(hook_new(15, stop_here));
-	expect(run_hooks(NULL) == 2 && calls == 3, "sorted insert stops the chain at 15");
+	expect(run_hooks(NULL) == 2 && calls == 3,
+	       "sorted insert stops the chain at 15");
 	expect(add_after_prio(10, hook_new(12, count_call)) == 0, "add_after");
 	{
 		struct hook *n = hook_new(99, count_call);
 
-		expect(add_after_prio(77, n) == -ENOENT, "add_after: no such hook");
+		expect(add_after_prio(77, n) == -ENOENT,
+		       "add_after: no such hook");
 		free(n);
 	}
 	expect(set_fn(15, count_call) == 0 && run_hooks(NULL) == 4, "replace");
@@ -279,7 +285,8 @@ int main(void)
 	expect(remove_prio(12) == 0 && remove_prio(12) == -ENOENT, "remove");
 	recycle_first(30);
 	expect(first_prio() == 15, "old_reclaim, then back in at 30");
-	expect(remove_from(20) == 2 && first_prio() == 15, "batch of 20 and 30");
+	expect(remove_from(20) == 2 && first_prio() == 15,
+	       "batch of 20 and 30");
 	p = plugin_new("demo");
 	expect(p != NULL, "malloc");
 	if (p) {

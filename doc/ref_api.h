@@ -164,7 +164,7 @@
  * @par Example:
  * @snippet held_config.c get
  */
-TYPE *NAME_get(const struct NAME *slot);
+const TYPE *NAME_get(const struct NAME *slot);
 
 /** @} */
 
@@ -196,7 +196,7 @@ TYPE *NAME_get(const struct NAME *slot);
  * Abort when `obj` holds no reference (never published, or already freed),
  * or on overflow.
  */
-TYPE *NAME_ref_get(TYPE *obj);
+const TYPE *NAME_ref_get(const TYPE *obj);
 
 /** @} */
 
@@ -237,7 +237,7 @@ TYPE *NAME_ref_get(TYPE *obj);
  * @par Example:
  * @snippet held_config.c get
  */
-void NAME_put(TYPE *obj);
+void NAME_put(const TYPE *obj);
 
 /** @} */
 

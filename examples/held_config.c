@@ -95,7 +95,7 @@ static void *handler(void *arg)
 		char backend[32];
 		/* [get] */
 		/* The config this request is served under, whatever reloads do. */
-		struct config *c = cfg_ref_get(&current);
+		const struct config *c = cfg_ref_get(&current);
 
 		if (!c)
 			break;
@@ -111,9 +111,8 @@ static void *handler(void *arg)
 		cfg_ref_put(
 			c); /* may free it: a reload may have retired it long ago */
 		/* [get] */
-		RCUSLOT_READ_SCOPE() {
-			newest = cfg_ref_dereference(&current)->version;
-		}
+		RCUSLOT_READ_SCOPE(
+			{ newest = cfg_ref_dereference(&current)->version; })
 		if (newest != version) {
 			if (h->outlived++ < 2)
 				printf("  handler %d: request served by %s "

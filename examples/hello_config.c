@@ -62,7 +62,7 @@ static void *reader(void *arg)
 		int rate = 0;
 		char greeting[32] = "";
 
-		RCUSLOT_READ_SCOPE() {
+		RCUSLOT_READ_SCOPE({
 			const struct config *c = cfg_slot_dereference(&current_cfg);
 
 			if (!c)
@@ -72,7 +72,7 @@ static void *reader(void *arg)
 			version = c->version;
 			rate = c->rate_limit;
 			memcpy(greeting, c->greeting, sizeof(greeting));
-		}
+		})
 		rcuslot_quiescent_state(); /* qsbr: holds no config pointer now */
 		st->lookups++;
 		if (version != st->last_version) {

@@ -40,8 +40,8 @@ struct request {
 };
 
 struct hook {
-	unsigned magic;           /* HOOK_LIVE until freed */
-	int prio;                 /* lower runs first */
+	unsigned magic; /* HOOK_LIVE until freed */
+	int prio;       /* lower runs first */
 	char name[16];
 	/* 0: go on; 1: the request is done (rejected). */
 	int (*fn)(const struct hook *h, struct request *rq);
@@ -93,7 +93,8 @@ static int run_respond(const struct hook *h, struct request *rq)
 }
 
 static struct hook *hook_new(const char *name, int prio,
-			     int (*fn)(const struct hook *, struct request *), long arg)
+			     int (*fn)(const struct hook *, struct request *),
+			     long arg)
 {
 	struct hook *h = malloc(sizeof(*h));
 
@@ -127,26 +128,26 @@ static void *reader(void *arg)
 		const struct hook *h;
 		int last_prio = -1, rejected = 0;
 
-		RCUSLOT_READ_SCOPE() {
+		RCUSLOT_READ_SCOPE({
 			RCU_LIST_FOREACH(hook_list, &handlers, h) {
 				if (h->magic != HOOK_LIVE || h->prio < last_prio)
 					st->broken++;
 				last_prio = h->prio;
 				st->handlers_run++;
 				if (h->fn(h, &rq)) {
-					rejected = 1;
-					break; /* leaves the walk; the scope unlocks */
+			rejected = 1;
+			break; /* leaves the walk; the scope unlocks */
 				}
-			}
-		}
-		rcuslot_quiescent_state(); /* qsbr: holds no handler now */
-		if (rq.auth != 1 || rq.respond != !rejected)
-			st->broken++;
-		st->requests++;
-		st->rejected += (unsigned long)rejected;
 	}
-	rcuslot_unregister_thread();
-	return NULL;
+})
+		rcuslot_quiescent_state(); /* qsbr: holds no handler now */
+if (rq.auth != 1 || rq.respond != !rejected)
+	st->broken++;
+st->requests++;
+st->rejected += (unsigned long)rejected;
+}
+rcuslot_unregister_thread();
+return NULL;
 }
 
 /* The control thread's steps, each under the list's lock. ------------------ */
@@ -156,7 +157,8 @@ static void insert_sorted_locked(struct hook *h)
 {
 	struct hook *e;
 
-	RCU_LIST_FOREACH_LOCKED(hook_list, &handlers, e) {
+	RCU_LIST_FOREACH_LOCKED(hook_list, &handlers, e)
+	{
 		if (e->prio > h->prio) {
 			/* e is linked: we hold the lock, nobody removed it. */
 			if (hook_list_add_before_locked(&handlers, e, h) != 0)
@@ -172,8 +174,8 @@ static struct hook *find_locked(const char *name)
 	struct hook *e;
 
 	RCU_LIST_FOREACH_LOCKED(hook_list, &handlers, e)
-		if (strcmp(e->name, name) == 0)
-			return e;
+	if (strcmp(e->name, name) == 0)
+		return e;
 	return NULL;
 }
 
@@ -237,9 +239,10 @@ static void print_chain(void)
 	const struct hook *h;
 
 	printf("  chain:");
-	RCUSLOT_READ_SCOPE()
+	RCUSLOT_READ_SCOPE({
 		RCU_LIST_FOREACH(hook_list, &handlers, h)
 			printf(" %s(%d)", h->name, h->prio);
+	})
 	printf("\n");
 }
 
@@ -290,19 +293,23 @@ int main(int argc, char **argv)
 	rcuslot_thread_offline();
 	for (int i = 0; i < READERS; i++) {
 		pthread_join(threads[i], NULL);
-		printf("reader %d: %lu requests, %lu rejected, %lu handler runs\n", i,
-		       stats[i].requests, stats[i].rejected, stats[i].handlers_run);
+		printf("reader %d: %lu requests, %lu rejected, %lu handler "
+		       "runs\n",
+		       i, stats[i].requests, stats[i].rejected,
+		       stats[i].handlers_run);
 		broken += stats[i].broken;
 		requests += stats[i].requests;
 	}
 	rcuslot_thread_online();
-	hook_list_destroy(&handlers); /* every handler freed before it returns */
-	rcuslot_barrier();         /* and every deferred one */
+	hook_list_destroy(
+		&handlers); /* every handler freed before it returns */
+	rcuslot_barrier();  /* and every deferred one */
 	rcuslot_unregister_thread();
 	printf("%u handlers made, %u freed; %lu requests, %lu broken\n",
-	       atomic_load(&hooks_made), atomic_load(&hooks_freed), requests, broken);
-	return atomic_load(&hooks_made) == atomic_load(&hooks_freed) && broken == 0 &&
-			       requests > 0
+	       atomic_load(&hooks_made), atomic_load(&hooks_freed), requests,
+	       broken);
+	return atomic_load(&hooks_made) == atomic_load(&hooks_freed) &&
+			       broken == 0 && requests > 0
 		       ? 0
 		       : 1;
 }

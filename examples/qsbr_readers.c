@@ -76,13 +76,13 @@ static void *worker(void *arg)
 		for (int burst = 0; burst < 1000; burst++) {
 			unsigned dst = (unsigned)rand_r(&seed) % ROUTES;
 
-			RCUSLOT_READ_SCOPE() {
+			RCUSLOT_READ_SCOPE({
 				const struct table *t = table_slot_dereference(&routes);
 
 				/* Every hop of version v is v: anything else is torn. */
 				if (t && t->next_hop[dst] != t->version)
 					w->bad++;
-			}
+			})
 			/* Request done, no table pointer kept: a quiescent state. */
 			rcuslot_quiescent_state();
 			w->requests++;

@@ -46,6 +46,19 @@
 #define RCUSLOT_PRIV_DEPRECATED(msg) _Pragma(RCUSLOT_PRIV_STR(GCC warning msg))
 #endif
 
+/*
+ * `.member =` in the containers' static initializers, so that one given
+ * the wrong container names a member that container lacks: a compile
+ * error instead of a pointer stored where another container keeps
+ * something else. C++ has designators from C++20 on (clang warns of them
+ * before, under -pedantic); older C++ gets the positional form.
+ */
+#if !defined(__cplusplus) || __cplusplus >= 202002L
+#define RCUSLOT_PRIV_DESIGNATED(member) .member =
+#else
+#define RCUSLOT_PRIV_DESIGNATED(member)
+#endif
+
 /* What librcuslot exports (it is built with -fvisibility=hidden). */
 #define RCUSLOT_PRIV_EXPORT __attribute__((visibility("default")))
 

@@ -6,7 +6,8 @@
  *
  * Both forms are built on `__attribute__((cleanup))`: the read lock is
  * released when the guard variable goes out of scope, on every path out of
- * it (falling off the end, `return`, `break`, `goto` out of the block).
+ * it (falling off the end, `return`, `break`, `continue`, `goto` out of
+ * the block).
  * The rules are those of the kernel's cleanup.h:
  * - guards unwind in reverse order of declaration (LIFO);
  * - do not `goto` *into* the scope of a guard, jumping over its
@@ -58,23 +59,44 @@ RCUSLOT_PRIV_BEGIN_DECLS
 #define RCUSLOT_READ_GUARD()                                                   \
 	RCUSLOT_PRIV_GUARD_VAR(RCUSLOT_PRIV_UNIQUE(rcuslot_priv_guard_), rcuslot_)
 
+/** @cond RCUSLOT_INTERNAL */
+/*
+ * A scope's body is its macro argument, so that the scope is a plain block:
+ * an empty argument is the old `RCUSLOT_READ_SCOPE() { ... }` form, whose
+ * one-pass loop took `break` and `continue` for itself.
+ */
+#define RCUSLOT_PRIV_SCOPE(gen, guard, ...)                                    \
+	if (1) {                                                               \
+		RCUSLOT_PRIV_STATIC_ASSERT(sizeof(#__VA_ARGS__) > 1,           \
+					   gen ": write the section as the argument, " \
+					   gen "({ ... }) (the form " gen "() { ... } is gone)"); \
+		guard;                                                         \
+		__VA_ARGS__                                                    \
+	} else {                                                               \
+	}
+/** @endcond */
+
 /**
- * Hold the read lock for the statement or block that follows.
+ * Hold the read lock for the block given as the argument.
  *
- * `break` and `continue` directly inside the block leave the scope (it is a
- * one-pass loop), unlocking on the way out.
+ * The scope is a plain block, not a loop: `break` and `continue` inside it
+ * belong to the loop around it, and `return`, `break`, `continue` and
+ * `goto` out of it unlock on the way out. It is a statement of its own (no
+ * `;` after it). The block cannot hold preprocessor directives (it is a
+ * macro argument); use RCUSLOT_READ_GUARD() in a block of your own there.
  *
  * @code
- * RCUSLOT_READ_SCOPE() {
- *         const struct config *c = cfg_slot_dereference(&cfg);
- *         if (c)
+ * for (int i = 0; i < n; i++)
+ *         RCUSLOT_READ_SCOPE({
+ *                 const struct config *c = cfg_slot_dereference(&cfg);
+ *                 if (!c)
+ *                         continue;              // the next i, unlocked
  *                 printf("a=%d\n", c->a);
- * }
+ *         })
  * @endcode
  */
-#define RCUSLOT_READ_SCOPE()                                                   \
-	for (RCUSLOT_PRIV_GUARD_VAR(rcuslot_priv_scope, rcuslot_); rcuslot_priv_scope.active; \
-	     rcuslot_priv_scope.active = 0)
+#define RCUSLOT_READ_SCOPE(...)                                                \
+	RCUSLOT_PRIV_SCOPE("RCUSLOT_READ_SCOPE", RCUSLOT_READ_GUARD(), __VA_ARGS__)
 
 /**
  * RCUSLOT_READ_GUARD() for a named flavor's read lock (rcu.h), e.g.
@@ -83,10 +105,13 @@ RCUSLOT_PRIV_BEGIN_DECLS
 #define RCUSLOT_READ_GUARD_FLAVOR(flavor)                                      \
 	RCUSLOT_PRIV_GUARD_VAR(RCUSLOT_PRIV_UNIQUE(rcuslot_priv_guard_), rcuslot_##flavor##_)
 
-/** RCUSLOT_READ_SCOPE() for a named flavor's read lock. */
-#define RCUSLOT_READ_SCOPE_FLAVOR(flavor)                                      \
-	for (RCUSLOT_PRIV_GUARD_VAR(rcuslot_priv_scope, rcuslot_##flavor##_);  \
-	     rcuslot_priv_scope.active; rcuslot_priv_scope.active = 0)
+/**
+ * RCUSLOT_READ_SCOPE() for a named flavor's read lock:
+ * `RCUSLOT_READ_SCOPE_FLAVOR(qsbr, { ... })`.
+ */
+#define RCUSLOT_READ_SCOPE_FLAVOR(flavor, ...)                                 \
+	RCUSLOT_PRIV_SCOPE("RCUSLOT_READ_SCOPE_FLAVOR",                        \
+			   RCUSLOT_READ_GUARD_FLAVOR(flavor), __VA_ARGS__)
 
 /**
  * The names of rcuslot 0.1, kept for one release: they warn at each use.
@@ -96,9 +121,9 @@ RCUSLOT_PRIV_BEGIN_DECLS
 	RCUSLOT_PRIV_DEPRECATED("RCU_SLOT_READ_GUARD is deprecated: use RCUSLOT_READ_GUARD") \
 	RCUSLOT_READ_GUARD()
 /** @deprecated Use RCUSLOT_READ_SCOPE(). */
-#define RCU_SLOT_READ_SCOPE()                                                  \
+#define RCU_SLOT_READ_SCOPE(...)                                               \
 	RCUSLOT_PRIV_DEPRECATED("RCU_SLOT_READ_SCOPE is deprecated: use RCUSLOT_READ_SCOPE") \
-	RCUSLOT_READ_SCOPE()
+	RCUSLOT_READ_SCOPE(__VA_ARGS__)
 /** @cond RCUSLOT_INTERNAL */
 #ifdef __clang__
 /* clang marks the macros themselves (it does not warn from a _Pragma there). */

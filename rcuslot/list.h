@@ -103,10 +103,13 @@ struct rcuslot_priv_list {
  * @code
  * static struct hook_list hooks = RCU_LIST_INITIALIZER(hooks);
  * @endcode
+ * It initializes lists and nothing else: given another container, it is a
+ * compile error (in C, and in C++20 and later).
  */
 #define RCU_LIST_INITIALIZER(var)                                              \
-	{ { { &(var).rcuslot_priv_list.head, &(var).rcuslot_priv_list.head },  \
-	    PTHREAD_MUTEX_INITIALIZER } }
+	{ RCUSLOT_PRIV_DESIGNATED(rcuslot_priv_list) {                         \
+		{ &(var).rcuslot_priv_list.head, &(var).rcuslot_priv_list.head }, \
+		PTHREAD_MUTEX_INITIALIZER } }
 
 /**
  * Walk `list` (a `struct name *`) in order inside a read-side critical
@@ -116,11 +119,11 @@ struct rcuslot_priv_list {
  * @code
  * const struct hook *h;
  *
- * RCUSLOT_READ_SCOPE() {
+ * RCUSLOT_READ_SCOPE({
  *         RCU_LIST_FOREACH(hook_list, &hooks, h)
  *                 if (h->fn(ctx))
  *                         break;
- * }
+ * })
  * @endcode
  * `list` is evaluated once per step; debug builds abort if the walk is
  * outside a read-side critical section.

@@ -125,17 +125,18 @@ RCUSLOT_PRIV_BEGIN_DECLS
 
 /* RCUSLOT_READ_GUARD() (guard.h): the unlock runs at the end of the scope. */
 struct rcuslot_priv_guard {
-	int active;
 #ifdef RCUSLOT_DEBUG
 	const char *file; /* the guard's line, for the unlock's checks */
 	int line;
+#else
+	char unused; /* C has no empty struct */
 #endif
 };
 #ifdef RCUSLOT_DEBUG
 #define RCUSLOT_PRIV_GUARD_MARK(g, f, l) ((g).file = (f), (g).line = (l))
 #define RCUSLOT_PRIV_GUARD_AT(g) (g)->file, (g)->line
 #else
-#define RCUSLOT_PRIV_GUARD_MARK(g, f, l) ((void)(f), (void)(l))
+#define RCUSLOT_PRIV_GUARD_MARK(g, f, l) ((g).unused = 0, (void)(f), (void)(l))
 #define RCUSLOT_PRIV_GUARD_AT(g) NULL, 0
 #endif
 
@@ -145,7 +146,6 @@ struct rcuslot_priv_guard {
 		struct rcuslot_priv_guard g;                                   \
                                                                                \
 		P##priv_read_lock_at(file, line, NULL);                        \
-		g.active = 1;                                                  \
 		RCUSLOT_PRIV_GUARD_MARK(g, file, line);                        \
 		return g;                                                      \
 	}                                                                      \

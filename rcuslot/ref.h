@@ -246,7 +246,7 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
 	}
 
 #define RCUSLOT_PRIV_DEF_REF_PUT(name, type, member, free_fn)                  \
-	RCUSLOT_PRIV_FUNC void name##_put(type *obj)                           \
+	RCUSLOT_PRIV_FUNC void name##_put(const type *obj)                     \
 	{                                                                      \
 		uint64_t before;                                               \
 		bool last;                                                     \
@@ -257,12 +257,12 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
 		last = rcuslot_priv_ref_drop(RCUSLOT_PRIV_REF_OF(obj, member), 1, \
 					     &before);                         \
 		RCUSLOT_PRIV_REF_DBG_PUT(#name "_put", before, false);         \
-		if (last)                                                      \
-			free_fn(obj);                                          \
+		if (last) /* the last holder: the object is its to free */     \
+			free_fn((type *)(uintptr_t)obj);                       \
 	}
 
 #define RCUSLOT_PRIV_DEF_REF_REF_GET(name, type, member)                       \
-	RCUSLOT_PRIV_FUNC type *name##_ref_get(type *obj)                      \
+	RCUSLOT_PRIV_FUNC const type *name##_ref_get(const type *obj)          \
 	{                                                                      \
 		uint64_t before;                                               \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
@@ -280,7 +280,7 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
  * a plain increment suffices, never an increment-if-not-zero loop.
  */
 #define RCUSLOT_PRIV_DEF_REF_GET(name, type, member, fl)                       \
-	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE type *name##_get(const struct name *slot) \
+	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE const type *name##_get(const struct name *slot) \
 	{                                                                      \
 		type *obj;                                                     \
 		uint64_t before = 1;                                           \

@@ -41,10 +41,14 @@
 /**
  * Static initializer for any slot: `struct cfg_slot s = RCU_SLOT_INITIALIZER(&obj);`
  * or `RCU_SLOT_INITIALIZER(NULL)`. The object must be one free_fn can free
- * if the slot is ever destroyed or the object replaced.
+ * if the slot is ever destroyed or the object replaced. It initializes
+ * slots (counted ones included) and nothing else: given another
+ * container, it is a compile error (in C, and in C++20 and later).
  */
 #define RCU_SLOT_INITIALIZER(ptr)                                              \
-	RCUSLOT_PRIV_ALLOW_DEPRECATED_BEGIN { (ptr) } RCUSLOT_PRIV_ALLOW_DEPRECATED_END
+	RCUSLOT_PRIV_ALLOW_DEPRECATED_BEGIN {                                  \
+		RCUSLOT_PRIV_DESIGNATED(rcuslot_priv_ptr) (ptr)                \
+	} RCUSLOT_PRIV_ALLOW_DEPRECATED_END
 
 /** @cond RCUSLOT_INTERNAL */
 

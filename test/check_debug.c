@@ -365,10 +365,10 @@ START_TEST(test_correct_use_passes)
 	/* A copy taken after the consume is empty: consuming it is a no-op. */
 	empty = old;
 	tslot_old_free(&empty);
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		RCUSLOT_READ_GUARD(); /* nests */
 		ck_assert_int_eq(tslot_dereference(s)->value, 2);
-	}
+	})
 	old = tslot_replace(s, tobj_new(3));
 	tslot_batch_add(&b, &old);
 	rcuslot_batch_defer(&b);

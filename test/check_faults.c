@@ -148,7 +148,7 @@ static long injected(void)
 #define SWEEP_OPS(S)                                                           \
 	static void S##_expect(struct S *slot, long value)                     \
 	{                                                                      \
-		RCUSLOT_READ_SCOPE() {                                        \
+		RCUSLOT_READ_SCOPE({                                           \
 			const struct fobj *o = S##_dereference(slot);          \
                                                                                \
 			if (value < 0) {                                       \
@@ -157,7 +157,7 @@ static long injected(void)
 				ck_assert(fobj_intact(o));                     \
 				ck_assert_int_eq(o->value, value);             \
 			}                                                      \
-		}                                                              \
+		})                                                             \
 	}                                                                      \
                                                                                \
 	/* copy_update with copy_inc; returns the old handle to retire. */     \

@@ -20,12 +20,12 @@ START_TEST(test_reader_sees_100)
 	struct tslot s;
 
 	tslot_init(&s, tobj_new(100));
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		const struct tobj *o = tslot_dereference(&s);
 
 		ck_assert_ptr_nonnull(o);
 		ck_assert_int_eq(o->value, 100);
-	}
+	})
 	tslot_destroy(&s);
 	ck_assert_int_eq(tobj_frees, 1);
 }
@@ -106,9 +106,9 @@ START_TEST(test_reader_holds_across_replace)
 	h.old = tslot_replace(&s, tobj_new(101));
 	ck_assert_int_eq(pthread_create(&freer, NULL, freeing_thread, &h), 0);
 	/* A new reader sees 101 at once. */
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		ck_assert_int_eq(tslot_dereference(&s)->value, 101);
-	}
+	})
 	/* However long the freer waits, 100 stays alive while it is held. */
 	offline_sleep_ms(50);
 	ck_assert_int_eq(atomic_load(&h.freed), 0);
@@ -162,7 +162,7 @@ static void *config_worker(void *arg)
 	const struct config *c;
 
 	rcuslot_register_thread();
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		c = cfg_slot_dereference(&w->owner->cfg);
 		w->owner = NULL; /* the worker's reference to the owner is gone */
 		sem_post(&w->got);
@@ -170,7 +170,7 @@ static void *config_worker(void *arg)
 		w->a = c->a;
 		w->b = c->b;
 		w->c = c->c;
-	}
+	})
 	rcuslot_unregister_thread();
 	sem_post(&w->done);
 	return NULL;

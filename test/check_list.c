@@ -17,14 +17,14 @@ static int walk_keys(struct llist *l, long *out, int max)
 	const struct lent *e;
 	int n = 0;
 
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		RCU_LIST_FOREACH(llist, l, e) {
 			ck_assert(lent_intact(e));
 			if (n < max)
 				out[n] = e->key;
 			n++;
-		}
-	}
+}
+})
 	return n;
 }
 
@@ -57,8 +57,7 @@ START_TEST(test_initializer_and_init)
 	struct llist l;
 
 	ck_assert(llist_empty(&static_list));
-	RCUSLOT_READ_SCOPE()
-		ck_assert_ptr_null(llist_first(&static_list));
+	RCUSLOT_READ_SCOPE({ ck_assert_ptr_null(llist_first(&static_list)); })
 	llist_init(&l);
 	ck_assert(llist_empty(&l));
 	llist_add_tail(&static_list, lent_new(1));
@@ -121,12 +120,13 @@ START_TEST(test_foreach_break_leaves_cleanly)
 	ck_assert_int_eq(e->key, 2); /* still valid: the section goes on */
 	rcuslot_read_unlock();
 	/* A guard scope left by break inside the walk releases its lock. */
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		RCU_LIST_FOREACH(llist, &l, e)
 			if (e->key == 1)
 				break;
-	}
-	ck_assert_int_eq(rcuslot_read_ongoing() && RCUSLOT_READ_ONGOING_TRACKS_LOCK, 0);
+	})
+	ck_assert_int_eq(
+		rcuslot_read_ongoing() && RCUSLOT_READ_ONGOING_TRACKS_LOCK, 0);
 	llist_destroy(&l);
 }
 END_TEST
@@ -194,7 +194,7 @@ START_TEST(test_remove)
 	ck_assert_int_eq(lent_frees, 1);
 	ck_assert_int_eq((long)rcuslot_grace_periods_waited(), gps + 1);
 	ck_assert(llist_old_is_empty(&old));
-	llist_old_free(&old);  /* an emptied handle: a no-op, no wait */
+	llist_old_free(&old); /* an emptied handle: a no-op, no wait */
 	llist_old_free(&again);
 	ck_assert_int_eq((long)rcuslot_grace_periods_waited(), gps + 1);
 	llist_destroy(&l);
@@ -260,7 +260,8 @@ static void insert_sorted(struct llist *l, struct lent *n)
 	struct lent *e;
 
 	llist_lock(l);
-	RCU_LIST_FOREACH_LOCKED(llist, l, e) {
+	RCU_LIST_FOREACH_LOCKED(llist, l, e)
+	{
 		if (e->key > n->key) {
 			ck_assert_int_eq(llist_add_before_locked(l, e, n), 0);
 			llist_unlock(l);
@@ -283,9 +284,12 @@ START_TEST(test_locked_variants)
 	ck_assert_keys(&l, 0, 1, 3, 5, 7, 8, 9);
 	llist_lock(&l);
 	llist_add_head_locked(&l, lent_new(-1));
-	ck_assert_int_eq(llist_add_after_locked(&l, llist_first_locked(&l), lent_new(-2)), 0);
+	ck_assert_int_eq(llist_add_after_locked(&l, llist_first_locked(&l),
+						lent_new(-2)),
+			 0);
 	/* Removing the current entry inside a locked walk is allowed. */
-	RCU_LIST_FOREACH_LOCKED(llist, &l, e) {
+	RCU_LIST_FOREACH_LOCKED(llist, &l, e)
+	{
 		if (e->key % 2 != 0) {
 			struct llist_old old = llist_remove_locked(&l, e);
 
@@ -314,12 +318,13 @@ START_TEST(test_destroy_frees_before_return)
 		llist_add_tail(&l, lent_new(k));
 	gps = (long)rcuslot_grace_periods_waited();
 	llist_destroy(&l);
-	ck_assert_int_eq(lent_frees, 100);          /* before it returned */
-	ck_assert_int_eq((long)rcuslot_grace_periods_waited(), gps + 1); /* one wait */
+	ck_assert_int_eq(lent_frees, 100); /* before it returned */
+	ck_assert_int_eq((long)rcuslot_grace_periods_waited(),
+			 gps + 1); /* one wait */
 	ck_assert(llist_empty(&l));
-	llist_destroy(&l);                          /* empty: no wait */
+	llist_destroy(&l); /* empty: no wait */
 	ck_assert_int_eq((long)rcuslot_grace_periods_waited(), gps + 1);
-	llist_add_tail(&l, lent_new(1));            /* still usable */
+	llist_add_tail(&l, lent_new(1)); /* still usable */
 	ck_assert_keys(&l, 1);
 	llist_destroy(&l);
 	ck_assert_int_eq(lent_frees, 101);
@@ -373,8 +378,7 @@ START_TEST(test_defer_throttled)
 	for (long k = 0; k < 400; k++) {
 		struct llist_old old = { NULL };
 
-		RCUSLOT_READ_SCOPE()
-			old = llist_remove(&l, llist_first(&l));
+		RCUSLOT_READ_SCOPE({ old = llist_remove(&l, llist_first(&l)); })
 		llist_old_defer(&old);
 		ck_assert(llist_old_is_empty(&old));
 		ck_assert_int_le(rcuslot_defer_pending(), LIST_DEFER_MAX + 1);
@@ -396,12 +400,10 @@ START_TEST(test_batch_add_without_memory)
 
 	llist_add_tail(&l, lent_new(1));
 	llist_add_tail(&l, lent_new(2));
-	RCUSLOT_READ_SCOPE()
-		old = llist_remove(&l, llist_first(&l));
+	RCUSLOT_READ_SCOPE({ old = llist_remove(&l, llist_first(&l)); })
 	llist_batch_add(&b, &old);
 	ck_assert_int_eq(rcuslot_batch_count(&b), 1);
-	RCUSLOT_READ_SCOPE()
-		old = llist_remove(&l, llist_first(&l));
+	RCUSLOT_READ_SCOPE({ old = llist_remove(&l, llist_first(&l)); })
 	failalloc_fail_all(1); /* room in the chunk: no allocation */
 	llist_batch_add(&b, &old);
 	failalloc_fail_all(0);
@@ -411,8 +413,7 @@ START_TEST(test_batch_add_without_memory)
 	ck_assert_int_eq(lent_frees, 2);
 	/* Now with no chunk at all: freed here, after a grace period. */
 	llist_add_tail(&l, lent_new(3));
-	RCUSLOT_READ_SCOPE()
-		old = llist_remove(&l, llist_first(&l));
+	RCUSLOT_READ_SCOPE({ old = llist_remove(&l, llist_first(&l)); })
 	failalloc_fail_all(1);
 	llist_batch_add(&b, &old);
 	failalloc_fail_all(0);
@@ -429,7 +430,10 @@ struct dual {
 	struct rcuslot_list_node by_prio;
 	int *freed;
 };
-static void dual_free_age(struct dual *d) { (void)d; }
+static void dual_free_age(struct dual *d)
+{
+	(void)d;
+}
 static void dual_free(struct dual *d)
 {
 	(*d->freed)++;
@@ -454,7 +458,7 @@ START_TEST(test_entry_in_two_lists)
 		age_list_add_tail(&ages, n);
 		prio_list_add_head(&prios, n);
 	}
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		const struct dual *d = age_list_first(&ages);
 
 		ck_assert_int_eq(d->key, 0);
@@ -462,9 +466,10 @@ START_TEST(test_entry_in_two_lists)
 		ck_assert_int_eq(d->key, 3);
 		RCU_LIST_FOREACH(prio_list, &prios, d)
 			sum = sum * 10 + d->key;
-	}
+	})
 	ck_assert_int_eq(sum, 3210);
-	age_list_destroy(&ages);   /* its free_fn leaves entries to the other list */
+	age_list_destroy(
+		&ages); /* its free_fn leaves entries to the other list */
 	ck_assert_int_eq(freed, 0);
 	prio_list_destroy(&prios);
 	ck_assert_int_eq(freed, 4);
@@ -480,7 +485,8 @@ static atomic_int first_frees; /* freed on call_rcu's thread too */
 #define first_free(p) (atomic_fetch_add(&first_frees, 1), free(p))
 RCU_LIST_DEFINE(first_list, struct first, node, first_free);
 /* The same, naming the flavor (the unit's, as it must be for now). */
-RCU_LIST_DEFINE_FLAVOR(flavored_list, struct first, node, first_free, RCUSLOT_FLAVOR);
+RCU_LIST_DEFINE_FLAVOR(flavored_list, struct first, node, first_free,
+		       RCUSLOT_FLAVOR);
 
 START_TEST(test_node_at_offset_zero)
 {
@@ -496,9 +502,10 @@ START_TEST(test_node_at_offset_zero)
 		n->v = v;
 		first_list_add_tail(&l, n);
 	}
-	RCUSLOT_READ_SCOPE()
+	RCUSLOT_READ_SCOPE({
 		RCU_LIST_FOREACH(first_list, &l, f)
 			sum += f->v;
+	})
 	ck_assert_int_eq(sum, 6);
 	first_list_destroy(&l);
 	ck_assert_int_eq(first_frees, 3);
@@ -515,8 +522,7 @@ START_TEST(test_define_flavor)
 	ck_assert_ptr_nonnull(n);
 	n->v = 7;
 	flavored_list_add_head(&l, n);
-	RCUSLOT_READ_SCOPE()
-		ck_assert_int_eq(flavored_list_first(&l)->v, 7);
+	RCUSLOT_READ_SCOPE({ ck_assert_int_eq(flavored_list_first(&l)->v, 7); })
 	old = flavored_list_remove(&l, n);
 	flavored_list_old_defer(&old);
 	rcuslot_barrier();
@@ -529,7 +535,8 @@ START_TEST(test_old_handle_is_one_pointer)
 {
 	ck_assert_uint_eq(sizeof(struct llist_old), sizeof(void *));
 	ck_assert_uint_eq(sizeof(struct rcuslot_list_node),
-			  sizeof(struct cds_list_head) + sizeof(struct rcu_head));
+			  sizeof(struct cds_list_head) +
+				  sizeof(struct rcu_head));
 }
 END_TEST
 

@@ -19,7 +19,10 @@
 #ifdef RCUSLOT_DEBUG
 
 /* The misuse statement follows AT(run) on the same line. */
-#define AT(run) if (!(run)) return __LINE__; else
+#define AT(run)                                                                \
+	if (!(run))                                                            \
+		return __LINE__;                                               \
+	else
 
 static struct llist list_a = RCU_LIST_INITIALIZER(list_a);
 static struct llist list_b = RCU_LIST_INITIALIZER(list_b);
@@ -51,7 +54,7 @@ static int first_outside(int run)
 {
 	if (run)
 		in_a(1);
-	AT(run) (void)llist_first(&list_a);
+	AT(run)(void) llist_first(&list_a);
 	return 0;
 }
 
@@ -65,7 +68,7 @@ static int next_outside(int run)
 		e = llist_first(&list_a);
 		rcuslot_read_unlock();
 	}
-	AT(run) (void)llist_next(&list_a, e);
+	AT(run)(void) llist_next(&list_a, e);
 	return 0;
 }
 
@@ -76,7 +79,7 @@ static int first_offline(int run)
 		in_a(1);
 		rcuslot_thread_offline();
 	}
-	AT(run) (void)llist_first(&list_a);
+	AT(run)(void) llist_first(&list_a);
 	return 0;
 }
 
@@ -89,7 +92,7 @@ static int next_offline(int run)
 		e = llist_first(&list_a);
 		rcuslot_thread_offline();
 	}
-	AT(run) (void)llist_next(&list_a, e);
+	AT(run)(void) llist_next(&list_a, e);
 	return 0;
 }
 
@@ -234,7 +237,7 @@ static int add_locked_without_lock(int run)
 
 static int first_locked_without_lock(int run)
 {
-	AT(run) (void)llist_first_locked(&list_a);
+	AT(run)(void) llist_first_locked(&list_a);
 	return 0;
 }
 
@@ -283,25 +286,37 @@ static int walk_unregistered(int run)
 		in_a(1);
 		rcuslot_unregister_thread();
 	}
-	AT(run) (void)llist_first(&list_a);
+	AT(run)(void) llist_first(&list_a);
 	return 0;
 }
 
-#define WAITS "called inside a read-side critical section (it would wait for itself forever)"
-#define UNREG "called from a thread that is not registered (rcuslot_register_thread)"
-#define TWICE "consumed an old handle that was already consumed (through a copy of it?)"
-#define LINKED "called with an entry that is already in a list (remove it, and let a grace period pass, first)"
+#define WAITS                                                                  \
+	"called inside a read-side critical section (it would wait for "       \
+	"itself forever)"
+#define UNREG                                                                  \
+	"called from a thread that is not registered "                         \
+	"(rcuslot_register_thread)"
+#define TWICE                                                                  \
+	"consumed an old handle that was already consumed (through a copy of " \
+	"it?)"
+#define LINKED                                                                 \
+	"called with an entry that is already in a list (remove it, and let "  \
+	"a grace period pass, first)"
 #define OTHER "called with an entry of another list"
 #define NOT_IN "called with an entry that is not in this list"
-#define UNLOCKED "called without the list's lock held (take it with the list's _lock function)"
+#define UNLOCKED                                                               \
+	"called without the list's lock held (take it with the list's _lock "  \
+	"function)"
 
 static const struct misuse {
 	int (*fn)(int run);
 	const char *what;
 	enum misuse_when when; /* which flavors can show it (check_rcuslot.h) */
 } misuses[] = {
-	{ first_outside, "llist_first called outside a read-side critical section", LOCKED },
-	{ next_outside, "llist_next called outside a read-side critical section", LOCKED },
+	{ first_outside,
+	  "llist_first called outside a read-side critical section", LOCKED },
+	{ next_outside,
+	  "llist_next called outside a read-side critical section", LOCKED },
 	{ first_offline, "llist_first called from an offline thread", OFFLINE },
 	{ next_offline, "llist_next called from an offline thread", OFFLINE },
 	{ free_inside, "llist_old_free " WAITS, LOCKED },
@@ -338,7 +353,8 @@ END_TEST
 
 START_TEST(test_list_misuse_message)
 {
-	misuse_expect_message(checked[_i]->fn, checked[_i]->what, "check_list_debug.c", _i);
+	misuse_expect_message(checked[_i]->fn, checked[_i]->what,
+			      "check_list_debug.c", _i);
 }
 END_TEST
 
@@ -354,14 +370,15 @@ START_TEST(test_list_correct_use_passes)
 	llist_add_tail(&l, a);
 	llist_add_tail(&l, c);
 	ck_assert_int_eq(llist_add_after(&l, a, lent_new(2)), 0);
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		RCU_LIST_FOREACH(llist, &l, e)
 			ck_assert(lent_intact(e));
 		old = llist_remove(&l, a);
-		empty = llist_remove(&l, a); /* removed meanwhile: not a misuse */
+		empty = llist_remove(&l,
+				     a); /* removed meanwhile: not a misuse */
 		ck_assert(llist_old_is_empty(&empty));
 		ck_assert_int_eq(llist_add_before(&l, a, fresh), -ENOENT);
-	}
+	})
 	/* Reinserted after its grace period, into another list. */
 	a = llist_old_reclaim(&old);
 	llist_add_head(&list_b, a);
@@ -389,7 +406,8 @@ Suite *list_debug_suite(void)
 		if (misuse_checked_here(misuses[i].when))
 			checked[nchecked++] = &misuses[i];
 	if (!fork || strcmp(fork, "no") != 0)
-		tcase_add_loop_test_raise_signal(tc, test_list_misuse_aborts, SIGABRT, 0, nchecked);
+		tcase_add_loop_test_raise_signal(tc, test_list_misuse_aborts,
+						 SIGABRT, 0, nchecked);
 	tcase_add_loop_test(tc, test_list_misuse_message, 0, nchecked);
 	tcase_add_test(tc, test_list_correct_use_passes);
 	return s;

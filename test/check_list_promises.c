@@ -46,14 +46,14 @@ static int keys_now(long *out, int max)
 	const struct lent *e;
 	int n = 0;
 
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		RCU_LIST_FOREACH(llist, &dlist, e) {
 			ck_assert(lent_intact(e));
 			if (n < max)
 				out[n] = e->key;
 			n++;
 		}
-	}
+	})
 	return n;
 }
 
@@ -717,10 +717,10 @@ static void *lock_reader_thread(void *arg)
 	const struct lent *e;
 
 	rcuslot_register_thread();
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		RCU_LIST_FOREACH(llist, &dlist, e)
 			r->entries += lent_intact(e);
-	}
+	})
 	r->empty = llist_empty(&dlist);
 	rcuslot_unregister_thread();
 	sem_post(&r->done);

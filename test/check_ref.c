@@ -119,17 +119,18 @@ END_TEST
 START_TEST(test_get_and_put)
 {
 	struct rslot s;
-	struct robj *o = robj_new(3), *g, *h = NULL;
+	struct robj *o = robj_new(3);
+	const struct robj *g, *h = NULL;
 
 	rslot_init(&s, o);
 	g = rslot_get(&s);
 	ck_assert_ptr_eq(g, o);
 	ck_assert_int_eq(robj_count(o), 2);
 	/* Inside a read-side critical section as well: the lock nests. */
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		h = rslot_get(&s);
 		ck_assert_ptr_eq(h, rslot_dereference(&s));
-	}
+	})
 	ck_assert_int_eq(robj_count(o), 3);
 	ck_assert_ptr_eq(rslot_ref_get(h), o);
 	ck_assert_int_eq(robj_count(o), 4);
@@ -164,7 +165,8 @@ END_TEST
 START_TEST(test_many_references)
 {
 	struct rslot s;
-	struct robj *o = robj_new(1), *g;
+	struct robj *o = robj_new(1);
+	const struct robj *g;
 
 	rslot_init(&s, o);
 	g = rslot_get(&s);
@@ -217,7 +219,8 @@ START_TEST(test_retire_paths)
 {
 	int path = _i / 2, held = _i % 2;
 	struct rslot s;
-	struct robj *first = robj_new(1), *second = robj_new(2), *g = NULL;
+	struct robj *first = robj_new(1), *second = robj_new(2);
+	const struct robj *g = NULL;
 
 	rslot_init(&s, first);
 	if (held)
@@ -253,7 +256,7 @@ START_TEST(test_retire_paths_out_of_memory)
 	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
 	struct rslot s;
 	struct rslot_old old;
-	struct robj *g = NULL;
+	const struct robj *g = NULL;
 	unsigned long gp;
 
 	rslot_init(&s, robj_new(1));
@@ -286,7 +289,8 @@ END_TEST
 START_TEST(test_put_before_grace_period)
 {
 	struct rslot s;
-	struct robj *o = robj_new(1), *g;
+	struct robj *o = robj_new(1);
+	const struct robj *g;
 	struct rslot_old old;
 
 	rslot_init(&s, o);
@@ -305,7 +309,8 @@ END_TEST
 START_TEST(test_reclaim_hands_over_the_slots_reference)
 {
 	struct rslot s;
-	struct robj *o = robj_new(1), *g, *r;
+	struct robj *o = robj_new(1), *r;
+	const struct robj *g;
 	struct rslot_old old;
 
 	rslot_init(&s, o);
@@ -472,7 +477,7 @@ START_TEST(test_copy_update_losing_held_object)
 	rslot_init(&s, robj_new(1));
 	old = rslot_replace(&s, held);
 	rslot_old_free(&old);
-	held = rslot_get(&s); /* held: the slot's and ours */
+	ck_assert_ptr_eq(rslot_get(&s), held); /* held: the slot's and ours */
 	old = rslot_replace(&s, robj_new(2));
 	rslot_old_free(&old); /* now only ours */
 	ck_assert_int_eq(robj_count(held), 1);
@@ -495,7 +500,7 @@ START_TEST(test_static_initializer_published)
 					.magic = ROBJ_LIVE,
 					.is_static = 1 };
 	static struct rslot s = RCU_SLOT_INITIALIZER(&defaults);
-	struct robj *g;
+	const struct robj *g;
 
 	defaults.sum = 0;
 	defaults.sum = (uint64_t)robj_checksum(&defaults);
@@ -517,7 +522,7 @@ START_TEST(test_batch_mixed_with_plain_slots)
 	struct tslot t;
 	struct rslot_old rold;
 	struct tslot_old told;
-	struct robj *g;
+	const struct robj *g;
 	unsigned long gp;
 
 	rslot_init(&r, robj_new(1));
@@ -548,7 +553,7 @@ struct holder {
 static void *holder_thread(void *arg)
 {
 	struct holder *h = arg;
-	struct robj *g;
+	const struct robj *g;
 
 	rcuslot_register_thread();
 	g = rslot_get(h->s);

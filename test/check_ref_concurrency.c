@@ -89,7 +89,7 @@ static void *reader(void *arg)
 	rcuslot_register_thread();
 	while (!atomic_load(&stop)) {
 		if (next_rand(&seed) % 2) {
-			struct robj *g = rslot_get(&slot), *extra = NULL;
+			const struct robj *g = rslot_get(&slot), *extra = NULL;
 			long value;
 
 			if (!g)
@@ -112,10 +112,10 @@ static void *reader(void *arg)
 				atomic_fetch_add(&torn, 1);
 			if (g->value != value)
 				atomic_fetch_add(&changed, 1);
-			RCUSLOT_READ_SCOPE() {
+			RCUSLOT_READ_SCOPE({
 				if (rslot_dereference(&slot) != g)
 					atomic_fetch_add(&outlived, 1);
-			}
+			})
 			if (extra)
 				rslot_put(extra);
 			atomic_fetch_sub(&ledger[g->id].holders, 1);

@@ -45,7 +45,8 @@ static void teardown(void)
 START_TEST(test_flavor_ref_outlives_retire)
 {
 	struct qref s;
-	struct robj *o = robj_new(1), *g, *h;
+	struct robj *o = robj_new(1);
+	const struct robj *g, *h;
 	struct qref_old old;
 
 	qref_init(&s, o);
@@ -87,7 +88,8 @@ START_TEST(test_flavor_retire_paths)
 {
 	struct qref s;
 	struct qref_old old;
-	struct robj *g, *r;
+	struct robj *r;
+	const struct robj *g;
 	struct rcuslot_batch batch = RCUSLOT_BATCH_INITIALIZER;
 	struct rslot m;
 	struct rslot_old mold;
@@ -176,7 +178,7 @@ END_TEST
 START_TEST(test_flavor_get_unregistered_aborts)
 {
 	struct qref s;
-	struct robj *g;
+	const struct robj *g;
 
 	qref_init(&s, robj_new(1));
 	rcuslot_qsbr_unregister_thread();

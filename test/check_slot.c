@@ -438,24 +438,32 @@ START_TEST(test_read_scope)
 	int passes = 0, i;
 
 	tslot_init(&s, tobj_new(9));
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		passes++;
 		ck_assert_reading(1);
 		seen = tslot_dereference(&s)->value;
-	}
+	})
 	ck_assert_int_eq(passes, 1);
 	ck_assert_int_eq(seen, 9);
 	ck_assert_reading(0);
-	/* break leaves the scope and unlocks. */
-	for (i = 0; i < 3; i++) {
-		RCUSLOT_READ_SCOPE() {
+	/*
+	 * The scope is a plain block: break and continue inside it belong to
+	 * the loop around it, as they read, and unlock on the way out.
+	 */
+	for (i = 0; i < 5; i++) {
+		RCUSLOT_READ_SCOPE({
 			if (i == 1)
+				continue;
+			if (i == 3)
 				break;
 			passes++;
-		}
+		})
 		ck_assert_reading(0);
 	}
-	ck_assert_int_eq(passes, 3);
+	ck_assert_int_eq(i, 3); /* break left the for loop */
+	ck_assert_int_eq(
+		passes, 3); /* 1 + i == 0 and i == 2: continue skipped i == 1 */
+	ck_assert_reading(0);
 	/* Nothing was left locked: a grace period completes. */
 	rcuslot_synchronize();
 	tslot_destroy(&s);

@@ -88,9 +88,9 @@ static int client_timeout_ms(struct daemon *d)
 {
 	int ms = CONFIG_TIMEOUT_DEFAULT_MS;
 
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		ms = config_slot_dereference(&d->config)->client_timeout_ms;
-	}
+	})
 	return ms;
 }
 

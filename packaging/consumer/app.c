@@ -56,12 +56,12 @@ static void *reader(void *arg)
 	(void)arg;
 	rcuslot_register_thread();
 	while (!atomic_load(&stop)) {
-		RCUSLOT_READ_SCOPE() {
+		RCUSLOT_READ_SCOPE({
 			const struct counter *c = counter_slot_dereference(&slot);
 
 			if (c && c->twice != 2 * c->value)
 				atomic_fetch_add(&torn, 1);
-		}
+		})
 		atomic_fetch_add(&reads, 1);
 		rcuslot_quiescent_state(); /* holds no slot pointer here */
 	}
@@ -111,9 +111,9 @@ int main(int argc, char **argv)
 	atomic_store(&stop, 1);
 	pthread_join(thread, NULL);
 
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		final = counter_slot_dereference(&slot)->value;
-	}
+	})
 	{
 		struct counter_slot_old old = counter_slot_replace(&slot, NULL);
 

@@ -21,8 +21,8 @@ struct counter {
 	long twice; // 2 * value: a torn read would not match
 };
 
-static std::atomic<long> freed{0}, torn{0}, reads{0};
-static std::atomic<bool> stop{false};
+static std::atomic<long> freed{ 0 }, torn{ 0 }, reads{ 0 };
+static std::atomic<bool> stop{ false };
 
 static void counter_free(counter *c)
 {
@@ -38,7 +38,7 @@ static int increment(const counter *old, counter **new_out, void *)
 {
 	long v = (old ? old->value : 0) + 1;
 
-	*new_out = new counter{v, 2 * v};
+	*new_out = new counter{ v, 2 * v };
 	return 0;
 }
 
@@ -52,16 +52,17 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	rcuslot_register_thread();
-	counter_slot_init(&slot, new counter{0, 0});
+	counter_slot_init(&slot, new counter{ 0, 0 });
 	std::thread reader([] {
 		rcuslot_register_thread();
 		while (!stop) {
-			RCUSLOT_READ_SCOPE() {
-				const counter *c = counter_slot_dereference(&slot);
+			RCUSLOT_READ_SCOPE({
+				const counter *c =
+					counter_slot_dereference(&slot);
 
 				if (c && c->twice != 2 * c->value)
 					torn++;
-			}
+			})
 			reads++;
 			rcuslot_quiescent_state();
 		}
@@ -70,7 +71,8 @@ int main(int argc, char **argv)
 	for (int i = 0; i < updates; i++) {
 		counter_slot_old old;
 
-		if (counter_slot_copy_update(&slot, increment, nullptr, &old) != 0)
+		if (counter_slot_copy_update(&slot, increment, nullptr, &old) !=
+		    0)
 			return EXIT_FAILURE;
 		counter_slot_old_defer(&old);
 	}
@@ -81,14 +83,14 @@ int main(int argc, char **argv)
 	reader.join();
 	rcuslot_thread_online();
 	long final = -1;
-	RCUSLOT_READ_SCOPE() {
-		final = counter_slot_dereference(&slot)->value;
-	}
+	RCUSLOT_READ_SCOPE({ final = counter_slot_dereference(&slot)->value; })
 	counter_slot_destroy(&slot);
 	rcuslot_barrier();
 	rcuslot_unregister_thread();
 	std::printf("rcuslot %s (%s, C++): value %ld, %ld freed, %ld torn\n",
-		    RCUSLOT_VERSION_STRING, RCUSLOT_FLAVOR_NAME, final, freed.load(), torn.load());
-	return final == updates && freed == updates + 1 && torn == 0 ? EXIT_SUCCESS
-								      : EXIT_FAILURE;
+		    RCUSLOT_VERSION_STRING, RCUSLOT_FLAVOR_NAME, final,
+		    freed.load(), torn.load());
+	return final == updates && freed == updates + 1 && torn == 0
+		       ? EXIT_SUCCESS
+		       : EXIT_FAILURE;
 }

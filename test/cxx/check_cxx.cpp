@@ -79,9 +79,9 @@ START_TEST(test_read_and_replace)
 	ck_assert_int_eq(read_version(&global_slot), 1);
 
 	std::string name;
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		name = app::cfg_slot_dereference(&global_slot)->name;
-	}
+	})
 	ck_assert_str_eq(name.c_str(), "one");
 
 	app::cfg_slot_old old = app::cfg_slot_replace(&global_slot, new config{2, "two"});

@@ -25,7 +25,7 @@ struct hook {
 	rcuslot_list_node node;
 };
 
-std::atomic<long> freed{0};
+std::atomic<long> freed{ 0 };
 
 void hook_free(hook *h)
 {
@@ -40,11 +40,14 @@ RCU_LIST_DEFINE(hook_list, hook, node, hook_free);
 using app::hook;
 using app::hook_list;
 
-static_assert(std::is_same<decltype(app::hook_list_first(nullptr)), const hook *>::value,
+static_assert(std::is_same<decltype(app::hook_list_first(nullptr)),
+			   const hook *>::value,
 	      "a walk gives const entries");
-static_assert(std::is_same<decltype(app::hook_list_first_locked(nullptr)), hook *>::value,
+static_assert(std::is_same<decltype(app::hook_list_first_locked(nullptr)),
+			   hook *>::value,
 	      "the locked walk gives mutable ones");
-static_assert(sizeof(app::hook_list_old) == sizeof(void *), "an old handle is one pointer");
+static_assert(sizeof(app::hook_list_old) == sizeof(void *),
+	      "an old handle is one pointer");
 
 static hook_list global_list = RCU_LIST_INITIALIZER(global_list);
 
@@ -65,10 +68,10 @@ static std::string walk_names(hook_list *l)
 	std::string out;
 	const hook *h;
 
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		RCU_LIST_FOREACH(hook_list, l, h)
 			out += h->name + ";";
-	}
+	})
 	return out;
 }
 
@@ -79,7 +82,9 @@ START_TEST(test_list_every_update)
 
 	app::hook_list_add_tail(&global_list, b);
 	app::hook_list_add_head(&global_list, new hook{ 1, "a", {} });
-	ck_assert_int_eq(app::hook_list_add_after(&global_list, b, new hook{ 3, "c", {} }), 0);
+	ck_assert_int_eq(app::hook_list_add_after(&global_list, b,
+						  new hook{ 3, "c", {} }),
+			 0);
 	std::string names = walk_names(&global_list);
 	ck_assert_str_eq(names.c_str(), "a;b;c;");
 
@@ -89,7 +94,8 @@ START_TEST(test_list_every_update)
 	names = walk_names(&global_list);
 	ck_assert_str_eq(names.c_str(), "a;B;c;");
 	hook *x = new hook{ 9, "x", {} };
-	ck_assert_int_eq(app::hook_list_add_before(&global_list, b, x), -ENOENT);
+	ck_assert_int_eq(app::hook_list_add_before(&global_list, b, x),
+			 -ENOENT);
 	app::hook_free(x); // b is out: x was not linked, it is still ours
 	app::hook_free(back);
 
@@ -98,8 +104,8 @@ START_TEST(test_list_every_update)
 
 	app::hook_list_lock(&global_list);
 	RCU_LIST_FOREACH_LOCKED(hook_list, &global_list, h)
-		if (h->prio == 3)
-			o = app::hook_list_remove_locked(&global_list, h);
+	if (h->prio == 3)
+		o = app::hook_list_remove_locked(&global_list, h);
 	app::hook_list_unlock(&global_list);
 	app::hook_list_old_defer(&o); // after the lock: retiring may wait
 	names = walk_names(&global_list);
@@ -114,63 +120,63 @@ END_TEST
 START_TEST(test_list_readers_race_an_updater)
 {
 	hook_list l;
-	std::atomic<bool> stop{false};
-	std::atomic<long> bad{0}, walks{0};
+	std::atomic<bool> stop{ false };
+	std::atomic<long> bad{ 0 }, walks{ 0 };
 	std::vector<std::thread> readers;
 
 	app::hook_list_init(&l);
 	readers.reserve(3);
 	for (int i = 0; i < 8; i++)
-		app::hook_list_add_tail(&l, new hook{ i, "h" + std::to_string(i), {} });
+		app::hook_list_add_tail(
+			&l, new hook{ i, "h" + std::to_string(i), {} });
 	for (int r = 0; r < 3; r++) {
 		readers.emplace_back([&] {
-			rcuslot_register_thread();
-			while (!stop.load()) {
-				const hook *h;
-				int n = 0, last = -1;
+			       rcuslot_register_thread();
+			       while (!stop.load()) {
+				       const hook *h;
+				       int n = 0, last = -1;
 
-				RCUSLOT_READ_SCOPE() {
+				RCUSLOT_READ_SCOPE({
 					RCU_LIST_FOREACH(hook_list, &l, h) {
 						if (h->prio <= last || h->name != "h" + std::to_string(h->prio))
 							bad.fetch_add(1);
 						last = h->prio;
 						n++;
-					}
-				}
-				if (n != 8)
-					bad.fetch_add(1);
-				walks.fetch_add(1);
-				rcuslot_quiescent_state();
-			}
-			rcuslot_unregister_thread();
-		});
+			       }
+		       }) if (n != 8) bad.fetch_add(1);
+		walks.fetch_add(1);
+		rcuslot_quiescent_state();
 	}
-	while (walks.load() < 3) // the readers are walking
-		std::this_thread::yield();
-	for (int i = 0; i < 2000; i++) {
-		app::hook_list_old old{};
-		int prio = i % 8;
+	rcuslot_unregister_thread();
+});
+}
+while (walks.load() < 3) // the readers are walking
+	std::this_thread::yield();
+for (int i = 0; i < 2000; i++) {
+	app::hook_list_old old{};
+	int prio = i % 8;
 
-		RCUSLOT_READ_SCOPE() {
-			const hook *h;
+	RCUSLOT_READ_SCOPE({
+		const hook *h;
 
-			RCU_LIST_FOREACH(hook_list, &l, h)
-				if (h->prio == prio)
-					break;
-			old = app::hook_list_replace(&l, h, new hook{ prio, h->name, {} });
-		}
-		app::hook_list_old_defer(&old);
-	}
-	stop.store(true);
-	rcuslot_thread_offline();
-	for (auto &t : readers)
-		t.join();
-	rcuslot_thread_online();
-	app::hook_list_destroy(&l);
-	rcuslot_barrier();
-	ck_assert_int_gt(walks.load(), 0);
-	ck_assert_int_eq(bad.load(), 0);
-	ck_assert_int_eq(app::freed.load(), 2000 + 8);
+		RCU_LIST_FOREACH(hook_list, &l, h)
+			if (h->prio == prio)
+				break;
+		old = app::hook_list_replace(&l, h,
+					     new hook{ prio, h->name, {} });
+	})
+	app::hook_list_old_defer(&old);
+}
+stop.store(true);
+rcuslot_thread_offline();
+for (auto &t : readers)
+	t.join();
+rcuslot_thread_online();
+app::hook_list_destroy(&l);
+rcuslot_barrier();
+ck_assert_int_gt(walks.load(), 0);
+ck_assert_int_eq(bad.load(), 0);
+ck_assert_int_eq(app::freed.load(), 2000 + 8);
 }
 END_TEST
 

@@ -127,12 +127,12 @@ static long metric_of(app::route_map *m, uint32_t dst)
 {
 	long metric = -1;
 
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		const route *r = app::route_map_find(m, &dst);
 
 		if (r)
 			metric = r->metric;
-	}
+	})
 	return metric;
 }
 
@@ -155,7 +155,7 @@ START_TEST(test_map_init_insert_find)
 	app::route_free(dup); // never visible: still ours, freed at once
 	ck_assert_int_eq(app::freed.load(), 1);
 
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		uint32_t k = 42, absent = 1000;
 		const route *r = app::route_map_find(&m, &k);
 
@@ -164,7 +164,7 @@ START_TEST(test_map_init_insert_find)
 		ck_assert_int_eq(r->metric, 420);
 		ck_assert_str_eq(r->via.c_str(), "gw42");
 		ck_assert_ptr_null(app::route_map_find(&m, &absent));
-	}
+	})
 	ck_assert_uint_eq(app::route_map_count(&m), 100);
 	app::route_map_destroy(&m);
 	rcuslot_barrier();
@@ -356,39 +356,39 @@ START_TEST(test_map_foreach)
 	long sum = 0, seen = 0;
 
 	ck_assert_int_eq(app::route_map_init(&m, 0), 0);
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		RCU_MAP_FOREACH(route_map, &m, r)
 			seen++;
-	}
+	})
 	ck_assert_int_eq(seen, 0); // an empty map
 	for (uint32_t k = 1; k <= 50; k++)
 		ck_assert_int_eq(app::route_map_insert(&m, route_new(k, k)), 0);
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		RCU_MAP_FOREACH(app::route_map, &m, r) {
 			static_assert(
 				std::is_same<decltype(r), const route *>::value,
 				"iteration gives const objects");
 			sum += r->metric;
 			seen++;
-		}
-	}
+}
+})
 	ck_assert_int_eq(seen, 50);
-	ck_assert_int_eq(sum, 50 * 51 / 2);
-	// break leaves the loop, with r at the object it stopped at.
-	seen = 0;
-	RCUSLOT_READ_SCOPE() {
-		RCU_MAP_FOREACH(app::route_map, &m, r) {
-			if (++seen == 10)
-				break;
-		}
-		ck_assert_ptr_nonnull(r);
-		ck_assert_uint_ge(r->dst, 1);
-		ck_assert_uint_le(r->dst, 50);
+ck_assert_int_eq(sum, 50 * 51 / 2);
+// break leaves the loop, with r at the object it stopped at.
+seen = 0;
+RCUSLOT_READ_SCOPE({
+	RCU_MAP_FOREACH(app::route_map, &m, r) {
+		if (++seen == 10)
+			break;
 	}
-	ck_assert_int_eq(seen, 10);
-	app::route_map_destroy(&m);
-	rcuslot_barrier();
-	ck_assert_int_eq(app::freed.load(), 50);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_ge(r->dst, 1);
+	ck_assert_uint_le(r->dst, 50);
+})
+ck_assert_int_eq(seen, 10);
+app::route_map_destroy(&m);
+rcuslot_barrier();
+ck_assert_int_eq(app::freed.load(), 50);
 }
 END_TEST
 
@@ -419,7 +419,7 @@ START_TEST(test_map_string_keys)
 	// Looked up through another buffer with the same bytes.
 	std::snprintf(buf, sizeof(buf), "%s", "alice");
 	std::string wanted = "example.org:80";
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		const user *u = app::user_map_find(&users, buf);
 
 		ck_assert_ptr_nonnull(u);
@@ -430,15 +430,16 @@ START_TEST(test_map_string_keys)
 		ck_assert_ptr_nonnull(h);
 		ck_assert_int_eq(h->port, 80);
 		ck_assert_ptr_null(app::host_map_find(&hosts, "example"));
-	}
+	})
 	ck_assert_int_eq(
 		app::host_map_replace(
 			&hosts, new host{ "example.net", 8443, {} }, &hold),
 		0);
 	app::host_map_old_free(&hold);
-	RCUSLOT_READ_SCOPE()
+	RCUSLOT_READ_SCOPE({
 		ck_assert_int_eq(
 			app::host_map_find(&hosts, "example.net")->port, 8443);
+	})
 	uold = app::user_map_upsert(&users, new user{ "alice", 1002, {} });
 	ck_assert(!app::user_map_old_is_empty(&uold));
 	app::user_map_old_defer(&uold);
@@ -451,11 +452,11 @@ START_TEST(test_map_string_keys)
 			 0);
 	ck_assert(!app::user_map_old_is_empty(&uold));
 	app::user_map_old_free(&uold);
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		ck_assert_int_eq(app::user_map_find(&users, "alice")->uid,
 				 1002);
 		ck_assert_int_eq(app::user_map_find(&users, "bob")->uid, 1002);
-	}
+	})
 	hold = app::host_map_remove(&hosts, "example.org");
 	ck_assert(!app::host_map_old_is_empty(&hold));
 	app::host_map_old_defer(&hold);
@@ -480,12 +481,12 @@ START_TEST(test_map_named_flavor)
 	app::route_fmap_old old = app::route_fmap_upsert(&m, route_new(1, 11));
 	ck_assert(!app::route_fmap_old_is_empty(&old));
 	app::route_fmap_old_defer(&old);
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		const route *r = app::route_fmap_find(&m, &k);
 
 		ck_assert_ptr_nonnull(r);
 		ck_assert_int_eq(r->metric, 11);
-	}
+	})
 	app::route_fmap_destroy(&m);
 	rcuslot_barrier();
 	ck_assert_int_eq(app::freed.load(), 2);
@@ -502,7 +503,7 @@ static long misses(app::route_map *m)
 {
 	long bad = 0;
 
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		for (uint32_t k = 0; k < nkeys; k++) {
 			const route *r = app::route_map_find(m, &k);
 
@@ -510,7 +511,7 @@ static long misses(app::route_map *m)
 			    r->via != "gw" + std::to_string(k))
 				bad++;
 		}
-	}
+	})
 	return bad;
 }
 

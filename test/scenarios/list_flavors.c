@@ -64,8 +64,8 @@ int main(int argc, char **argv)
 	}
 	/* Every other entry out, each flavor's way of retiring it in turn. */
 	for (long k = 0; k < 50; k++) {
-		RCUSLOT_READ_SCOPE()
-			mold = memb_list_remove(&ml, memb_list_first(&ml));
+		RCUSLOT_READ_SCOPE(
+			{ mold = memb_list_remove(&ml, memb_list_first(&ml)); })
 		{
 			RCUSLOT_READ_GUARD_FLAVOR(qsbr);
 			qold = qsbr_list_remove(&ql, qsbr_list_first(&ql));
@@ -83,10 +83,10 @@ int main(int argc, char **argv)
 		rcuslot_qsbr_quiescent_state();
 	}
 	rcuslot_batch_defer(&batch); /* one batch, both flavors */
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		RCU_LIST_FOREACH(memb_list, &ml, e)
 			msum += e->key;
-	}
+	})
 	{
 		RCUSLOT_READ_GUARD_FLAVOR(qsbr);
 		RCU_LIST_FOREACH(qsbr_list, &ql, e)

@@ -152,10 +152,10 @@ int main(int argc, char **argv)
 	rcuslot_batch_defer(&batch); /* one batch, both flavors */
 	msum = memb_sum(&mm);
 	qsum = qsbr_sum(&qm);
-	RCUSLOT_READ_SCOPE() {
+	RCUSLOT_READ_SCOPE({
 		RCU_MAP_FOREACH(memb_map, &mm, e)
 			mseen++;
-	}
+	})
 	{
 		RCUSLOT_READ_GUARD_FLAVOR(qsbr);
 		RCU_MAP_FOREACH(qsbr_map, &qm, e)

@@ -72,7 +72,8 @@ static struct {
 
 static atomic_long violations, checks;
 
-static void violation(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void violation(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
 static void violation(const char *fmt, ...)
 {
 	long n = atomic_fetch_add(&violations, 1);
@@ -116,19 +117,22 @@ static double now_s(void)
 #define ENT_DEAD 0xdeaddeaddeaddeadu
 
 struct ent {
-	uint64_t magic; /* glibc reuses a freed block's first 16 bytes: magic, key */
+	uint64_t
+		magic; /* glibc reuses a freed block's first 16 bytes: magic, key */
 	long key;
-	uint64_t id;    /* ledger id; kept through poisoning */
+	uint64_t id; /* ledger id; kept through poisoning */
 	uint64_t sum;
 	struct rcuslot_list_node node;
-	_Atomic uint64_t unpub; /* clock stamp before its unlink; 0: never unlinked */
+	_Atomic uint64_t
+		unpub; /* clock stamp before its unlink; 0: never unlinked */
 };
 
 static atomic_long allocs, frees;
 
 static uint64_t ent_sum(const struct ent *e)
 {
-	return (e->id * 0xff51afd7ed558ccdu) ^ ((uint64_t)e->key << 17) ^ 0x5bd1e995u;
+	return (e->id * 0xff51afd7ed558ccdu) ^ ((uint64_t)e->key << 17) ^
+	       0x5bd1e995u;
 }
 
 static int ent_intact(const struct ent *e)
@@ -171,7 +175,8 @@ static bool ent_release(struct ent *e)
 	uint64_t unpub;
 
 	if (!ledger_free(e->id)) {
-		violation("entry %" PRIu64 " freed twice (or never allocated)", e->id);
+		violation("entry %" PRIu64 " freed twice (or never allocated)",
+			  e->id);
 		return false;
 	}
 	if (!ent_intact(e))
@@ -182,9 +187,12 @@ static bool ent_release(struct ent *e)
 
 		atomic_fetch_add(&checks, 1);
 		if (b != 0 && b <= unpub)
-			violation("entry %" PRIu64 " freed while reader lane %d is still in a section "
-				  "it entered at clock %" PRIu64 ", before the entry's unlink "
-				  "(stamp %" PRIu64 ")", e->id, l, b, unpub);
+			violation("entry %" PRIu64 " freed while reader lane "
+						   "%d is still in a section "
+				  "it entered at clock %" PRIu64
+				  ", before the entry's unlink "
+				  "(stamp %" PRIu64 ")",
+				  e->id, l, b, unpub);
 	}
 	e->magic = ENT_DEAD;
 	e->key = -1;
@@ -216,7 +224,8 @@ static void ent_free_early(struct ent *e)
 	pthread_mutex_lock(&quarantine_lock);
 	if (quarantined == quarantine_cap) {
 		quarantine_cap = quarantine_cap ? 2 * quarantine_cap : 1024;
-		quarantine = realloc(quarantine, quarantine_cap * sizeof(*quarantine));
+		quarantine = realloc(quarantine,
+				     quarantine_cap * sizeof(*quarantine));
 		if (!quarantine)
 			abort();
 	}
@@ -253,7 +262,8 @@ static void hold(uint64_t *rng)
 	} else {
 		struct timespec ts = { 0, 50000 };
 
-		nanosleep(&ts, NULL); /* inside the section: grace periods wait */
+		nanosleep(&ts,
+			  NULL); /* inside the section: grace periods wait */
 	}
 }
 
@@ -266,17 +276,23 @@ static int walk(const struct ent **seen)
 
 	RCU_LIST_FOREACH(slist, &list, e) {
 		if (!ent_intact(e)) {
-			violation("a walk saw entry %" PRIu64 " not intact (freed?)", e->id);
+			violation("a walk saw entry %" PRIu64
+				  " not intact (freed?)",
+				  e->id);
 			break;
 		}
 		if (e->key < last)
-			violation("keys went down along a walk: %ld after %ld", e->key, last);
+			violation("keys went down along a walk: %ld after %ld",
+				  e->key, last);
 		if (e->key % 2 == 0 && e->key != 2L * stable++)
-			violation("stable position %d seen as key %ld: a position missed or "
-				  "seen twice", stable - 1, e->key);
+			violation("stable position %d seen as key %ld: a "
+				  "position missed or "
+				  "seen twice",
+				  stable - 1, e->key);
 		for (int i = 0; i < n; i++)
 			if (seen[i] == e)
-				violation("a walk saw entry %" PRIu64 " twice", e->id);
+				violation("a walk saw entry %" PRIu64 " twice",
+					  e->id);
 		if (n == SEEN_MAX) {
 			violation("a walk of more than %d entries", SEEN_MAX);
 			break;
@@ -286,12 +302,14 @@ static int walk(const struct ent **seen)
 	}
 	atomic_fetch_add(&checks, 4);
 	if (stable != opt.stable)
-		violation("a walk saw %d stable positions of %d", stable, opt.stable);
+		violation("a walk saw %d stable positions of %d", stable,
+			  opt.stable);
 	return n;
 }
 
 /* One read-side section's work: a walk, maybe a nested one, then hold. */
-static void section(int l, uint64_t *rng, const struct ent **seen, const struct ent **inner)
+static void section(int l, uint64_t *rng, const struct ent **seen,
+		    const struct ent **inner)
 {
 	int n, m = 0;
 
@@ -304,10 +322,13 @@ static void section(int l, uint64_t *rng, const struct ent **seen, const struct 
 	hold(rng);
 	for (int i = 0; i < n; i++)
 		if (!ent_intact(seen[i]))
-			violation("entry %" PRIu64 " freed under a reader", seen[i]->id);
+			violation("entry %" PRIu64 " freed under a reader",
+				  seen[i]->id);
 	for (int i = 0; i < m; i++)
 		if (!ent_intact(inner[i]))
-			violation("entry %" PRIu64 " freed under a nested reader", inner[i]->id);
+			violation("entry %" PRIu64
+				  " freed under a nested reader",
+				  inner[i]->id);
 	atomic_store(&lanes[l].begin, 0);
 }
 
@@ -324,8 +345,7 @@ static void *reader(void *arg)
 			section(l, &rng, seen, inner);
 			rcuslot_read_unlock();
 		} else {
-			RCUSLOT_READ_SCOPE()
-				section(l, &rng, seen, inner);
+			RCUSLOT_READ_SCOPE({ section(l, &rng, seen, inner); })
 		}
 		atomic_fetch_add(&walks, 1);
 		rcuslot_quiescent_state();
@@ -351,7 +371,8 @@ static void retire(struct updater *u, struct slist_old *old)
 	if (opt.bug == BUG_LEAK && below(&u->rng, 64) == 0)
 		return; /* the handle dropped: its entry is never freed */
 	if (opt.bug == BUG_EARLY_FREE && below(&u->rng, 4) == 0) {
-		ent_free_early(OLD_OBJ(old)); /* no grace period: readers may be on it */
+		ent_free_early(OLD_OBJ(
+			old)); /* no grace period: readers may be on it */
 		old->rcuslot_priv_obj = NULL;
 		return;
 	}
@@ -368,7 +389,8 @@ static void retire(struct updater *u, struct slist_old *old)
 
 		ent_free(e);
 		if (opt.bug == BUG_DOUBLE_FREE && below(&u->rng, 16) == 0)
-			ent_free(e); /* same thread, at once: the ledger refuses it */
+			ent_free(
+				e); /* same thread, at once: the ledger refuses it */
 		break;
 	}
 	default:
@@ -402,7 +424,8 @@ static void dawdle(struct updater *u)
 static void do_replace(struct updater *u)
 {
 	/* Half the time one of the first four positions: replacers collide. */
-	long key = 2L * below(&u->rng, below(&u->rng, 2) ? 4 : (unsigned)opt.stable);
+	long key = 2L *
+		   below(&u->rng, below(&u->rng, 2) ? 4 : (unsigned)opt.stable);
 	struct ent *fresh = ent_new(key);
 	struct slist_old old;
 	const struct ent *cur;
@@ -472,16 +495,18 @@ static void do_locked_update(struct updater *u)
 	struct ent *e;
 
 	if (atomic_load(&transients) < MAX_TRANSIENT && below(&u->rng, 2)) {
-		struct ent *n = ent_new(2L * below(&u->rng, (unsigned)opt.stable) + 1);
+		struct ent *n =
+			ent_new(2L * below(&u->rng, (unsigned)opt.stable) + 1);
 
 		slist_lock(&list);
 		RCU_LIST_FOREACH_LOCKED(slist, &list, e)
-			if (e->key > n->key)
-				break;
+		if (e->key > n->key)
+			break;
 		if (!e)
 			slist_add_tail_locked(&list, n);
 		else if (slist_add_before_locked(&list, e, n) != 0)
-			violation("add_before_locked next to a linked entry failed");
+			violation("add_before_locked next to a linked entry "
+				  "failed");
 		slist_unlock(&list);
 		atomic_fetch_add(&transients, 1);
 		atomic_fetch_add(&added, 1);
@@ -490,7 +515,8 @@ static void do_locked_update(struct updater *u)
 	unsigned skip = below(&u->rng, 4);
 
 	slist_lock(&list);
-	RCU_LIST_FOREACH_LOCKED(slist, &list, e) {
+	RCU_LIST_FOREACH_LOCKED(slist, &list, e)
+	{
 		if (e->key % 2 && skip-- == 0) {
 			stamp(e);
 			old = slist_remove_locked(&list, e);
@@ -533,17 +559,21 @@ static void *updater(void *arg)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: list_stress [options]\n"
-		"  --seconds S         run time (default 10)\n"
-		"  --readers N         reader threads (default 4)\n"
-		"  --updaters N        updater threads, kinds in turn: replace, walk and\n"
-		"                      update, locked compound update (default 4)\n"
-		"  --stable N          stable positions in the list (default 16)\n"
-		"  --seed N            random seed (default 1)\n"
-		"  --timeout S         give up, exit 3, after S seconds (default 10*seconds+120)\n"
-		"  --inject-bug KIND   early-free, double-free or leak: break the program on\n"
-		"                      purpose, to see the checks fail\n");
+	fprintf(f, "usage: list_stress [options]\n"
+		   "  --seconds S         run time (default 10)\n"
+		   "  --readers N         reader threads (default 4)\n"
+		   "  --updaters N        updater threads, kinds in turn: "
+		   "replace, walk and\n"
+		   "                      update, locked compound update "
+		   "(default 4)\n"
+		   "  --stable N          stable positions in the list "
+		   "(default 16)\n"
+		   "  --seed N            random seed (default 1)\n"
+		   "  --timeout S         give up, exit 3, after S seconds "
+		   "(default 10*seconds+120)\n"
+		   "  --inject-bug KIND   early-free, double-free or leak: "
+		   "break the program on\n"
+		   "                      purpose, to see the checks fail\n");
 }
 
 static double arg_num(const char *name, const char *s, double min, double max)
@@ -554,7 +584,9 @@ static double arg_num(const char *name, const char *s, double min, double max)
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno || end == s || *end || v < min || v > max) {
-		fprintf(stderr, "list_stress: --%s: want a number from %g to %g, not \"%s\"\n",
+		fprintf(stderr,
+			"list_stress: --%s: want a number from %g to %g, not "
+			"\"%s\"\n",
 			name, min, max, s);
 		exit(2);
 	}
@@ -583,12 +615,24 @@ static void parse_args(int argc, char **argv)
 			if (o->val == c)
 				name = o->name;
 		switch (c) {
-		case 's': opt.seconds = arg_num(name, optarg, 0.1, 1e6); break;
-		case 'r': opt.readers = (int)arg_num(name, optarg, 1, 256); break;
-		case 'u': opt.updaters = (int)arg_num(name, optarg, 1, 256); break;
-		case 'n': opt.stable = (int)arg_num(name, optarg, 1, 256); break;
-		case 'S': opt.seed = (uint64_t)arg_num(name, optarg, 0, 1e18); break;
-		case 't': opt.timeout = arg_num(name, optarg, 1, 1e7); break;
+		case 's':
+			opt.seconds = arg_num(name, optarg, 0.1, 1e6);
+			break;
+		case 'r':
+			opt.readers = (int)arg_num(name, optarg, 1, 256);
+			break;
+		case 'u':
+			opt.updaters = (int)arg_num(name, optarg, 1, 256);
+			break;
+		case 'n':
+			opt.stable = (int)arg_num(name, optarg, 1, 256);
+			break;
+		case 'S':
+			opt.seed = (uint64_t)arg_num(name, optarg, 0, 1e18);
+			break;
+		case 't':
+			opt.timeout = arg_num(name, optarg, 1, 1e7);
+			break;
 		case 'b':
 			if (!strcmp(optarg, "early-free"))
 				opt.bug = BUG_EARLY_FREE;
@@ -597,8 +641,9 @@ static void parse_args(int argc, char **argv)
 			else if (!strcmp(optarg, "leak"))
 				opt.bug = BUG_LEAK;
 			else {
-				fprintf(stderr, "list_stress: --inject-bug: early-free, double-free "
-					"or leak\n");
+				fprintf(stderr, "list_stress: --inject-bug: "
+						"early-free, double-free "
+						"or leak\n");
 				exit(2);
 			}
 			break;
@@ -620,8 +665,9 @@ static void parse_args(int argc, char **argv)
 
 static void watchdog(int sig)
 {
-	static const char msg[] = "list_stress: watchdog: the run did not end in time "
-				  "(a grace period or barrier that never ends?)\n";
+	static const char msg[] =
+		"list_stress: watchdog: the run did not end in time "
+		"(a grace period or barrier that never ends?)\n";
 
 	(void)sig;
 	if (write(2, msg, sizeof(msg) - 1) < 0)
@@ -650,8 +696,10 @@ int main(int argc, char **argv)
 		abort();
 	for (int l = 0; l < opt.readers; l++)
 		atomic_init(&lanes[l].begin, 0);
-	printf("list_stress: flavor=%s seed=%" PRIu64 " seconds=%g readers=%d updaters=%d "
-	       "stable=%d%s%s\n", RCUSLOT_FLAVOR_NAME, opt.seed, opt.seconds, opt.readers,
+	printf("list_stress: flavor=%s seed=%" PRIu64
+	       " seconds=%g readers=%d updaters=%d "
+	       "stable=%d%s%s\n",
+	       RCUSLOT_FLAVOR_NAME, opt.seed, opt.seconds, opt.readers,
 	       opt.updaters, opt.stable, opt.bug ? " inject-bug=" : "",
 	       opt.bug ? bug_name[opt.bug] : "");
 
@@ -660,10 +708,13 @@ int main(int argc, char **argv)
 		slist_add_tail(&list, ent_new(2 * k));
 	t0 = now_s();
 	for (int l = 0; l < opt.readers; l++)
-		if (pthread_create(&rt[l], NULL, reader, (void *)(intptr_t)l) != 0)
+		if (pthread_create(&rt[l], NULL, reader, (void *)(intptr_t)l) !=
+		    0)
 			abort();
 	for (int i = 0; i < opt.updaters; i++) {
-		up[i] = (struct updater){ .id = i, .rng = opt.seed * 104729 + (uint64_t)i,
+		up[i] = (struct updater){ .id = i,
+					  .rng = opt.seed * 104729 +
+						 (uint64_t)i,
 					  .batch = RCUSLOT_BATCH_INITIALIZER };
 		if (pthread_create(&ut[i], NULL, updater, &up[i]) != 0)
 			abort();
@@ -690,18 +741,22 @@ int main(int argc, char **argv)
 		uint64_t ids[8];
 		int n = ledger_list_live(ids, 8);
 
-		violation("%ld objects never freed (%ld allocated, %ld freed), first id %" PRIu64,
-			  live, atomic_load(&allocs), atomic_load(&frees), n ? ids[0] : 0);
+		violation("%ld objects never freed (%ld allocated, %ld freed), "
+			  "first id %" PRIu64,
+			  live, atomic_load(&allocs), atomic_load(&frees),
+			  n ? ids[0] : 0);
 	}
-	printf("list_stress: walks=%ld replaced=%ld lost-races=%ld added=%ld enoent=%ld "
-	       "removed=%ld\n", atomic_load(&walks), atomic_load(&replaced),
-	       atomic_load(&lost), atomic_load(&added), atomic_load(&enoent),
+	printf("list_stress: walks=%ld replaced=%ld lost-races=%ld added=%ld "
+	       "enoent=%ld "
+	       "removed=%ld\n",
+	       atomic_load(&walks), atomic_load(&replaced), atomic_load(&lost),
+	       atomic_load(&added), atomic_load(&enoent),
 	       atomic_load(&removed));
 	printf("list_stress: %s flavor=%s seed=%" PRIu64 " %.1f s: entries=%ld "
 	       "invariants=%ld violations=%ld\n",
-	       atomic_load(&violations) ? "FAIL" : "PASS", RCUSLOT_FLAVOR_NAME, opt.seed,
-	       now_s() - t0, atomic_load(&allocs), atomic_load(&checks),
-	       atomic_load(&violations));
+	       atomic_load(&violations) ? "FAIL" : "PASS", RCUSLOT_FLAVOR_NAME,
+	       opt.seed, now_s() - t0, atomic_load(&allocs),
+	       atomic_load(&checks), atomic_load(&violations));
 	for (size_t i = 0; i < quarantined; i++)
 		free(quarantine[i]);
 	free(quarantine);

@@ -468,10 +468,10 @@ static void read_once(struct reader *rd)
 		rcuslot_read_unlock();
 	}
 	if (rng_below(&rd->rng, 8) == 0) {
-		RCUSLOT_READ_SCOPE() {
+		RCUSLOT_READ_SCOPE({
 			rd->st.nested++;
 			held[nheld++] = read_slot(rd);
-		}
+		})
 	}
 	if (!ordered) {
 		held[nheld++] = read_map(rd);
