@@ -46,14 +46,13 @@ static int keys_now(long *out, int max)
 	const struct lent *e;
 	int n = 0;
 
-	RCUSLOT_READ_SCOPE({
-		RCU_LIST_FOREACH(llist, &dlist, e) {
-			ck_assert(lent_intact(e));
-			if (n < max)
-				out[n] = e->key;
-			n++;
-		}
-	})
+	RCUSLOT_READ_GUARD();
+	RCU_LIST_FOREACH(llist, &dlist, e) {
+		ck_assert(lent_intact(e));
+		if (n < max)
+			out[n] = e->key;
+		n++;
+	}
 	return n;
 }
 
