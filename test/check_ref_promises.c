@@ -32,10 +32,10 @@ struct put_race {
 	struct rslot slot;
 	enum ref_retire path;
 	sem_t got, replaced, go, put, end;
-	struct robj *obj;     /* the object the reader holds */
-	long frees_after_put; /* robj_frees right after the reader's put */
-	long frees_in_reader; /* frees the reader's thread did */
-	atomic_int retired;   /* the retiring call returned */
+	const struct robj *obj; /* the object the reader holds */
+	long frees_after_put;   /* robj_frees right after the reader's put */
+	long frees_in_reader;   /* frees the reader's thread did */
+	atomic_int retired;     /* the retiring call returned */
 };
 
 /* Holds a reference and a read-side section, and puts inside the section. */
@@ -162,7 +162,7 @@ START_TEST(test_put_while_retire_waits)
 END_TEST
 
 struct last_put {
-	struct robj *held;
+	const struct robj *held;
 	int registered; /* 0: a thread that never registers */
 	int intact;
 	long frees_there;
@@ -172,7 +172,7 @@ struct last_put {
 static void *last_putter(void *arg)
 {
 	struct last_put *l = arg;
-	struct robj *extra;
+	const struct robj *extra;
 
 	if (l->registered) {
 		rcuslot_register_thread();
