@@ -22,7 +22,7 @@ int use(struct conn_ref *slot);
 int use(struct conn_ref *slot)
 {
 #ifdef RCUSLOT_CF_OK
-	struct conn *c = conn_ref_get(slot);
+	const struct conn *c = conn_ref_get(slot);
 	int fd = c ? c->fd : -1;
 
 	conn_ref_put(c);

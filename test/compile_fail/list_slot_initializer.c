@@ -5,7 +5,13 @@
 #include "list_cf.h"
 
 #ifdef RCUSLOT_CF_OK
-struct hook_list hooks = RCU_LIST_INITIALIZER(hooks);
+static struct hook_list hooks = RCU_LIST_INITIALIZER(hooks);
 #else
-struct hook_list hooks = RCU_SLOT_INITIALIZER(NULL);
+static struct hook_list hooks = RCU_SLOT_INITIALIZER(NULL);
 #endif
+
+int hooks_empty(void);
+int hooks_empty(void)
+{
+	return hook_list_empty(&hooks);
+}

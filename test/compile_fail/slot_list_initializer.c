@@ -5,7 +5,13 @@
 #include "cf.h"
 
 #ifdef RCUSLOT_CF_OK
-struct cfg_slot cfg = RCU_SLOT_INITIALIZER(NULL);
+static struct cfg_slot cfg = RCU_SLOT_INITIALIZER(NULL);
 #else
-struct cfg_slot cfg = RCU_LIST_INITIALIZER(cfg);
+static struct cfg_slot cfg = RCU_LIST_INITIALIZER(cfg);
 #endif
+
+int cfg_set(void);
+int cfg_set(void)
+{
+	return cfg_slot_dereference_protected(&cfg) != NULL;
+}
