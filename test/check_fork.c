@@ -4,11 +4,15 @@
  * updating and deferring, and both end with every object freed exactly
  * once (each process frees its own copy).
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check_rcuslot.h"
+#include "failalloc.h"
 #include "testobj.h"
 
 static struct tslot slot;
@@ -90,11 +94,140 @@ START_TEST(test_fork_with_pending_deferrals)
 }
 END_TEST
 
+/*
+ * fork() while another thread holds a lock of the core. The settings lock
+ * (defer.c) is the one a thread can be parked in: rcuslot_set_allocator()
+ * gives the node blocks back to the old allocator's free while holding it,
+ * so a free that waits parks that thread with the lock taken. The test
+ * thread forks meanwhile and a helper lets the holder go 100 ms later: the
+ * fork handlers must wait for it (or the child inherits the lock taken and
+ * its first deferral, which must carve a new node block, never returns).
+ */
+static sem_t holder_parked, holder_go;
+static atomic_int park_next_free;
+
+static void *park_malloc(size_t size)
+{
+	return malloc(size);
+}
+
+static void park_free(void *p)
+{
+	if (atomic_exchange(&park_next_free, 0)) {
+		sem_post(&holder_parked);
+		sem_wait(&holder_go);
+	}
+	free(p);
+}
+
+static void *settings_holder(void *arg)
+{
+	*(int *)arg = rcuslot_set_allocator(NULL, NULL); /* parks in park_free */
+	return NULL;
+}
+
+static void *holder_releaser(void *arg)
+{
+	struct timespec ts = { 0, 100 * 1000000L };
+
+	(void)arg;
+	nanosleep(&ts, NULL);
+	sem_post(&holder_go);
+	return NULL;
+}
+
+/* A deferral from a thread that exits: its cached nodes go back to the pool. */
+static void *defer_once(void *arg)
+{
+	struct tslot_old old;
+
+	(void)arg;
+	rcuslot_register_thread();
+	old = tslot_replace(&slot, tobj_new(7));
+	tslot_old_defer(&old);
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+/* The child: every path through the settings lock, then a deferral's end. */
+static int child_after_settings_fork(void)
+{
+	struct tslot_old old;
+
+	if (rcuslot_set_defer_max(rcuslot_defer_max()) != 0)
+		return 1;
+	old = tslot_replace(&slot, tobj_new(8)); /* the pool is empty: a new block */
+	tslot_old_defer(&old);
+	rcuslot_barrier();
+	return atomic_load(&tobj_frees) == 2 ? 0 : 1; /* 1 before the fork, 7 here */
+}
+
+/* The child's exit status, or -1 when it has not exited within `ms`. */
+static int wait_child_ms(pid_t pid, int ms)
+{
+	int status;
+
+	for (int waited = 0; waited < ms; waited += 10) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		offline_sleep_ms(10);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
+}
+
+START_TEST(test_fork_while_settings_lock_held)
+{
+	pthread_t holder, releaser, deferrer;
+	int held_ret = -1, child;
+	pid_t pid;
+
+	sem_init(&holder_parked, 0, 0);
+	sem_init(&holder_go, 0, 0);
+	tslot_init(&slot, tobj_new(1));
+	rcuslot_barrier();
+	/* The pool all home, then one block from park_malloc, home again. */
+	ck_assert_int_eq(rcuslot_set_allocator(park_malloc, park_free), 0);
+	ck_assert_int_eq(pthread_create(&deferrer, NULL, defer_once, NULL), 0);
+	offline_join(deferrer);
+	rcuslot_barrier();
+	atomic_store(&park_next_free, 1);
+	ck_assert_int_eq(pthread_create(&holder, NULL, settings_holder, &held_ret), 0);
+	offline_sem_wait(&holder_parked);
+	ck_assert_int_eq(pthread_create(&releaser, NULL, holder_releaser, NULL), 0);
+
+	rcuslot_before_fork(); /* waits for the holder, released 100 ms on */
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		rcuslot_after_fork_child();
+		_exit(child_after_settings_fork());
+	}
+	rcuslot_after_fork_parent();
+	offline_join(releaser);
+	offline_join(holder);
+	child = wait_child_ms(pid, 10000);
+	ck_assert_msg(child != -1, "the child forked while the settings lock was held hung");
+	ck_assert_int_eq(child, 0);
+	ck_assert_int_eq(held_ret, 0);
+
+	tslot_destroy(&slot);
+	rcuslot_barrier();
+	failalloc_install(); /* the runner's allocator, back */
+	sem_destroy(&holder_parked);
+	sem_destroy(&holder_go);
+}
+END_TEST
+
 Suite *fork_suite(void)
 {
 	TCase *tc;
 	Suite *s = rcu_suite("fork", &tc, NULL, NULL);
 
 	tcase_add_test(tc, test_fork_with_pending_deferrals);
+	tcase_add_test(tc, test_fork_while_settings_lock_held);
 	return s;
 }
