@@ -246,8 +246,8 @@ int MAP_init(struct MAP *map, unsigned long expected);
  */
 
 /**
- * Take every object out of the map, destroy the table, wait for one grace
- * period and free every object with free_fn, all before returning.
+ * Take every object out of the map, wait for one grace period, destroy the
+ * table and free every object with free_fn, all before returning.
  *
  * @param map  The map; it holds no table afterwards (a second call, or one
  *             after a failed MAP_init(), does nothing).
@@ -256,10 +256,12 @@ int MAP_init(struct MAP *map, unsigned long expected);
  * A registered thread, outside any read-side critical section (under qsbr
  * it may be online: it goes offline around the table's destruction), with
  * no concurrent user of the map. Readers that were inside a section
- * before the call are waited for.
+ * before the call are waited for, before the table is freed: one parked in
+ * the middle of RCU_MAP_FOREACH() finishes its iteration safely.
  * @par Grace period:
- * Waits for one (none when the map was empty). Safe on liburcu 0.13.2 right
- * after updates that started a resize (see the group's page).
+ * Waits for one, even when the map was empty (none when it holds no
+ * table). Safe on liburcu 0.13.2 right after updates that started a resize
+ * (see the group's page).
  * @par Debug builds:
  * Abort when called inside a read-side critical section or from an
  * unregistered thread.

@@ -671,8 +671,16 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 
 /*
  * Everything out, chained through the nodes' spare rcu_heads (nothing to
- * allocate); the table destroyed; one grace period; every free_fn, in the
+ * allocate); one grace period; the table destroyed; every free_fn, in the
  * caller's thread before returning.
+ *
+ * The grace period comes before cds_lfht_destroy, which frees the bucket
+ * table at once: a reader that entered its section before the call may be
+ * mid-iteration, and its next cds_lfht_next reads the buckets (and
+ * map->rcuslot_priv_ht, which is cleared only after the wait). The same
+ * wait covers the objects, unlinked before it began. A map that is empty
+ * waits all the same: such a reader may stand on an object removed before
+ * the call, whose next pointer leads into the buckets.
  *
  * liburcu 0.13.2's cds_lfht_destroy waits for an in-flight resize, whose
  * shrink waits for a grace period: a caller that holds one up (inside a
@@ -704,6 +712,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 			}                                                      \
 		}                                                              \
 		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_destroy");             \
+		rcuslot_priv_synchronize(RCUSLOT_PRIV_FL(flavor));             \
 		online = RCUSLOT_PRIV_URCU_OF(flavor, read_ongoing)();         \
 		if (online)                                                    \
 			RCUSLOT_PRIV_URCU_OF(flavor, thread_offline)();        \
@@ -711,9 +720,6 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		if (online)                                                    \
 			RCUSLOT_PRIV_URCU_OF(flavor, thread_online)();         \
 		map->rcuslot_priv_ht = NULL;                                   \
-		if (!chain)                                                    \
-			return;                                                \
-		rcuslot_priv_synchronize(RCUSLOT_PRIV_FL(flavor));             \
 		while (chain) {                                                \
 			type *obj = caa_container_of(chain, type, node_member); \
                                                                                \

@@ -24,6 +24,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check_map.h"
 #include "check_rcuslot.h"
@@ -333,6 +334,79 @@ START_TEST(test_map_readers_updaters_resizes)
 }
 END_TEST
 
+/*
+ * Adversarial: the documented promises, each with a thread parked at the
+ * worst moment.
+ */
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * "Readers that were inside a section before the call are waited for"
+ * (MAP_destroy): a reader parked in the middle of RCU_MAP_FOREACH while
+ * destroy runs, that goes on iterating 100 ms after destroy began. Under
+ * ASan, a table freed before the grace period is a use-after-free in
+ * cds_lfht_next.
+ */
+#define DESTROY_OBJS 64
+static struct tmap dmap;
+static sem_t dmap_parked;
+static atomic_int dmap_destroying;
+static atomic_long dmap_seen, dmap_bad;
+
+static void *parked_iterator(void *arg)
+{
+	const struct mobj *o;
+	long n = 0;
+
+	(void)arg;
+	rcuslot_register_thread();
+	rcuslot_read_lock();
+	RCU_MAP_FOREACH(tmap, &dmap, o) {
+		if (!mobj_live(o))
+			atomic_fetch_add(&dmap_bad, 1);
+		if (n++ == 0) {
+			sem_post(&dmap_parked);
+			while (!atomic_load(&dmap_destroying))
+				sleep_ms(1);
+			sleep_ms(100); /* destroy runs meanwhile */
+		}
+	}
+	atomic_store(&dmap_seen, n);
+	rcuslot_read_unlock();
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+START_TEST(test_map_destroy_waits_for_parked_iterator)
+{
+	pthread_t t;
+
+	mobj_free_hook = NULL;
+	sem_init(&dmap_parked, 0, 0);
+	atomic_store(&dmap_destroying, 0);
+	atomic_store(&dmap_bad, 0);
+	ck_assert_int_eq(tmap_init(&dmap, 0), 0);
+	for (uint32_t k = 0; k < DESTROY_OBJS; k++)
+		ck_assert_int_eq(tmap_insert(&dmap, mobj_new(k, k)), 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, parked_iterator, NULL), 0);
+	offline_sem_wait(&dmap_parked);
+	atomic_store(&dmap_destroying, 1);
+	tmap_destroy(&dmap);
+	offline_join(t);
+	ck_assert_int_ge(atomic_load(&dmap_seen), 1);
+	ck_assert_int_eq(atomic_load(&dmap_bad), 0);
+	ck_assert_int_eq(mobj_frees, DESTROY_OBJS);
+	ck_assert_int_eq(mobj_bad_frees, 0);
+	sem_destroy(&dmap_parked);
+}
+END_TEST
+
 Suite *map_concurrency_suite(void)
 {
 	TCase *tc;
@@ -341,5 +415,6 @@ Suite *map_concurrency_suite(void)
 	/* The grower's resizes wait for grace periods: slow on a loaded machine. */
 	tcase_set_timeout(tc, 4 * GP_TIMEOUT);
 	tcase_add_test(tc, test_map_readers_updaters_resizes);
+	tcase_add_test(tc, test_map_destroy_waits_for_parked_iterator);
 	return s;
 }
