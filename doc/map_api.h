@@ -88,7 +88,10 @@
  * - **updaters**, any registered thread, inside or outside a read-side
  *   section, concurrently with each other: MAP_insert(), MAP_upsert(),
  *   MAP_replace(), MAP_remove(), MAP_copy_update(); they take the read lock
- *   themselves where rculfhash needs it and never wait for a grace period;
+ *   themselves where rculfhash needs it and never wait for a grace period
+ *   (under qsbr, where outside a section means offline, a thread called
+ *   offline goes online for the update's walk of the table and offline
+ *   again before returning: grace periods wait for that walk);
  * - **retiring what an update took out**, outside any read-side section:
  *   exactly one of MAP_old_free(), MAP_old_reclaim(), MAP_old_defer(),
  *   MAP_batch_add(); none allocates memory but the batch's chunks;

@@ -180,12 +180,31 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
  * lock). They are liburcu's, so the debug checks see them as any others
  * (a copy callback may call name_find); under TSan the unlock ends the
  * updater's reads as a reader's.
+ *
+ * Under qsbr, "outside a read-side section" means offline, where the read
+ * lock is a no-op and grace periods do not wait for the thread: an updater
+ * called offline would walk chains whose nodes another thread's old_free
+ * may be freeing. So it goes online for the walk and offline again after.
+ * thread_online() is a full barrier before the walk's first load, and
+ * thread_offline() one after its last; they pair with the barriers of
+ * synchronize_rcu() that read the thread's state, so a grace period either
+ * waits for the walk or ended before it began (and then the walk cannot
+ * reach what it freed). One LOCK per function: it declares a local. The
+ * flag folds to false for the other flavors.
  */
-#define RCUSLOT_PRIV_MAP_LOCK(flavor) RCUSLOT_PRIV_URCU_OF(flavor, read_lock)()
+#define RCUSLOT_PRIV_MAP_LOCK(flavor)                                          \
+	const bool rcuslot_priv_map_was_offline =                              \
+		RCUSLOT_PRIV_FLAVOR_IS_QSBR(flavor) &&                         \
+		!RCUSLOT_PRIV_URCU_OF(flavor, read_ongoing)();                 \
+	if (rcuslot_priv_map_was_offline)                                      \
+		RCUSLOT_PRIV_URCU_OF(flavor, thread_online)();                 \
+	RCUSLOT_PRIV_URCU_OF(flavor, read_lock)()
 #define RCUSLOT_PRIV_MAP_UNLOCK(flavor, fn)                                    \
 	do {                                                                   \
 		RCUSLOT_PRIV_TSAN_READER_DONE();                               \
 		RCUSLOT_PRIV_URCU_OF(flavor, read_unlock)();                   \
+		if (rcuslot_priv_map_was_offline)                              \
+			RCUSLOT_PRIV_URCU_OF(flavor, thread_offline)();        \
 	} while (0)
 
 #define RCUSLOT_PRIV_MAP_TSAN_PUBLISH(obj) RCUSLOT_PRIV_TSAN_RELEASE(obj)

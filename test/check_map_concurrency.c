@@ -407,6 +407,111 @@ START_TEST(test_map_destroy_waits_for_parked_iterator)
 }
 END_TEST
 
+/*
+ * "Updaters: any registered thread, inside or outside a read-side section":
+ * under qsbr, outside is offline. An offline thread's remove parks in the
+ * middle of its chain walk (in the map's equality function, with a pointer
+ * into the object it compares); meanwhile another thread removes that
+ * object and frees it with old_free. The free must wait for the walk: the
+ * parked updater, let go 300 ms later, still finds the object intact.
+ */
+#define POBJ_LIVE 0x504f424au
+struct pobj {
+	uint32_t magic;
+	char name[16];
+	struct rcuslot_map_node node;
+};
+
+static __thread int pmap_park_here;
+static sem_t pmap_parked, pmap_go;
+static atomic_long pmap_bad;
+
+static void pobj_free(struct pobj *o)
+{
+	o->magic = MOBJ_DEAD;
+	free(o);
+}
+
+/* The object's key comes first: a pointer into the object. */
+static bool park_eq(const char *obj_key, const char *key)
+{
+	if (pmap_park_here) {
+		pmap_park_here = 0;
+		sem_post(&pmap_parked);
+		sem_wait(&pmap_go);
+		if (caa_container_of(obj_key, struct pobj, name[0])->magic != POBJ_LIVE)
+			atomic_fetch_add(&pmap_bad, 1);
+	}
+	return strcmp(obj_key, key) == 0;
+}
+
+RCU_MAP_DEFINE_CUSTOM(pmap, struct pobj, node, name, const char *, rcuslot_map_hash_string,
+		      park_eq, pobj_free);
+
+static struct pmap pmap;
+static atomic_int pmap_freed;
+
+static void *offline_remover(void *arg)
+{
+	struct pmap_old old;
+
+	rcuslot_register_thread();
+	rcuslot_thread_offline();
+	pmap_park_here = 1;
+	old = pmap_remove(&pmap, "victim"); /* parks in park_eq */
+	*(int *)arg = pmap_old_is_empty(&old);
+	pmap_old_free(&old);
+	rcuslot_thread_online();
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+static void *remove_and_free(void *arg)
+{
+	struct pmap_old old;
+
+	(void)arg;
+	rcuslot_register_thread();
+	old = pmap_remove(&pmap, "victim");
+	pmap_old_free(&old); /* must wait for the parked walk */
+	atomic_store(&pmap_freed, 1);
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+START_TEST(test_map_offline_updater_walk_is_protected)
+{
+	struct pobj *o = calloc(1, sizeof(*o));
+	pthread_t walker, freer;
+	int lost_race = 0, freed_early;
+
+	ck_assert_ptr_nonnull(o);
+	o->magic = POBJ_LIVE;
+	strcpy(o->name, "victim");
+	sem_init(&pmap_parked, 0, 0);
+	sem_init(&pmap_go, 0, 0);
+	atomic_store(&pmap_bad, 0);
+	atomic_store(&pmap_freed, 0);
+	ck_assert_int_eq(pmap_init(&pmap, 0), 0);
+	ck_assert_int_eq(pmap_insert(&pmap, o), 0);
+	ck_assert_int_eq(pthread_create(&walker, NULL, offline_remover, &lost_race), 0);
+	offline_sem_wait(&pmap_parked);
+	ck_assert_int_eq(pthread_create(&freer, NULL, remove_and_free, NULL), 0);
+	for (int ms = 0; ms < 300 && !atomic_load(&pmap_freed); ms += 10)
+		offline_sleep_ms(10);
+	freed_early = atomic_load(&pmap_freed);
+	sem_post(&pmap_go);
+	offline_join(walker);
+	offline_join(freer);
+	ck_assert_msg(!freed_early, "old_free freed an object an offline updater was walking");
+	ck_assert_int_eq(atomic_load(&pmap_bad), 0);
+	ck_assert_int_eq(lost_race, 1); /* the other remove took it first */
+	pmap_destroy(&pmap);
+	sem_destroy(&pmap_parked);
+	sem_destroy(&pmap_go);
+}
+END_TEST
+
 Suite *map_concurrency_suite(void)
 {
 	TCase *tc;
@@ -416,5 +521,6 @@ Suite *map_concurrency_suite(void)
 	tcase_set_timeout(tc, 4 * GP_TIMEOUT);
 	tcase_add_test(tc, test_map_readers_updaters_resizes);
 	tcase_add_test(tc, test_map_destroy_waits_for_parked_iterator);
+	tcase_add_test(tc, test_map_offline_updater_walk_is_protected);
 	return s;
 }
