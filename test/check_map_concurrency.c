@@ -432,6 +432,16 @@ static void pobj_free(struct pobj *o)
 	free(o);
 }
 
+static struct pobj *pobj_new(const char *name)
+{
+	struct pobj *o = calloc(1, sizeof(*o));
+
+	ck_assert_ptr_nonnull(o);
+	o->magic = POBJ_LIVE;
+	strcpy(o->name, name);
+	return o;
+}
+
 /* The object's key comes first: a pointer into the object. */
 static bool park_eq(const char *obj_key, const char *key)
 {
@@ -481,13 +491,10 @@ static void *remove_and_free(void *arg)
 
 START_TEST(test_map_offline_updater_walk_is_protected)
 {
-	struct pobj *o = calloc(1, sizeof(*o));
+	struct pobj *o = pobj_new("victim");
 	pthread_t walker, freer;
 	int lost_race = 0, freed_early;
 
-	ck_assert_ptr_nonnull(o);
-	o->magic = POBJ_LIVE;
-	strcpy(o->name, "victim");
 	sem_init(&pmap_parked, 0, 0);
 	sem_init(&pmap_go, 0, 0);
 	atomic_store(&pmap_bad, 0);
@@ -512,6 +519,62 @@ START_TEST(test_map_offline_updater_walk_is_protected)
 }
 END_TEST
 
+/*
+ * "A replace racing another update of the same key succeeds against the
+ * newer object" (MAP_replace): a replace parked in the middle of its
+ * lookup, on the object it is about to replace, while another thread
+ * upserts the key. Let go, it must replace the upserted object and hand
+ * that one back; the first goes to the upsert's caller.
+ */
+struct parked_replace {
+	struct pobj *obj;
+	struct pmap_old old;
+	int ret;
+};
+
+static void *replace_parked(void *arg)
+{
+	struct parked_replace *r = arg;
+
+	rcuslot_register_thread();
+	pmap_park_here = 1;
+	r->ret = pmap_replace(&pmap, r->obj, &r->old); /* parks in park_eq */
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+START_TEST(test_map_replace_parked_meets_newer_object)
+{
+	struct pobj *first = pobj_new("k"), *newer = pobj_new("k");
+	struct parked_replace r = { pobj_new("k"), { NULL }, -1 };
+	struct pmap_old up;
+	pthread_t t;
+
+	sem_init(&pmap_parked, 0, 0);
+	sem_init(&pmap_go, 0, 0);
+	atomic_store(&pmap_bad, 0);
+	ck_assert_int_eq(pmap_init(&pmap, 0), 0);
+	ck_assert_int_eq(pmap_insert(&pmap, first), 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, replace_parked, &r), 0);
+	offline_sem_wait(&pmap_parked);
+	up = pmap_upsert(&pmap, newer); /* lands between the lookup and the commit */
+	sem_post(&pmap_go);
+	offline_join(t);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_ptr_eq(rcuslot_priv_strip(up.rcuslot_priv_obj), first);
+	ck_assert_ptr_eq(rcuslot_priv_strip(r.old.rcuslot_priv_obj), newer);
+	rcuslot_read_lock();
+	ck_assert_ptr_eq(pmap_find(&pmap, "k"), r.obj);
+	rcuslot_read_unlock();
+	ck_assert_int_eq(atomic_load(&pmap_bad), 0);
+	pmap_old_free(&up);
+	pmap_old_free(&r.old);
+	pmap_destroy(&pmap);
+	sem_destroy(&pmap_parked);
+	sem_destroy(&pmap_go);
+}
+END_TEST
+
 Suite *map_concurrency_suite(void)
 {
 	TCase *tc;
@@ -522,5 +585,6 @@ Suite *map_concurrency_suite(void)
 	tcase_add_test(tc, test_map_readers_updaters_resizes);
 	tcase_add_test(tc, test_map_destroy_waits_for_parked_iterator);
 	tcase_add_test(tc, test_map_offline_updater_walk_is_protected);
+	tcase_add_test(tc, test_map_replace_parked_meets_newer_object);
 	return s;
 }
