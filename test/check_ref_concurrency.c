@@ -277,9 +277,11 @@ START_TEST(test_ref_last_put_in_unregistered_thread)
 	rslot_init(&s, robj_new(1));
 	handed = rslot_get(&s);
 	ck_assert_ptr_nonnull(handed);
-	ck_assert_int_eq(pthread_create(&t, NULL, unregistered_holder, NULL), 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, unregistered_holder, NULL),
+			 0);
 	offline_sem_wait(&held);
-	ck_assert_int_eq(robj_count(handed), 3); /* the slot's, ours, the holder's */
+	/* The slot's reference, ours, the holder's. */
+	ck_assert_int_eq(robj_count(handed), 3);
 	old = rslot_replace(&s, robj_new(2));
 	rslot_old_free(&old); /* the slot's reference dropped: two remain */
 	ck_assert_int_eq(atomic_load(&robj_frees), 0);

@@ -25,7 +25,8 @@ static int map_case(void)
 		struct item_map_old old = item_map_remove(&lib_map, &k);
 
 		if (item_map_old_is_empty(&old))
-			return fail("an object the other unit inserted is missing");
+			return fail(
+				"an object the other unit inserted is missing");
 		if (k % 2)
 			item_map_old_free(&old);
 		else
@@ -76,22 +77,22 @@ static int ref_case(void)
 	struct counted *mine, *theirs;
 
 	lib_counted_publish(1);
-	mine = counted_slot_get(&lib_counted);     /* taken here */
-	lib_counted_publish(2);                    /* retired there: mine lives */
+	mine = counted_slot_get(&lib_counted); /* taken here */
+	lib_counted_publish(2);                /* retired there: mine lives */
 	if (!mine || mine->value != 1 || counted_frees != 0)
 		return fail("a referenced object was freed");
-	counted_slot_put(mine);                    /* the last reference */
+	counted_slot_put(mine); /* the last reference */
 	if (counted_frees != 1)
 		return fail("the last put did not free");
-	theirs = lib_counted_get();                /* taken there */
+	theirs = lib_counted_get(); /* taken there */
 	old = counted_slot_replace(&lib_counted, counted_new(3));
-	counted_slot_old_defer(&old);              /* retired here */
+	counted_slot_old_defer(&old); /* retired here */
 	rcuslot_barrier();
 	if (counted_frees != 1 || rcuslot_ref_count(&theirs->ref) != 1)
 		return fail("a deferred object with a reference was freed");
 	lib_counted_put(theirs);
 	old = lib_counted_replace(4);
-	mine = counted_slot_old_reclaim(&old);     /* the slot's reference, mine */
+	mine = counted_slot_old_reclaim(&old); /* the slot's reference, mine */
 	if (!mine || mine->value != 3 || rcuslot_ref_count(&mine->ref) != 1)
 		return fail("old_reclaim");
 	lib_counted_put(mine);

@@ -25,13 +25,15 @@ struct item {
 
 static inline void item_free(struct item *it)
 {
-	__atomic_add_fetch(&item_frees, 1, __ATOMIC_RELAXED); /* call_rcu's thread too */
+	__atomic_add_fetch(&item_frees, 1,
+			   __ATOMIC_RELAXED); /* call_rcu's thread too */
 	free(it);
 }
 
 static inline struct item *item_new(uint32_t key)
 {
-	struct item *it = (struct item *)malloc(sizeof(*it)); /* node left as malloc gives it */
+	struct item *it = (struct item *)malloc(
+		sizeof(*it)); /* node left as malloc gives it */
 
 	if (!it)
 		abort();
@@ -77,7 +79,7 @@ void lib_map_remove_free(uint32_t key);
 void lib_map_remove_defer(uint32_t key);
 struct item_map_old lib_map_remove(uint32_t key); /* a handle for the caller */
 void lib_map_destroy(void);
-void lib_counted_publish(int value);              /* the old one freed */
+void lib_counted_publish(int value); /* the old one freed */
 struct counted_slot_old lib_counted_replace(int value);
 struct counted *lib_counted_get(void);
 void lib_counted_put(struct counted *c);

@@ -49,7 +49,8 @@ void lib_map_destroy(void)
 
 void lib_counted_publish(int value)
 {
-	struct counted_slot_old old = counted_slot_replace(&lib_counted, counted_new(value));
+	struct counted_slot_old old =
+		counted_slot_replace(&lib_counted, counted_new(value));
 
 	counted_slot_old_free(&old);
 }
