@@ -88,6 +88,7 @@ struct rcuslot_map_node {
 			/* cppcheck-suppress unusedStructMember ; used by name_destroy */
 			struct rcuslot_map_node *rcuslot_priv_chain; /* destroy */
 			/* Where the object stands; over the rcu_head's func. */
+			/* cppcheck-suppress unusedStructMember ; used through uatomic */
 			unsigned long rcuslot_priv_state;
 		} rcuslot_priv_link;
 	};

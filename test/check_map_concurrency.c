@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -438,7 +439,7 @@ static struct pobj *pobj_new(const char *name)
 
 	ck_assert_ptr_nonnull(o);
 	o->magic = POBJ_LIVE;
-	strcpy(o->name, name);
+	snprintf(o->name, sizeof(o->name), "%s", name);
 	return o;
 }
 
