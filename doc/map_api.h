@@ -90,7 +90,10 @@
  * - **updaters**, any registered thread, inside or outside a read-side
  *   section, concurrently with each other: MAP_insert(), MAP_upsert(),
  *   MAP_replace(), MAP_remove(), MAP_copy_update(); they take the read lock
- *   themselves where rculfhash needs it and never wait for a grace period;
+ *   themselves where rculfhash needs it and never wait for a grace period
+ *   (under qsbr, where outside a section means offline, a thread called
+ *   offline goes online for the update's walk of the table and offline
+ *   again before returning: grace periods wait for that walk);
  * - **retiring what an update took out**, outside any read-side section:
  *   exactly one of MAP_old_free(), MAP_old_reclaim(), MAP_old_defer(),
  *   MAP_batch_add(); none allocates memory but the batch's chunks;
@@ -257,8 +260,8 @@ int MAP_init(struct MAP *map, unsigned long expected);
  */
 
 /**
- * Take every object out of the map, destroy the table, wait for one grace
- * period and free every object with free_fn, all before returning.
+ * Take every object out of the map, wait for one grace period, destroy the
+ * table and free every object with free_fn, all before returning.
  *
  * @param map  The map; it holds no table afterwards (a second call, or one
  *             after a failed MAP_init(), does nothing).
@@ -267,10 +270,12 @@ int MAP_init(struct MAP *map, unsigned long expected);
  * A registered thread, outside any read-side critical section (under qsbr
  * it may be online: it goes offline around the table's destruction), with
  * no concurrent user of the map. Readers that were inside a section
- * before the call are waited for.
+ * before the call are waited for, before the table is freed: one parked in
+ * the middle of RCU_MAP_FOREACH() finishes its iteration safely.
  * @par Grace period:
- * Waits for one (none when the map was empty). Safe on liburcu 0.13.2 right
- * after updates that started a resize (see the group's page).
+ * Waits for one, even when the map was empty (none when it holds no
+ * table). Safe on liburcu 0.13.2 right after updates that started a resize
+ * (see the group's page).
  * @par Debug builds:
  * Abort when called inside a read-side critical section or from an
  * unregistered thread.

@@ -88,8 +88,9 @@
  * object that holds no reference, on overflow, and when a slot drops a
  * reference its object never had (RCU_SLOT_INITIALIZER() without
  * `RCUSLOT_REF_INIT_PUBLISHED`). To tell the slots' references from the
- * others they count them separately, in the counter's upper half: build
- * every unit that shares counted objects in the same mode.
+ * others, every unit, debug or release, also counts them in the counter's
+ * upper half: units of any mix of modes may share counted objects (a debug
+ * unit checks what it does, whichever unit published the object).
  *
  * @par Memory ordering
  * Increments are relaxed; decrements are releases, and the one that drops

@@ -22,6 +22,8 @@
  *
  * The checks give the same verdict whatever mix of debug and release units,
  * flavors and shared objects a program has:
+ * - every struct of the kit has one size and layout in both modes (static
+ *   assertions in the headers), so units of either mode share objects;
  * - read-side state is liburcu's own (read_ongoing(), which every unit
  *   maintains; under qsbr it means "online");
  * - registration is recorded by librcuslot in every build, per flavor, by

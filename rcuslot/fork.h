@@ -34,9 +34,13 @@ RCUSLOT_PRIV_BEGIN_DECLS
 
 /**
  * Before fork(): quiesce the call_rcu workers of every loaded flavor (and
- * bp's registry lock) and the library's own locks. Waits until each worker
- * has finished the grace period it may be in; call it outside read-side
- * critical sections (under qsbr it waits offline).
+ * bp's registry lock) and every lock of the library's own: the settings
+ * lock (rcuslot_set_defer_max(), rcuslot_set_allocator(), a deferral that
+ * carves a new block of nodes) and the debug builds' registry of old
+ * handles. Waits until each worker has finished the grace period it may be
+ * in, and until another thread inside one of those calls has left its
+ * lock; call it outside read-side critical sections (under qsbr it waits
+ * offline).
  */
 RCUSLOT_PRIV_EXPORT void rcuslot_before_fork(void);
 

@@ -47,6 +47,7 @@
 #define RCUSLOT_MAP_H
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -72,23 +73,46 @@ RCUSLOT_PRIV_BEGIN_DECLS
  * It carries liburcu's `cds_lfht_node` and the `rcu_head` that deferral
  * uses, so retiring an object allocates nothing. Its members are private;
  * the map initializes the node when it inserts, so objects may come
- * straight from malloc(). Debug builds add a word that tracks whether the
- * object is in a map or awaiting its grace period.
+ * straight from malloc(). Its size and layout are the same in debug and
+ * release builds (a debug unit and a release unit may share a map and its
+ * objects): the word that tells the debug checks whether the object is in
+ * a map or awaiting its grace period lives in the `rcu_head`, unused until
+ * a deferral.
  */
 struct rcuslot_map_node {
 	/** @cond RCUSLOT_INTERNAL */
 	struct cds_lfht_node rcuslot_priv_lfht;
 	union {
-		struct rcu_head rcuslot_priv_head;          /* deferral */
-		/* cppcheck-suppress unusedStructMember ; used by name_destroy */
-		struct rcuslot_map_node *rcuslot_priv_chain; /* destroy */
+		struct rcu_head rcuslot_priv_head; /* deferral */
+		struct {
+			/* cppcheck-suppress unusedStructMember ; used by name_destroy */
+			struct rcuslot_map_node *rcuslot_priv_chain; /* destroy */
+			/* Where the object stands; over the rcu_head's func. */
+			/* cppcheck-suppress unusedStructMember ; used through uatomic */
+			unsigned long rcuslot_priv_state;
+		} rcuslot_priv_link;
 	};
-#ifdef RCUSLOT_DEBUG
-	/* cppcheck-suppress unusedStructMember ; used by the debug checks */
-	unsigned long rcuslot_priv_state;
-#endif
 	/** @endcond */
 };
+
+/** @cond RCUSLOT_INTERNAL */
+/*
+ * One layout for every unit, debug or release: these hold whatever
+ * RCUSLOT_DEBUG says, and a debug unit and a release unit agree on them.
+ */
+RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct rcuslot_map_node) ==
+				   sizeof(struct cds_lfht_node) + sizeof(struct rcu_head),
+			   "rcuslot: struct rcuslot_map_node is an lfht node and an rcu_head");
+RCUSLOT_PRIV_STATIC_ASSERT(offsetof(struct rcuslot_map_node, rcuslot_priv_head) ==
+				   sizeof(struct cds_lfht_node),
+			   "rcuslot: struct rcuslot_map_node: the rcu_head follows the lfht node");
+RCUSLOT_PRIV_STATIC_ASSERT(offsetof(struct rcuslot_map_node, rcuslot_priv_link.rcuslot_priv_state) ==
+				   sizeof(struct cds_lfht_node) + sizeof(void *),
+			   "rcuslot: struct rcuslot_map_node: the state word is the rcu_head's second");
+RCUSLOT_PRIV_STATIC_ASSERT(sizeof(((struct rcuslot_map_node *)0)->rcuslot_priv_link) <=
+				   sizeof(struct rcu_head),
+			   "rcuslot: struct rcuslot_map_node: the link fits in the rcu_head");
+/** @endcond */
 
 /** Largest `expected` size NAME_init() accepts (larger is -EINVAL). */
 #define RCUSLOT_MAP_EXPECTED_MAX (1UL << 31)
@@ -282,41 +306,70 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
  * lock). They are liburcu's, so the debug checks see them as any others
  * (a copy callback may call name_find); under TSan the unlock ends the
  * updater's reads as a reader's.
+ *
+ * Under qsbr, "outside a read-side section" means offline, where the read
+ * lock is a no-op and grace periods do not wait for the thread: an updater
+ * called offline would walk chains whose nodes another thread's old_free
+ * may be freeing. So it goes online for the walk and offline again after.
+ * thread_online() is a full barrier before the walk's first load, and
+ * thread_offline() one after its last; they pair with the barriers of
+ * synchronize_rcu() that read the thread's state, so a grace period either
+ * waits for the walk or ended before it began (and then the walk cannot
+ * reach what it freed). One LOCK per function: it declares a local. The
+ * flag folds to false for the other flavors.
  */
-#define RCUSLOT_PRIV_MAP_LOCK(flavor) RCUSLOT_PRIV_URCU_OF(flavor, read_lock)()
+#define RCUSLOT_PRIV_MAP_LOCK(flavor)                                          \
+	const bool rcuslot_priv_map_was_offline =                              \
+		RCUSLOT_PRIV_FLAVOR_IS_QSBR(flavor) &&                         \
+		!RCUSLOT_PRIV_URCU_OF(flavor, read_ongoing)();                 \
+	if (rcuslot_priv_map_was_offline)                                      \
+		RCUSLOT_PRIV_URCU_OF(flavor, thread_online)();                 \
+	RCUSLOT_PRIV_URCU_OF(flavor, read_lock)()
 #define RCUSLOT_PRIV_MAP_UNLOCK(flavor, fn)                                    \
 	do {                                                                   \
 		RCUSLOT_PRIV_TSAN_READER_DONE();                               \
 		RCUSLOT_PRIV_URCU_OF(flavor, read_unlock)();                   \
+		if (rcuslot_priv_map_was_offline)                              \
+			RCUSLOT_PRIV_URCU_OF(flavor, thread_offline)();        \
 	} while (0)
 
 #define RCUSLOT_PRIV_MAP_TSAN_PUBLISH(obj) RCUSLOT_PRIV_TSAN_RELEASE(obj)
 #define RCUSLOT_PRIV_MAP_TSAN_SUBSCRIBE(obj) RCUSLOT_PRIV_TSAN_ACQUIRE(obj)
 
 /*
- * Debug builds: where an object stands. Free memory and a fresh malloc()
- * hold neither magic word (the kit clears the word before every free_fn).
+ * Where an object stands, in the node's state word (the rcu_head's second
+ * word, unused while the object is in a map or owned by a handle). Every
+ * unit keeps the word, debug or release (one store at each step, on a line
+ * the step writes anyway), so that a debug unit's check gives the same
+ * verdict whichever unit inserted, removed or freed the object, and never
+ * mistakes memory a release unit freed for a linked object. Free memory and
+ * a fresh malloc() hold neither magic word: the kit clears the word before
+ * every free_fn and when old_reclaim hands the object back. old_defer's
+ * call_rcu overwrites the word with its callback: a debug unit recognizes
+ * its own.
  */
-#ifdef RCUSLOT_DEBUG
 #define RCUSLOT_PRIV_MAP_LINKED 0x4d41504c494e4b44UL  /* in a map */
 #define RCUSLOT_PRIV_MAP_RETIRED 0x4d41505245544952UL /* out, before its grace period */
-#define RCUSLOT_PRIV_MAP_SET_STATE(node, s) uatomic_set(&(node)->rcuslot_priv_state, (s))
-#define RCUSLOT_PRIV_MAP_DBG_FRESH(fn, node)                                   \
+#define RCUSLOT_PRIV_MAP_STATE_FREE 0UL
+#define RCUSLOT_PRIV_MAP_SET_STATE(node, s)                                    \
+	uatomic_set(&(node)->rcuslot_priv_link.rcuslot_priv_state, (s))
+#ifdef RCUSLOT_DEBUG
+#define RCUSLOT_PRIV_MAP_DBG_FRESH(fn, node, defer_cb)                         \
 	do {                                                                   \
-		unsigned long rcuslot_priv_st = uatomic_read(&(node)->rcuslot_priv_state); \
+		unsigned long rcuslot_priv_st =                                \
+			uatomic_read(&(node)->rcuslot_priv_link.rcuslot_priv_state); \
 		if (rcuslot_priv_st == RCUSLOT_PRIV_MAP_LINKED)                \
 			rcuslot_priv_dbg_fail(fn, "called with an object that is already in a map", \
 					      &rcuslot_priv_loc);              \
-		if (rcuslot_priv_st == RCUSLOT_PRIV_MAP_RETIRED)               \
+		if (rcuslot_priv_st == RCUSLOT_PRIV_MAP_RETIRED ||             \
+		    rcuslot_priv_st == (unsigned long)(uintptr_t)(defer_cb))   \
 			rcuslot_priv_dbg_fail(fn, "called with an object taken out of a map whose " \
 					      "grace period has not passed (an old handle owns it)", \
 					      &rcuslot_priv_loc);              \
 	} while (0)
 #else
-#define RCUSLOT_PRIV_MAP_SET_STATE(node, s) do { } while (0)
-#define RCUSLOT_PRIV_MAP_DBG_FRESH(fn, node) do { } while (0)
+#define RCUSLOT_PRIV_MAP_DBG_FRESH(fn, node, defer_cb) do { } while (0)
 #endif
-#define RCUSLOT_PRIV_MAP_STATE_FREE 0UL
 
 /*
  * Inlined even in debug builds, so that a debug check inside reports the
@@ -339,7 +392,9 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 	struct name##_old {                                                    \
 		type *rcuslot_priv_obj;                                        \
 	};                                                                     \
-	typedef int name##_copy_fn(const type *old, type **new_out, void *arg);
+	typedef int name##_copy_fn(const type *old, type **new_out, void *arg); \
+	/* old_defer's callback (RCUSLOT_PRIV_MAP_DEF_OLD): the debug checks know it. */ \
+	RCUSLOT_PRIV_FUNC void name##_priv_defer_cb(struct rcu_head *head);
 
 /* --- keys: what distinguishes the two generators ------------------------ */
 
@@ -521,9 +576,9 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 /* --- updates ------------------------------------------------------------- */
 
 /* An object about to be published: fresh (debug), node ready, released (TSan). */
-#define RCUSLOT_PRIV_MAP_PREPARE(fn, obj, node_member)                         \
+#define RCUSLOT_PRIV_MAP_PREPARE(name, fn, obj, node_member)                   \
 	do {                                                                   \
-		RCUSLOT_PRIV_MAP_DBG_FRESH(fn, &(obj)->node_member);           \
+		RCUSLOT_PRIV_MAP_DBG_FRESH(fn, &(obj)->node_member, name##_priv_defer_cb); \
 		cds_lfht_node_init(RCUSLOT_PRIV_MAP_LNODE(obj, node_member));  \
 		RCUSLOT_PRIV_MAP_SET_STATE(&(obj)->node_member, RCUSLOT_PRIV_MAP_LINKED); \
 		RCUSLOT_PRIV_MAP_TSAN_PUBLISH(obj);                            \
@@ -551,7 +606,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
 		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_insert");                  \
-		RCUSLOT_PRIV_MAP_PREPARE(#name "_insert", obj, node_member);   \
+		RCUSLOT_PRIV_MAP_PREPARE(name, #name "_insert", obj, node_member);   \
 		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
 		got = cds_lfht_add_unique(map->rcuslot_priv_ht, name##_priv_hash(map, key), \
 					  name##_priv_match, name##_priv_kp(&key), \
@@ -574,7 +629,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
 		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_upsert");                  \
-		RCUSLOT_PRIV_MAP_PREPARE(#name "_upsert", obj, node_member);   \
+		RCUSLOT_PRIV_MAP_PREPARE(name, #name "_upsert", obj, node_member);   \
 		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
 		got = cds_lfht_add_replace(map->rcuslot_priv_ht, name##_priv_hash(map, key), \
 					   name##_priv_match, name##_priv_kp(&key), \
@@ -641,7 +696,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
                                                                                \
 		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_replace");                 \
 		old_out->rcuslot_priv_obj = NULL;                              \
-		RCUSLOT_PRIV_MAP_PREPARE(#name "_replace", obj, node_member);  \
+		RCUSLOT_PRIV_MAP_PREPARE(name, #name "_replace", obj, node_member);  \
 		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
 		while ((cur = name##_priv_lookup(map, key, &iter)) != NULL &&  \
 		       !(won = name##_priv_commit(map, key, &iter, cur, obj))) \
@@ -712,8 +767,8 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 				free_fn(new_obj);                              \
 				err = -EINVAL;                                 \
 			} else {                                               \
-				RCUSLOT_PRIV_MAP_PREPARE(#name "_copy_update", new_obj, \
-							 node_member);         \
+				RCUSLOT_PRIV_MAP_PREPARE(name, #name "_copy_update", \
+							 new_obj, node_member); \
 			}                                                      \
 		}                                                              \
 		if (!err)                                                      \
@@ -794,8 +849,16 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 
 /*
  * Everything out, chained through the nodes' spare rcu_heads (nothing to
- * allocate); the table destroyed; one grace period; every free_fn, in the
+ * allocate); one grace period; the table destroyed; every free_fn, in the
  * caller's thread before returning.
+ *
+ * The grace period comes before cds_lfht_destroy, which frees the bucket
+ * table at once: a reader that entered its section before the call may be
+ * mid-iteration, and its next cds_lfht_next reads the buckets (and
+ * map->rcuslot_priv_ht, which is cleared only after the wait). The same
+ * wait covers the objects, unlinked before it began. A map that is empty
+ * waits all the same: such a reader may stand on an object removed before
+ * the call, whose next pointer leads into the buckets.
  *
  * liburcu 0.13.2's cds_lfht_destroy waits for an in-flight resize, whose
  * shrink waits for a grace period: a caller that holds one up (inside a
@@ -822,11 +885,12 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 			type *obj = RCUSLOT_PRIV_MAP_OBJ(type, node_member, lnode); \
                                                                                \
 			if (cds_lfht_del(map->rcuslot_priv_ht, lnode) == 0) {  \
-				obj->node_member.rcuslot_priv_chain = chain;   \
+				obj->node_member.rcuslot_priv_link.rcuslot_priv_chain = chain;   \
 				chain = &obj->node_member;                     \
 			}                                                      \
 		}                                                              \
 		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_destroy");             \
+		rcuslot_priv_synchronize(RCUSLOT_PRIV_FL(flavor));             \
 		online = RCUSLOT_PRIV_URCU_OF(flavor, read_ongoing)();         \
 		if (online)                                                    \
 			RCUSLOT_PRIV_URCU_OF(flavor, thread_offline)();        \
@@ -834,13 +898,10 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		if (online)                                                    \
 			RCUSLOT_PRIV_URCU_OF(flavor, thread_online)();         \
 		map->rcuslot_priv_ht = NULL;                                   \
-		if (!chain)                                                    \
-			return;                                                \
-		rcuslot_priv_synchronize(RCUSLOT_PRIV_FL(flavor));             \
 		while (chain) {                                                \
 			type *obj = caa_container_of(chain, type, node_member); \
                                                                                \
-			chain = chain->rcuslot_priv_chain;                     \
+			chain = chain->rcuslot_priv_link.rcuslot_priv_chain;   \
 			name##_priv_free(obj);                                 \
 		}                                                              \
 	}

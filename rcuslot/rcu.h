@@ -123,20 +123,21 @@ RCUSLOT_PRIV_BEGIN_DECLS
 		P##priv_barrier_at(NULL, 0, RCUSLOT_PRIV_DBG_RET());           \
 	}
 
-/* RCUSLOT_READ_GUARD() (guard.h): the unlock runs at the end of the scope. */
+/*
+ * RCUSLOT_READ_GUARD() (guard.h): the unlock runs at the end of the scope.
+ * One layout in every build, as every struct of the kit; release builds
+ * leave the guard's line unread (and the stores to it fold away).
+ */
 struct rcuslot_priv_guard {
-#ifdef RCUSLOT_DEBUG
 	const char *file; /* the guard's line, for the unlock's checks */
 	int line;
-#else
-	char unused; /* C has no empty struct */
-#endif
 };
-#ifdef RCUSLOT_DEBUG
+RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct rcuslot_priv_guard) == 2 * sizeof(void *),
+			   "rcuslot: the read guard has one layout in every build");
 #define RCUSLOT_PRIV_GUARD_MARK(g, f, l) ((g).file = (f), (g).line = (l))
+#ifdef RCUSLOT_DEBUG
 #define RCUSLOT_PRIV_GUARD_AT(g) (g)->file, (g)->line
 #else
-#define RCUSLOT_PRIV_GUARD_MARK(g, f, l) ((g).unused = 0, (void)(f), (void)(l))
 #define RCUSLOT_PRIV_GUARD_AT(g) NULL, 0
 #endif
 

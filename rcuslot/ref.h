@@ -48,14 +48,20 @@
  * without the matching puts (584 years at one per nanosecond), after which
  * the object would be freed while still referenced.
  *
- * Debug builds count the slots' references apart from the others, in the
- * upper half of the counter, so that they can tell a name_put that drops a
- * reference the caller never took. Build every unit that shares counted
- * objects in the same mode.
+ * The slots' references are counted apart from the others, in the upper
+ * half of the counter as well as the lower (a slot's reference adds
+ * 2^32 + 1), so that debug builds can tell a name_put that drops a
+ * reference the caller never took. Every unit counts this way, debug or
+ * release: a counted object may be published, referenced, put and retired
+ * by any mix of debug and release units. The lower half is the count that
+ * rcuslot_ref_count() reports; the object is freed when the whole 64-bit
+ * counter reaches zero, so a release build's unchecked overflow of the
+ * lower half carries into the upper one and frees nothing early.
  */
 #ifndef RCUSLOT_REF_H
 #define RCUSLOT_REF_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rcuslot/compiler.h>
@@ -82,16 +88,17 @@ struct rcuslot_ref {
 /** @} */
 
 /** @cond RCUSLOT_INTERNAL */
-#ifdef RCUSLOT_DEBUG
-/* A slot's reference counts once in each half (see the file comment). */
+/*
+ * A slot's reference counts once in each half (see the file comment), in
+ * every build: the encoding and the layout do not depend on RCUSLOT_DEBUG.
+ */
 #define RCUSLOT_PRIV_REF_SLOT ((UINT64_C(1) << 32) | 1)
 #define RCUSLOT_PRIV_REF_REFS(c) ((c) & UINT64_C(0xffffffff))
 #define RCUSLOT_PRIV_REF_SLOTS(c) ((c) >> 32)
 #define RCUSLOT_PRIV_REF_MAX UINT64_C(0x7fffffff)
-#else
-#define RCUSLOT_PRIV_REF_SLOT UINT64_C(1)
-#define RCUSLOT_PRIV_REF_REFS(c) (c)
-#endif
+RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct rcuslot_ref) == 8 &&
+				   offsetof(struct rcuslot_ref, rcuslot_priv_count) == 0,
+			   "rcuslot: struct rcuslot_ref is one 64-bit counter");
 /** @endcond */
 
 /** @addtogroup RCU_SLOT_DEFINE_REF
@@ -185,15 +192,19 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
 	rcuslot_priv_ref_dbg_got(fn, before, slot, &rcuslot_priv_loc)
 #define RCUSLOT_PRIV_REF_DBG_PUT(fn, before, slot)                             \
 	rcuslot_priv_ref_dbg_put(fn, before, slot, &rcuslot_priv_loc)
-/* old_reclaim: the slot's reference becomes an ordinary one, the caller's. */
-#define RCUSLOT_PRIV_REF_HAND_OVER(ref)                                        \
-	((void)__atomic_fetch_sub(&(ref)->rcuslot_priv_count,                  \
-				  RCUSLOT_PRIV_REF_SLOT - 1, __ATOMIC_RELAXED))
 #else
 #define RCUSLOT_PRIV_REF_DBG_GOT(fn, before, slot) ((void)(before))
 #define RCUSLOT_PRIV_REF_DBG_PUT(fn, before, slot) ((void)(before))
-#define RCUSLOT_PRIV_REF_HAND_OVER(ref) ((void)0)
 #endif
+/*
+ * old_reclaim: the slot's reference becomes an ordinary one, the caller's
+ * (every build: a debug unit may put what a release unit reclaimed).
+ * Relaxed: the caller holds a reference throughout, so the count stays
+ * above zero and nothing is ordered by this step.
+ */
+#define RCUSLOT_PRIV_REF_HAND_OVER(ref)                                        \
+	((void)__atomic_fetch_sub(&(ref)->rcuslot_priv_count,                  \
+				  RCUSLOT_PRIV_REF_SLOT - 1, __ATOMIC_RELAXED))
 
 /*
  * The member must be a struct rcuslot_ref: checked first, by a static

@@ -22,8 +22,10 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check_map.h"
 #include "check_rcuslot.h"
@@ -333,6 +335,247 @@ START_TEST(test_map_readers_updaters_resizes)
 }
 END_TEST
 
+/*
+ * Adversarial: the documented promises, each with a thread parked at the
+ * worst moment.
+ */
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * "Readers that were inside a section before the call are waited for"
+ * (MAP_destroy): a reader parked in the middle of RCU_MAP_FOREACH while
+ * destroy runs, that goes on iterating 100 ms after destroy began. Under
+ * ASan, a table freed before the grace period is a use-after-free in
+ * cds_lfht_next.
+ */
+#define DESTROY_OBJS 64
+static struct tmap dmap;
+static sem_t dmap_parked;
+static atomic_int dmap_destroying;
+static atomic_long dmap_seen, dmap_bad;
+
+static void *parked_iterator(void *arg)
+{
+	const struct mobj *o;
+	long n = 0;
+
+	(void)arg;
+	rcuslot_register_thread();
+	rcuslot_read_lock();
+	RCU_MAP_FOREACH(tmap, &dmap, o) {
+		if (!mobj_live(o))
+			atomic_fetch_add(&dmap_bad, 1);
+		if (n++ == 0) {
+			sem_post(&dmap_parked);
+			while (!atomic_load(&dmap_destroying))
+				sleep_ms(1);
+			sleep_ms(100); /* destroy runs meanwhile */
+		}
+	}
+	atomic_store(&dmap_seen, n);
+	rcuslot_read_unlock();
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+START_TEST(test_map_destroy_waits_for_parked_iterator)
+{
+	pthread_t t;
+
+	mobj_free_hook = NULL;
+	sem_init(&dmap_parked, 0, 0);
+	atomic_store(&dmap_destroying, 0);
+	atomic_store(&dmap_bad, 0);
+	ck_assert_int_eq(tmap_init(&dmap, 0), 0);
+	for (uint32_t k = 0; k < DESTROY_OBJS; k++)
+		ck_assert_int_eq(tmap_insert(&dmap, mobj_new(k, k)), 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, parked_iterator, NULL), 0);
+	offline_sem_wait(&dmap_parked);
+	atomic_store(&dmap_destroying, 1);
+	tmap_destroy(&dmap);
+	offline_join(t);
+	ck_assert_int_ge(atomic_load(&dmap_seen), 1);
+	ck_assert_int_eq(atomic_load(&dmap_bad), 0);
+	ck_assert_int_eq(mobj_frees, DESTROY_OBJS);
+	ck_assert_int_eq(mobj_bad_frees, 0);
+	sem_destroy(&dmap_parked);
+}
+END_TEST
+
+/*
+ * "Updaters: any registered thread, inside or outside a read-side section":
+ * under qsbr, outside is offline. An offline thread's remove parks in the
+ * middle of its chain walk (in the map's equality function, with a pointer
+ * into the object it compares); meanwhile another thread removes that
+ * object and frees it with old_free. The free must wait for the walk: the
+ * parked updater, let go 300 ms later, still finds the object intact.
+ */
+#define POBJ_LIVE 0x504f424au
+struct pobj {
+	uint32_t magic;
+	char name[16];
+	struct rcuslot_map_node node;
+};
+
+static __thread int pmap_park_here;
+static sem_t pmap_parked, pmap_go;
+static atomic_long pmap_bad;
+
+static void pobj_free(struct pobj *o)
+{
+	o->magic = MOBJ_DEAD;
+	free(o);
+}
+
+static struct pobj *pobj_new(const char *name)
+{
+	struct pobj *o = calloc(1, sizeof(*o));
+
+	ck_assert_ptr_nonnull(o);
+	o->magic = POBJ_LIVE;
+	snprintf(o->name, sizeof(o->name), "%s", name);
+	return o;
+}
+
+/* The object's key comes first: a pointer into the object. */
+static bool park_eq(const char *obj_key, const char *key)
+{
+	if (pmap_park_here) {
+		pmap_park_here = 0;
+		sem_post(&pmap_parked);
+		sem_wait(&pmap_go);
+		if (caa_container_of(obj_key, struct pobj, name[0])->magic != POBJ_LIVE)
+			atomic_fetch_add(&pmap_bad, 1);
+	}
+	return strcmp(obj_key, key) == 0;
+}
+
+RCU_MAP_DEFINE_CUSTOM(pmap, struct pobj, node, name, const char *, rcuslot_map_hash_string,
+		      park_eq, pobj_free);
+
+static struct pmap pmap;
+static atomic_int pmap_freed;
+
+static void *offline_remover(void *arg)
+{
+	struct pmap_old old;
+
+	rcuslot_register_thread();
+	rcuslot_thread_offline();
+	pmap_park_here = 1;
+	old = pmap_remove(&pmap, "victim"); /* parks in park_eq */
+	*(int *)arg = pmap_old_is_empty(&old);
+	pmap_old_free(&old);
+	rcuslot_thread_online();
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+static void *remove_and_free(void *arg)
+{
+	struct pmap_old old;
+
+	(void)arg;
+	rcuslot_register_thread();
+	old = pmap_remove(&pmap, "victim");
+	pmap_old_free(&old); /* must wait for the parked walk */
+	atomic_store(&pmap_freed, 1);
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+START_TEST(test_map_offline_updater_walk_is_protected)
+{
+	struct pobj *o = pobj_new("victim");
+	pthread_t walker, freer;
+	int lost_race = 0, freed_early;
+
+	sem_init(&pmap_parked, 0, 0);
+	sem_init(&pmap_go, 0, 0);
+	atomic_store(&pmap_bad, 0);
+	atomic_store(&pmap_freed, 0);
+	ck_assert_int_eq(pmap_init(&pmap, 0), 0);
+	ck_assert_int_eq(pmap_insert(&pmap, o), 0);
+	ck_assert_int_eq(pthread_create(&walker, NULL, offline_remover, &lost_race), 0);
+	offline_sem_wait(&pmap_parked);
+	ck_assert_int_eq(pthread_create(&freer, NULL, remove_and_free, NULL), 0);
+	for (int ms = 0; ms < 300 && !atomic_load(&pmap_freed); ms += 10)
+		offline_sleep_ms(10);
+	freed_early = atomic_load(&pmap_freed);
+	sem_post(&pmap_go);
+	offline_join(walker);
+	offline_join(freer);
+	ck_assert_msg(!freed_early, "old_free freed an object an offline updater was walking");
+	ck_assert_int_eq(atomic_load(&pmap_bad), 0);
+	ck_assert_int_eq(lost_race, 1); /* the other remove took it first */
+	pmap_destroy(&pmap);
+	sem_destroy(&pmap_parked);
+	sem_destroy(&pmap_go);
+}
+END_TEST
+
+/*
+ * "A replace racing another update of the same key succeeds against the
+ * newer object" (MAP_replace): a replace parked in the middle of its
+ * lookup, on the object it is about to replace, while another thread
+ * upserts the key. Let go, it must replace the upserted object and hand
+ * that one back; the first goes to the upsert's caller.
+ */
+struct parked_replace {
+	struct pobj *obj;
+	struct pmap_old old;
+	int ret;
+};
+
+static void *replace_parked(void *arg)
+{
+	struct parked_replace *r = arg;
+
+	rcuslot_register_thread();
+	pmap_park_here = 1;
+	r->ret = pmap_replace(&pmap, r->obj, &r->old); /* parks in park_eq */
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+START_TEST(test_map_replace_parked_meets_newer_object)
+{
+	struct pobj *first = pobj_new("k"), *newer = pobj_new("k");
+	struct parked_replace r = { pobj_new("k"), { NULL }, -1 };
+	struct pmap_old up;
+	pthread_t t;
+
+	sem_init(&pmap_parked, 0, 0);
+	sem_init(&pmap_go, 0, 0);
+	atomic_store(&pmap_bad, 0);
+	ck_assert_int_eq(pmap_init(&pmap, 0), 0);
+	ck_assert_int_eq(pmap_insert(&pmap, first), 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, replace_parked, &r), 0);
+	offline_sem_wait(&pmap_parked);
+	up = pmap_upsert(&pmap, newer); /* lands between the lookup and the commit */
+	sem_post(&pmap_go);
+	offline_join(t);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_ptr_eq(rcuslot_priv_strip(up.rcuslot_priv_obj), first);
+	ck_assert_ptr_eq(rcuslot_priv_strip(r.old.rcuslot_priv_obj), newer);
+	rcuslot_read_lock();
+	ck_assert_ptr_eq(pmap_find(&pmap, "k"), r.obj);
+	rcuslot_read_unlock();
+	ck_assert_int_eq(atomic_load(&pmap_bad), 0);
+	pmap_old_free(&up);
+	pmap_old_free(&r.old);
+	pmap_destroy(&pmap);
+	sem_destroy(&pmap_parked);
+	sem_destroy(&pmap_go);
+}
+END_TEST
+
 Suite *map_concurrency_suite(void)
 {
 	TCase *tc;
@@ -341,5 +584,8 @@ Suite *map_concurrency_suite(void)
 	/* The grower's resizes wait for grace periods: slow on a loaded machine. */
 	tcase_set_timeout(tc, 4 * GP_TIMEOUT);
 	tcase_add_test(tc, test_map_readers_updaters_resizes);
+	tcase_add_test(tc, test_map_destroy_waits_for_parked_iterator);
+	tcase_add_test(tc, test_map_offline_updater_walk_is_protected);
+	tcase_add_test(tc, test_map_replace_parked_meets_newer_object);
 	return s;
 }

@@ -238,6 +238,68 @@ START_TEST(test_ref_readers_block_while_updaters_replace)
 }
 END_TEST
 
+/*
+ * "Any thread, registered or not, inside or outside a read-side critical
+ * section" (NAME_ref_get, NAME_put): a thread that never registers takes a
+ * second reference and parks holding both while the slot replaces the
+ * object and old_free retires it in another thread; it then puts both, and
+ * the last put frees the object there, exactly once, intact until then.
+ */
+static sem_t held, let_go;
+static struct robj *handed;
+static long frees_in_holder;
+
+static void *unregistered_holder(void *arg)
+{
+	struct robj *extra = rslot_ref_get(handed);
+
+	(void)arg;
+	sem_post(&held);
+	sem_wait(&let_go);
+	if (!robj_intact(extra))
+		atomic_fetch_add(&torn, 1);
+	rslot_put(extra);
+	rslot_put(handed); /* the last: frees here */
+	frees_in_holder = robj_frees_here;
+	return NULL;
+}
+
+START_TEST(test_ref_last_put_in_unregistered_thread)
+{
+	struct rslot s;
+	struct rslot_old old;
+	pthread_t t;
+
+	robj_free_hook = NULL;
+	atomic_store(&torn, 0);
+	sem_init(&held, 0, 0);
+	sem_init(&let_go, 0, 0);
+	rslot_init(&s, robj_new(1));
+	handed = rslot_get(&s);
+	ck_assert_ptr_nonnull(handed);
+	ck_assert_int_eq(pthread_create(&t, NULL, unregistered_holder, NULL),
+			 0);
+	offline_sem_wait(&held);
+	/* The slot's reference, ours, the holder's. */
+	ck_assert_int_eq(robj_count(handed), 3);
+	old = rslot_replace(&s, robj_new(2));
+	rslot_old_free(&old); /* the slot's reference dropped: two remain */
+	ck_assert_int_eq(atomic_load(&robj_frees), 0);
+	ck_assert(robj_intact(handed));
+	ck_assert_int_eq(robj_count(handed), 2);
+	sem_post(&let_go);
+	offline_join(t);
+	ck_assert_int_eq(frees_in_holder, 1);
+	ck_assert_int_eq(atomic_load(&robj_frees), 1);
+	ck_assert_int_eq(atomic_load(&robj_bad_frees), 0);
+	ck_assert_int_eq(atomic_load(&torn), 0);
+	rslot_destroy(&s);
+	ck_assert_int_eq(atomic_load(&robj_frees), 2);
+	sem_destroy(&held);
+	sem_destroy(&let_go);
+}
+END_TEST
+
 static void setup(void)
 {
 	rcu_thread_setup();
@@ -250,5 +312,6 @@ Suite *ref_concurrency_suite(void)
 	Suite *s = rcu_suite("ref-concurrency", &tc, setup, NULL);
 
 	tcase_add_test(tc, test_ref_readers_block_while_updaters_replace);
+	tcase_add_test(tc, test_ref_last_put_in_unregistered_thread);
 	return s;
 }

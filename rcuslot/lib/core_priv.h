@@ -49,6 +49,9 @@ void core_chunk_free(void *ptr);
 void core_defer_done(long n);
 /* Reserve n under the bound for a core-side deferral; false if throttled. */
 bool core_defer_reserve(long n);
+/* fork(): the settings lock taken before, released after (both sides). */
+void core_defer_before_fork(void);
+void core_defer_after_fork(void);
 
 /* debug.c: whether any unit of the process was built with RCUSLOT_DEBUG. */
 bool core_dbg_enabled(void);

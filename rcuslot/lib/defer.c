@@ -298,6 +298,24 @@ RCUSLOT_PRIV_EXPORT unsigned long rcuslot_defer_throttled(void)
 	return uatomic_read(&throttled);
 }
 
+/*
+ * fork(): the lock is held across it, so the child never inherits it taken
+ * by a thread that does not exist there (a child forked while another
+ * thread was inside rcuslot_set_defer_max(), rcuslot_set_allocator() or a
+ * deferral carving a block would wait for it forever). Nothing is waited
+ * for while holding it, so taking it here ends as soon as that thread's
+ * short critical section does.
+ */
+void core_defer_before_fork(void)
+{
+	pthread_mutex_lock(&settings_lock);
+}
+
+void core_defer_after_fork(void)
+{
+	pthread_mutex_unlock(&settings_lock);
+}
+
 RCUSLOT_PRIV_EXPORT int rcuslot_set_allocator(void *(*alloc)(size_t), void (*release)(void *))
 {
 	int err = 0;

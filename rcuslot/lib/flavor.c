@@ -147,7 +147,9 @@ static void fork_table(struct flavor_fork t[5])
  * Every loaded flavor's call_rcu workers are paused (the child inherits
  * none of them). Under qsbr a worker finishes its grace period before it
  * pauses, and that grace period waits for this thread if it is online: wait
- * offline.
+ * offline. Then every lock of the core, in one order (settings, then the
+ * debug registry; neither is ever taken while holding the other), after the
+ * workers: a callback the worker is running may take one.
  */
 RCUSLOT_PRIV_EXPORT void rcuslot_before_fork(void)
 {
@@ -168,6 +170,7 @@ RCUSLOT_PRIV_EXPORT void rcuslot_before_fork(void)
 	}
 	if (urcu_bp_before_fork)
 		urcu_bp_before_fork();
+	core_defer_before_fork();
 	core_dbg_before_fork();
 }
 
@@ -177,6 +180,7 @@ RCUSLOT_PRIV_EXPORT void rcuslot_after_fork_parent(void)
 
 	fork_table(t);
 	core_dbg_after_fork();
+	core_defer_after_fork();
 	if (urcu_bp_after_fork_parent)
 		urcu_bp_after_fork_parent();
 	for (int i = 4; i >= 0; i--)
@@ -190,6 +194,7 @@ RCUSLOT_PRIV_EXPORT void rcuslot_after_fork_child(void)
 
 	fork_table(t);
 	core_dbg_after_fork();
+	core_defer_after_fork();
 	if (urcu_bp_after_fork_child)
 		urcu_bp_after_fork_child();
 	for (int i = 4; i >= 0; i--)

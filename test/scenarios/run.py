@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Programs built the way real ones are, with librcuslot: mixed debug and
-release units, a debug shared object with hidden visibility, two flavors,
+release units (a map and a counted slot among them, under ASan), a debug
+shared object with hidden visibility, two flavors,
 file:line with nothing but -g, program-wide settings.
 
 Each scenario compiles its programs here (it is about build flags), runs
@@ -167,6 +168,25 @@ def mixed(b, lib_debug, main_debug, shared):
                      'consumed (through a copy of it?) (lib.c:%d)' % line_of('lib.c', 'LIB_FREE'))
 
 
+def mixed_containers(b, lib_debug, main_debug):
+    """A map and a counted slot shared by a debug unit and a release unit,
+    either way round, under AddressSanitizer: objects inserted or published
+    on one side are removed, referenced and retired on the other."""
+    tag = 'containers-lib%s-main%s' % ('D' if lib_debug else 'R', 'D' if main_debug else 'R')
+    san = ['-fsanitize=address,undefined', '-fno-sanitize-recover=all',
+           '-fno-omit-frame-pointer']
+    dbg = ['-DRCUSLOT_DEBUG']
+    lib_flags = b.cflags() + ['-g', '-O1'] + san + (dbg if lib_debug else [])
+    main_flags = b.cflags() + ['-g', '-O1'] + san + (dbg if main_debug else [])
+    prog = b.link(tag, [b.obj('containers_lib.c', tag + '-lib', lib_flags),
+                        b.obj('containers.c', tag + '-main', main_flags)],
+                  flags=san, libs=('cds', 'memb'))
+    expect_ok(tag + ': map objects inserted on one side, removed, reclaimed and '
+              'retired on the other', prog, 'map', out='map ok: 300 objects')
+    expect_ok(tag + ': counted objects published, referenced, put and retired across '
+              'the two', prog, 'ref', out='ref ok: 4 objects')
+
+
 def flavors(b, debug, lgpl):
     tag = 'flavors%s%s' % ('-debug' if debug else '', '-lgpl' if lgpl else '-dyn')
     extra = ['-g', '-O1'] + (['-DRCUSLOT_DEBUG'] if debug else []) + \
@@ -281,6 +301,8 @@ def main():
         for lib_debug, main_debug in ((True, False), (False, True)):
             mixed(b, lib_debug, main_debug, shared=False)
         mixed(b, True, False, shared=True)
+        for lib_debug, main_debug in ((True, False), (False, True)):
+            mixed_containers(b, lib_debug, main_debug)
         for debug in (False, True):
             for lgpl in (True, False):
                 flavors(b, debug, lgpl)
