@@ -195,7 +195,7 @@ def expiry(args):
 
 
 def limits(args):
-    s = kt.kvd(args.kvd, '-m', '2', '-I', '200k', wrapper=args.wrapper)
+    s = kt.kvd(args.kvd, '-M', '-m', '2', '-I', '200k', wrapper=args.wrapper)
     try:
         c = s.client()
         v = b'm' * 100000
