@@ -778,10 +778,32 @@ static size_t crawl_chunk(int64_t now)
 	return looked;
 }
 
+/*
+ * The table's size as last set here. rculfhash resizes the table by itself,
+ * but can lose a request for good (see name_resize in rcuslot/map.h): a
+ * fill of two million keys on one worker then ran with chains hundreds
+ * long. So each time the item count doubles past it (or falls to an
+ * eighth), the main thread resizes the table itself, which also restarts
+ * the automatic resizing.
+ */
+#define TABLE_MIN 1024
+static unsigned long sized_for = TABLE_MIN;
+
+static void table_upkeep(void)
+{
+	uint64_t n = store_curr_items();
+
+	if (n > 2 * (uint64_t)sized_for || (sized_for > TABLE_MIN && n < sized_for / 8)) {
+		sized_for = n < TABLE_MIN ? TABLE_MIN : (unsigned long)n;
+		item_map_resize(&items, sized_for);
+	}
+}
+
 void store_tick(int64_t now)
 {
 	size_t looked = 0, n;
 
+	table_upkeep();
 	do {
 		n = crawl_chunk(now);
 		looked += n;
