@@ -507,8 +507,8 @@ unsigned long MAP_count(struct MAP *map);
  * request: its launcher marks a resize as initiated only after queueing it,
  * so when the resize thread runs the whole resize in between, the mark stays
  * set and no resize is queued again; the table keeps its size while its
- * chains grow (a fill of two million keys in one thread stalls about one run
- * in twenty). MAP_resize() runs a resize here and clears the mark: a program
+ * chains grow (one thread inserting two million keys left the table at
+ * 2,048 buckets about one run in fifteen on a loaded 2-core machine). MAP_resize() runs a resize here and clears the mark: a program
  * that knows roughly how many objects it holds can call it now and then
  * (examples/kvd does, from its housekeeping thread, each time its item count
  * doubles).
