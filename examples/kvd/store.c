@@ -38,6 +38,7 @@
 #define ROOM_TRIES 16
 
 static void item_free(struct item *it);
+static void want_crawl(void);
 
 RCU_MAP_DEFINE_STRING(item_map, struct item, node, key, item_free);
 
@@ -171,6 +172,8 @@ static struct item *item_new(const char *key, size_t nkey, uint32_t flags,
 	it->nbytes = (uint32_t)nbytes;
 	it->size = (uint32_t)size;
 	it->charged = true;
+	if (exptime_ms != 0)
+		want_crawl();
 	memcpy(it->data, key, nkey);
 	it->data[nkey] = '\0';
 	memcpy(it->data + nkey + 1 + nbytes, "\r\n", 3);
@@ -634,6 +637,8 @@ static int touch_copy(const struct item *old, struct item **new_out, void *arg)
 	it->visited = __atomic_load_n(&old->visited, __ATOMIC_RELAXED);
 	it->fetched = __atomic_load_n(&old->fetched, __ATOMIC_RELAXED);
 	it->exptime_ms = r->exptime_ms;
+	if (it->exptime_ms != 0)
+		want_crawl();
 	queue_add(it);
 	*new_out = it;
 	r->u.published = true;
@@ -744,6 +749,7 @@ enum store_result store_delta(const char *key, size_t nkey, bool incr,
 
 void store_flush(int64_t at_ms, int64_t now)
 {
+	want_crawl();
 	if (at_ms == 0 || at_ms <= now) {
 		__atomic_store_n(&flush_before_cas,
 				 __atomic_load_n(&next_cas, __ATOMIC_RELAXED),
@@ -754,20 +760,82 @@ void store_flush(int64_t at_ms, int64_t now)
 	}
 }
 
+/*
+ * The crawler walks the queue in passes, from the oldest item to the
+ * newest, and starts a pass only when something may have died since the
+ * last one began: an item stored or touched with an expiry time
+ * (crawl_wanted, set by the writers with a relaxed store when clear, and
+ * cleared here as a pass begins, so what is stored during a pass asks for
+ * the next), or a flush_all (an immediate one, or a delayed one not yet
+ * followed by a whole pass that began after it fell due), or the earliest
+ * expiry time the last pass saw has come. A cache whose items never expire
+ * costs it nothing. The rest is the main thread's.
+ */
+static bool crawl_wanted;
+static bool in_pass;
+static int64_t pass_began_ms, flush_swept_ms;
+static int64_t pass_next_ms, next_expiry_ms;	/* earliest expiry seen; 0: none */
+
+static void want_crawl(void)
+{
+	if (!__atomic_load_n(&crawl_wanted, __ATOMIC_RELAXED))
+		__atomic_store_n(&crawl_wanted, true, __ATOMIC_RELAXED);
+}
+
+static bool crawl_due(int64_t now)
+{
+	int64_t at = __atomic_load_n(&flush_at_ms, __ATOMIC_RELAXED);
+
+	if (at != 0 && at <= now && at != flush_swept_ms)
+		return true;
+	if (next_expiry_ms != 0 && next_expiry_ms <= now)
+		return true;
+	return __atomic_load_n(&crawl_wanted, __ATOMIC_RELAXED);
+}
+
 /* Look at up to STORE_CRAWL_CHUNK items from the crawler's place on; take
- * the expired and flushed ones. Returns how many it looked at. */
-static size_t crawl_chunk(int64_t now)
+ * the expired and flushed ones. Returns how many it looked at; *done once
+ * the pass has ended (or none was due). */
+static size_t crawl_chunk(int64_t now, bool *done)
 {
 	struct item_map_old out[STORE_CRAWL_CHUNK];
 	size_t n = 0, looked = 0;
 
 	pthread_mutex_lock(&queue_lock);
-	while (looked < STORE_CRAWL_CHUNK && looked < q_len) {
-		struct item *it = q_crawl ? q_crawl : q_oldest;
+	if (!in_pass) {
+		if (!crawl_due(now)) {
+			pthread_mutex_unlock(&queue_lock);
+			*done = true;
+			return 0;
+		}
+		__atomic_store_n(&crawl_wanted, false, __ATOMIC_RELAXED);
+		in_pass = true;
+		pass_began_ms = now;
+		pass_next_ms = 0;
+		q_crawl = q_oldest;
+	}
+	while (looked < STORE_CRAWL_CHUNK) {
+		struct item *it = q_crawl;
 
+		if (!it) {
+			int64_t at = __atomic_load_n(&flush_at_ms, __ATOMIC_RELAXED);
+
+			if (at != 0 && at <= pass_began_ms)
+				flush_swept_ms = at;
+			next_expiry_ms = pass_next_ms;
+			in_pass = false;
+			*done = true;
+			break;
+		}
 		looked++;
 		q_crawl = it->newer;
-		if (item_live(it, now) || !take(it, &out[n]))
+		if (item_live(it, now)) {
+			if (it->exptime_ms != 0 &&
+			    (pass_next_ms == 0 || it->exptime_ms < pass_next_ms))
+				pass_next_ms = it->exptime_ms;
+			continue;
+		}
+		if (!take(it, &out[n]))
 			continue;
 		count_reclaimed(it, now);
 		n++;
@@ -801,13 +869,12 @@ static void table_upkeep(void)
 
 void store_tick(int64_t now)
 {
-	size_t looked = 0, n;
+	size_t looked = 0;
+	bool done = false;
 
 	table_upkeep();
-	do {
-		n = crawl_chunk(now);
-		looked += n;
-	} while (n == STORE_CRAWL_CHUNK && looked < STORE_CRAWL_PER_TICK);
+	while (!done && looked < STORE_CRAWL_PER_TICK)
+		looked += crawl_chunk(now, &done);
 }
 
 uint64_t store_curr_items(void)

@@ -119,9 +119,10 @@ void store_unlink(const char *key, size_t nkey);
  * from then on. O(1): the items are unlinked later, by store_tick(), the
  * hand, or a lookup that finds them. */
 void store_flush(int64_t at_ms, int64_t now);
-/* Periodic upkeep from the main thread: a bounded pass of the crawler,
- * which unlinks expired and flushed items (STORE_CRAWL_PER_TICK items
- * looked at per call, the queue's lock taken STORE_CRAWL_CHUNK at a time). */
+/* Periodic upkeep from the main thread: the table's size, and the crawler,
+ * which unlinks expired and flushed items in passes over the queue
+ * (STORE_CRAWL_PER_TICK items looked at per call, the queue's lock taken
+ * STORE_CRAWL_CHUNK at a time), started only when an item may have died. */
 void store_tick(int64_t now);
 #define STORE_CRAWL_PER_TICK 32768
 #define STORE_CRAWL_CHUNK 256
