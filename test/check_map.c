@@ -568,6 +568,7 @@ static void *resize_reader(void *arg)
 				atomic_fetch_add(&resize_misses, 1);
 			atomic_fetch_add(&resize_lookups, 1);
 		}
+		rcuslot_quiescent_state();	/* qsbr: let the shrinks' grace periods end */
 	}
 	rcuslot_unregister_thread();
 	return NULL;
