@@ -71,9 +71,10 @@ static size_t n_listen;
 static bool stopping;
 static unsigned curr_conns;
 /* A descriptor kept in reserve: out of descriptors, it is closed to accept
- * one client and tell it why, then opened again. */
+ * one client and tell it why, then opened again. Every accept4 runs under
+ * accept_lock, so that no other worker's accept takes the slot meanwhile. */
 static int spare_fd = -1;
-static pthread_mutex_t spare_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t accept_lock = PTHREAD_MUTEX_INITIALIZER;
 
 unsigned kvd_curr_conns(void)
 {
@@ -215,23 +216,23 @@ static void reject(int fd)
 	close(fd);
 }
 
-/* Out of descriptors: turn one pending client away with the reason, using
- * the spare descriptor. False when there was none to use. */
+/* Out of descriptors (under accept_lock): turn one pending client away
+ * with the reason, using the spare descriptor (opened again first if it
+ * was lost: a descriptor may have been freed since). False when there was
+ * none to use. */
 static bool reject_with_spare(int lfd)
 {
 	int fd;
 
-	pthread_mutex_lock(&spare_lock);
-	if (spare_fd < 0) {
-		pthread_mutex_unlock(&spare_lock);
+	if (spare_fd < 0)
+		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (spare_fd < 0)
 		return false;
-	}
 	close(spare_fd);
 	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd >= 0)
 		reject(fd);
 	spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	pthread_mutex_unlock(&spare_lock);
 	return fd >= 0;
 }
 
@@ -275,19 +276,25 @@ static void accept_resume(struct worker *w)
 static void accept_all(struct worker *w, int lfd)
 {
 	for (;;) {
-		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct worker *t;
+		int fd, err;
 
-		if (fd < 0) {
-			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-			    errno == ENOMEM) {
-				if (!reject_with_spare(lfd))
-					accept_pause(w);
-				else
-					continue;
-			}
-			return;	/* EAGAIN, or a client gone before we took it */
+		pthread_mutex_lock(&accept_lock);
+		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		err = errno;
+		if (fd < 0 && (err == EMFILE || err == ENFILE || err == ENOBUFS ||
+			       err == ENOMEM)) {
+			bool told = reject_with_spare(lfd);
+
+			pthread_mutex_unlock(&accept_lock);
+			if (told)
+				continue;
+			accept_pause(w);
+			return;
 		}
+		pthread_mutex_unlock(&accept_lock);
+		if (fd < 0)
+			return;	/* EAGAIN, or a client gone before we took it */
 		w->accept_pause_ms = 0;
 		if (__atomic_add_fetch(&curr_conns, 1, __ATOMIC_RELAXED) >
 		    kvd_settings.max_conns) {
