@@ -355,8 +355,6 @@ static bool conn_write(struct conn *c)
 		c->out.sent += (size_t)n;
 		KVD_COUNT_N(bytes_written, (uint64_t)n);
 	}
-	if (c->out.cap > BUF_KEEP)
-		outbuf_free(&c->out);	/* a burst's buffer is not kept */
 	c->out.len = c->out.sent = 0;
 	return true;
 }
@@ -398,6 +396,11 @@ static bool conn_serve(struct worker *w, struct conn *c, int64_t now)
 		return false;	/* half-closed and nothing left to answer */
 	if (c->in_len > PROTO_GET_LINE_MAX + READ_CHUNK)
 		return false;
+	/* Idle (nothing to send, nothing received): a burst's output buffer is
+	 * not kept. Not while requests keep coming, which would only free and
+	 * grow it again. */
+	if (c->out.len == 0 && c->in_len == 0 && c->out.cap > BUF_KEEP)
+		outbuf_free(&c->out);
 	if (c->out.len != 0)
 		want |= EPOLLOUT;
 	if (!c->eof && !c->proto.close_after && c->out.len - c->out.sent <= PROTO_OUT_HIGH &&
