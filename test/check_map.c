@@ -601,7 +601,7 @@ START_TEST(test_resize)
 		ck_assert_int_eq(value_of(&m, k), k);
 	tmap_destroy(&m);
 	rcuslot_barrier();
-	ck_assert_int_eq(mobj_frees, 4 * RESIZE_KEYS);
+	ck_assert_int_eq(mobj_frees, 4L * RESIZE_KEYS);
 }
 END_TEST
 
