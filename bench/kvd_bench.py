@@ -19,11 +19,24 @@ present keys; reports instructions per GET, where they go, and which
 executed functions contain a locked or exchanging instruction (objdump):
 kvd-profile.txt.
 
+hitratio: cache-aside (a GET miss is followed by a SET of the key), 90 %
+GETs and 10 % SETs, keys drawn from a Zipf distribution (alpha 0.8 and
+0.99) over a key space ten times what -m 16 holds, values of 64 B to 4 KB
+(each key its own length); kvd (SIEVE) against memcached without -M (its
+segmented LRU), both -m 16 -t 2, the same request sequence for both, the
+order alternating; a warm-up, then the hit ratio of the measured part and
+the driver's requests/s (one Python client, pipelined 100 at a time: its
+own speed bounds that figure; memaslap's table is the throughput one);
+median of --reps (default 5): kvd-hitratio.csv, kvd-hitratio.md,
+kvd-hitratio.png.
+
 smoke: one short memaslap run against each server (for scons check).
 """
 
 import argparse
+import bisect
 import os
+import random
 import re
 import socket
 import statistics
@@ -169,6 +182,122 @@ def plot(out):
     gp = os.path.join(HERE, 'kvd.gp')
     subprocess.run(['gnuplot', '-e', "datafile='%s'; outfile='%s'" % (
         os.path.join(out, 'kvd.csv'), os.path.join(out, 'kvd.png')), gp], check=True)
+
+
+# --- hitratio: cache-aside over Zipf keys ---------------------------------------
+
+HR_MB = 16
+HR_ALPHAS = [0.8, 0.99]
+HR_BATCH = 100
+
+
+def hr_start(which, kvd):
+    if which == 'kvd':
+        return kt.kvd(kvd, '-t', '2', '-m', str(HR_MB))
+    argv = ['memcached', '-U', '0', '-l', '127.0.0.1', '-t', '2', '-m', str(HR_MB)]
+    if os.geteuid() == 0:
+        argv += ['-u', 'root']
+    return kt.Server(argv, 'memcached')
+
+
+def hr_workload(alpha, nkeys, nreq, seed):
+    """The request sequence: (is_get, key index) pairs, and each key's length."""
+    rng = random.Random(seed)
+    cdf, total = [], 0.0
+    for i in range(nkeys):
+        total += 1.0 / (i + 1) ** alpha
+        cdf.append(total)
+    # rank i is key perm[i], so popular keys are not the low numbers
+    perm = list(range(nkeys))
+    rng.shuffle(perm)
+    lens = [rng.randrange(64, 4097) for _ in range(nkeys)]
+    reqs = [(rng.random() < 0.9, perm[bisect.bisect_left(cdf, rng.random() * total)])
+            for _ in range(nreq)]
+    return reqs, lens
+
+
+def hr_drive(server, reqs, lens, warm):
+    """Run reqs cache-aside; hits and gets counted after the first warm."""
+    c = server.client()
+    # as a pipelining client should: without it, the small batch of gets
+    # after a large noreply write can wait for the server's delayed ACK
+    c.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    hits = gets = 0
+    t0 = time.time()
+    for start in range(0, len(reqs), HR_BATCH):
+        if start == warm:
+            t0 = time.time()
+        batch = reqs[start:start + HR_BATCH]
+        keys = [k for is_get, k in batch if is_get]
+        c.send(b''.join(b'get k%d\r\n' % k for k in keys))
+        missed = []
+        for k in keys:
+            head = c.line()
+            if head == b'END':
+                missed.append(k)
+                continue
+            n = int(head.split(b' ')[3])
+            while len(c.buf) < n + 2:
+                c._fill()
+            c.buf = c.buf[n + 2:]
+            kt.expect(c.line() == b'END', 'END')
+        if start >= warm:
+            gets += len(keys)
+            hits += len(keys) - len(missed)
+        sets = missed + [k for is_get, k in batch if not is_get]
+        c.send(b''.join(b'set k%d 0 0 %d noreply\r\n%s\r\n' % (k, lens[k], b'v' * lens[k])
+                        for k in sets))
+    kt.expect(c.call(b'version\r\n').startswith(b'VERSION'), 'version')
+    took = time.time() - t0
+    c.close()
+    return hits / gets, (len(reqs) - warm) / took
+
+
+def hitratio(args):
+    os.makedirs(args.out, exist_ok=True)
+    per_item = 2080 + 100  # mean value, key and header: about what -m holds
+    nkeys = 10 * HR_MB * 1024 * 1024 // per_item
+    warm, nreq = 100000, 200000
+    rows = []
+    for alpha in HR_ALPHAS:
+        reqs, lens = hr_workload(alpha, nkeys, nreq, seed=int(alpha * 100))
+        for rep in range(args.reps):
+            order = ['kvd', 'memcached'] if rep % 2 == 0 else ['memcached', 'kvd']
+            for which in order:
+                s = hr_start(which, args.kvd)
+                try:
+                    ratio, rps = hr_drive(s, reqs, lens, warm)
+                finally:
+                    if which == 'kvd':
+                        s.stop_ok()
+                    else:
+                        s.kill()
+                rows.append((alpha, rep, which, ratio, rps))
+                print('alpha %.2f rep %d %-9s hit ratio %.4f  %6d req/s' %
+                      (alpha, rep, which, ratio, rps), flush=True)
+    with open(os.path.join(args.out, 'kvd-hitratio.csv'), 'w') as f:
+        f.write('alpha,kvd_hit_ratio,memcached_hit_ratio,kvd_req_per_s,memcached_req_per_s\n')
+        table = ['| Zipf alpha | kvd hit ratio | memcached hit ratio | '
+                 'kvd req/s | memcached req/s |', '|---|---|---|---|---|']
+        for alpha in HR_ALPHAS:
+            med = {w: (statistics.median(r[3] for r in rows if r[0] == alpha and r[2] == w),
+                       statistics.median(r[4] for r in rows if r[0] == alpha and r[2] == w))
+                   for w in ('kvd', 'memcached')}
+            f.write('%.2f,%.4f,%.4f,%d,%d\n' % (alpha, med['kvd'][0], med['memcached'][0],
+                                               med['kvd'][1], med['memcached'][1]))
+            table.append('| %.2f | %.3f | %.3f | %d | %d |' % (
+                alpha, med['kvd'][0], med['memcached'][0], med['kvd'][1],
+                med['memcached'][1]))
+    with open(os.path.join(args.out, 'kvd-hitratio.md'), 'w') as f:
+        f.write('cache-aside, 90 %% GET, %d keys (10x what -m %d holds), values 64 B to 4 KB, '
+                '%d requests after %d of warm-up, median of %d; -t 2 both, memcached '
+                'evicting (no -M).\n\n' % (nkeys, HR_MB, nreq - warm, warm, args.reps))
+        f.write('\n'.join(table) + '\n')
+    print('\n'.join(table))
+    gp = os.path.join(HERE, 'kvd_hitratio.gp')
+    subprocess.run(['gnuplot', '-e', "datafile='%s'; outfile='%s'" % (
+        os.path.join(args.out, 'kvd-hitratio.csv'),
+        os.path.join(args.out, 'kvd-hitratio.png')), gp], check=True)
 
 
 # --- profile: callgrind ----------------------------------------------------------
@@ -399,12 +528,14 @@ def smoke(args):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('mode', choices=['run', 'profile', 'smoke'])
+    p.add_argument('mode', choices=['run', 'profile', 'smoke', 'hitratio'])
     p.add_argument('--kvd', required=True)
     p.add_argument('--out', default=os.path.join(HERE, 'results'))
     p.add_argument('--seconds', type=int, default=3)
-    p.add_argument('--reps', type=int, default=3)
+    p.add_argument('--reps', type=int, default=None)
     args = p.parse_args()
+    if args.reps is None:
+        args.reps = 5 if args.mode == 'hitratio' else 3
     try:
         globals()[args.mode](args)
     except kt.Failure as e:

@@ -97,7 +97,8 @@
  * - **retiring what an update took out**, outside any read-side section:
  *   exactly one of MAP_old_free(), MAP_old_reclaim(), MAP_old_defer(),
  *   MAP_batch_add(); none allocates memory but the batch's chunks;
- * - **set-up and tear-down**: MAP_init(), MAP_destroy(), MAP_count().
+ * - **set-up and tear-down**: MAP_init(), MAP_destroy(), MAP_count(),
+ *   MAP_resize().
  *
  * **What a concurrent reader can observe.** A lookup sees an object that
  * was in the map at some moment during the lookup, or NULL when there was
@@ -503,6 +504,44 @@ int MAP_copy_update(struct MAP *map, const KEY *key, MAP_copy_fn *copy, void *ar
  * Never waits.
  */
 unsigned long MAP_count(struct MAP *map);
+
+/** @} */
+
+/**
+ * @defgroup MAP_resize MAP_resize
+ * @ingroup RCU_MAP_DEFINE
+ * @brief Size the table for a number of objects, now.
+ * @{
+ */
+
+/**
+ * Resize the table to the power of two at or above `expected` buckets
+ * (rculfhash's cds_lfht_resize()), in the caller's thread; automatic
+ * resizing goes on from there.
+ *
+ * The table resizes itself, but liburcu (0.13 to at least 0.15) can lose a
+ * request: its launcher marks a resize as initiated only after queueing it,
+ * so when the resize thread runs the whole resize in between, the mark stays
+ * set and no resize is queued again; the table keeps its size while its
+ * chains grow (one thread inserting two million keys left the table at
+ * 2,048 buckets about one run in fifteen on a loaded 2-core machine). MAP_resize() runs a resize here and clears the mark: a program
+ * that knows roughly how many objects it holds can call it now and then
+ * (examples/kvd does, from its housekeeping thread, each time its item count
+ * doubles).
+ *
+ * @param map       The map.
+ * @param expected  Objects it is to hold (0 or 1: the smallest table).
+ *
+ * @par Context:
+ * A registered thread, outside read-side critical sections (under qsbr it
+ * goes offline around the resize, as MAP_destroy()).
+ * @par Grace period:
+ * May wait for grace periods (a shrink frees the old bucket tables after
+ * one), and for a resize in progress to end.
+ * @par Concurrency:
+ * Lookups, iterations and updates may run concurrently and stay correct.
+ */
+void MAP_resize(struct MAP *map, unsigned long expected);
 
 /** @} */
 

@@ -573,6 +573,34 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		return n;                                                      \
 	}
 
+/*
+ * Resize now, in the caller's thread. It is also the way out of a lost
+ * request in rculfhash's automatic resize (liburcu 0.13 to at least
+ * 0.15): the launcher marks a resize as initiated only after queueing it,
+ * so when the worker runs the whole resize in between, the mark stays set
+ * and no resize is ever queued again; cds_lfht_resize runs one here and
+ * clears it. Offline around it under qsbr, as destroy (a shrink waits for
+ * grace periods).
+ */
+#define RCUSLOT_PRIV_MAP_DEF_RESIZE(name, flavor)                              \
+	RCUSLOT_PRIV_FUNC void name##_resize(struct name *map, unsigned long expected) \
+	{                                                                      \
+		unsigned long size = 1;                                        \
+		int online;                                                    \
+		RCUSLOT_PRIV_DBG_ENTER();                                      \
+                                                                               \
+		RCUSLOT_PRIV_DBG_NO_WAIT(flavor, #name "_resize");             \
+		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_resize");          \
+		while (size < expected && size < RCUSLOT_MAP_EXPECTED_MAX)     \
+			size <<= 1;                                            \
+		online = RCUSLOT_PRIV_URCU_OF(flavor, read_ongoing)();         \
+		if (online)                                                    \
+			RCUSLOT_PRIV_URCU_OF(flavor, thread_offline)();        \
+		cds_lfht_resize(map->rcuslot_priv_ht, size);                   \
+		if (online)                                                    \
+			RCUSLOT_PRIV_URCU_OF(flavor, thread_online)();         \
+	}
+
 /* --- updates ------------------------------------------------------------- */
 
 /* An object about to be published: fresh (debug), node ready, released (TSan). */
@@ -913,6 +941,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 	RCUSLOT_PRIV_MAP_DEF_FIND(name, type, node_member, flavor)             \
 	RCUSLOT_PRIV_MAP_DEF_ITER(name, type, node_member, flavor)             \
 	RCUSLOT_PRIV_MAP_DEF_COUNT(name, flavor)                               \
+	RCUSLOT_PRIV_MAP_DEF_RESIZE(name, flavor)                              \
 	RCUSLOT_PRIV_MAP_DEF_INSERT(name, type, node_member, flavor)           \
 	RCUSLOT_PRIV_MAP_DEF_UPSERT(name, type, node_member, flavor)           \
 	RCUSLOT_PRIV_MAP_DEF_LOOKUP(name, type, node_member)                   \
@@ -985,8 +1014,8 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
  * `key_member` (compared bytewise, hashed by rcuslot_map_hash_bytes()), freed
  * by `free_fn`; with its old handle `struct name_old` and its operations
  * (name_init, name_find, name_insert, name_upsert, name_replace,
- * name_remove, name_copy_update, name_count, name_destroy, RCU_MAP_FOREACH,
- * name_old_free, ...). See the RCU_MAP_DEFINE group for each of them.
+ * name_remove, name_copy_update, name_count, name_resize, name_destroy,
+ * RCU_MAP_FOREACH, name_old_free, ...). See the RCU_MAP_DEFINE group for each of them.
  * @code
  * struct route {
  *         uint32_t dst;                  // the key

@@ -548,6 +548,63 @@ START_TEST(test_grow_shrink)
 }
 END_TEST
 
+/*
+ * name_resize: up and down while a reader looks up every key, which it
+ * always finds; then the table resizes itself again (a later fill and
+ * drain go through).
+ */
+#define RESIZE_KEYS 5000
+static atomic_int resize_stop;
+static atomic_long resize_misses, resize_lookups;
+
+static void *resize_reader(void *arg)
+{
+	struct tmap *m = arg;
+
+	rcuslot_register_thread();
+	while (!atomic_load(&resize_stop)) {
+		for (uint32_t k = 0; k < RESIZE_KEYS; k += 7) {
+			if (value_of(m, k) != (long)k)
+				atomic_fetch_add(&resize_misses, 1);
+			atomic_fetch_add(&resize_lookups, 1);
+		}
+		rcuslot_quiescent_state();	/* qsbr: let the shrinks' grace periods end */
+	}
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+START_TEST(test_resize)
+{
+	static const unsigned long sizes[] = { 1 << 16, 1, 4096, 0, 1 << 14, 3, 1 << 16 };
+	struct tmap m;
+	pthread_t reader;
+
+	map_init(&m, 0);
+	for (uint32_t k = 0; k < RESIZE_KEYS; k++)
+		ck_assert_int_eq(tmap_insert(&m, mobj_new(k, k)), 0);
+	atomic_store(&resize_stop, 0);
+	atomic_store(&resize_misses, 0);
+	atomic_store(&resize_lookups, 0);
+	ck_assert_int_eq(pthread_create(&reader, NULL, resize_reader, &m), 0);
+	for (int round = 0; round < 4; round++)
+		for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+			tmap_resize(&m, sizes[i]);
+	atomic_store(&resize_stop, 1);
+	ck_assert_int_eq(pthread_join(reader, NULL), 0);
+	ck_assert_int_eq(atomic_load(&resize_misses), 0);
+	ck_assert_int_gt(atomic_load(&resize_lookups), 0);
+	ck_assert_uint_eq(tmap_count(&m), RESIZE_KEYS);
+	for (uint32_t k = RESIZE_KEYS; k < 4 * RESIZE_KEYS; k++)
+		ck_assert_int_eq(tmap_insert(&m, mobj_new(k, k)), 0);
+	for (uint32_t k = 0; k < 4 * RESIZE_KEYS; k += 13)
+		ck_assert_int_eq(value_of(&m, k), k);
+	tmap_destroy(&m);
+	rcuslot_barrier();
+	ck_assert_int_eq(mobj_frees, 4L * RESIZE_KEYS);
+}
+END_TEST
+
 /* --- the hash ------------------------------------------------------------ */
 
 START_TEST(test_hash)
@@ -913,6 +970,7 @@ Suite *map_suite(void)
 	tcase_set_timeout(tc, 4 * GP_TIMEOUT);
 	tcase_add_loop_test(tc, test_destroy_during_resize, 0, 3);
 	tcase_add_test(tc, test_grow_shrink);
+	tcase_add_test(tc, test_resize);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -59,6 +59,16 @@ static int destroy_inside(int run)
 	return 0;
 }
 
+static int resize_inside(int run)
+{
+	struct tmap *m = run ? full_map() : NULL;
+
+	if (run)
+		rcuslot_read_lock();
+	AT(run) tmap_resize(m, 1024);
+	return 0;
+}
+
 static int free_inside(int run)
 {
 	struct tmap_old old;
@@ -281,6 +291,7 @@ static const struct misuse {
 	{ find_outside, "tmap_find called outside a read-side critical section", LOCKED },
 	{ foreach_outside, "RCU_MAP_FOREACH(tmap) called outside a read-side critical section", LOCKED },
 	{ destroy_inside, "tmap_destroy " WAITS, LOCKED },
+	{ resize_inside, "tmap_resize " WAITS, LOCKED },
 	{ free_inside, "tmap_old_free " WAITS, LOCKED },
 	{ reclaim_inside, "tmap_old_reclaim " WAITS, LOCKED },
 	{ defer_inside, "tmap_old_defer " WAITS, LOCKED },

@@ -95,6 +95,7 @@ echo "== memcrm greeting.txt, memcflush"
 memcrm "$servers" greeting.txt
 memccat "$servers" greeting.txt 2>/dev/null || echo "greeting.txt: gone"
 memcflush "$servers"
+sleep 0.3	# flush_all only marks the items; the crawler unlinks them
 say 'stats\r\n' | grep curr_items
 
 echo

@@ -9,7 +9,9 @@
  * item (after a grace period), waits for the deferred frees with
  * rcuslot_barrier() and exits 0.
  */
+#define _GNU_SOURCE	/* pipe2 */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <netdb.h>
@@ -21,6 +23,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,6 +42,7 @@ struct kvd_settings kvd_settings = {
 	.threads = KVD_THREADS_DEFAULT,
 	.port = KVD_PORT_DEFAULT,
 	.listen = "127.0.0.1",
+	.evict = true,
 };
 
 int64_t kvd_started_ms;
@@ -119,17 +123,17 @@ static void usage(FILE *f)
 "  -l, --listen=ADDR         address to listen on (default 127.0.0.1)\n"
 "  -s, --unix-socket=PATH    listen on a UNIX socket instead of TCP\n"
 "  -m, --memory-limit=MB     bytes held in items, in megabytes (default %d);\n"
-"                            a write past it fails, nothing is evicted\n"
+"                            a write past it evicts what was least used\n"
 "  -I, --max-item-size=SIZE  largest item, with k or m suffix (default 1m)\n"
 "  -c, --conn-limit=N        simultaneous connections (default %d)\n"
 "  -t, --threads=N           worker threads (default %d)\n"
-"  -M, --disable-evictions   accepted for memcached compatibility (kvd\n"
-"                            never evicts)\n"
+"  -M, --disable-evictions   a write past -m fails instead of evicting\n"
 "  -v, --verbose             report startup and shutdown on stderr\n"
 "  -h, --help                show this help and exit\n"
 "  -V, --version             show the version and exit\n"
 "\n"
-"SIGTERM or SIGINT: stop accepting, answer what was received, exit 0.\n"
+"SIGTERM, SIGINT or SIGUSR1: stop accepting, answer what was received,\n"
+"exit 0. SIGHUP is ignored.\n"
 "See kvd(8).\n",
 		KVD_PORT_DEFAULT, KVD_MEM_MB_DEFAULT, KVD_CONNS_DEFAULT,
 		KVD_THREADS_DEFAULT);
@@ -240,6 +244,7 @@ static int parse_options(int argc, char **argv)
 			kvd_settings.threads = (unsigned)v;
 			break;
 		case 'M':
+			kvd_settings.evict = false;
 			break;
 		case 'v':
 			kvd_settings.verbose++;
@@ -300,13 +305,48 @@ static int listen_tcp(const char *addr, int port)
 	return fd;
 }
 
+/*
+ * What is at path may be replaced: nothing, or a socket nobody serves (left
+ * by an earlier run). A file that is not a socket, or a socket a live
+ * process accepts on, is not ours to take.
+ */
+static int unix_path_free(const char *path, const struct sockaddr_un *sun)
+{
+	struct stat st;
+	int fd, err;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISSOCK(st.st_mode)) {
+		fprintf(stderr, "kvd: cannot listen on %s: it exists and is not a socket\n",
+			path);
+		return -1;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	err = connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0 ? 0 : errno;
+	close(fd);
+	if (err == 0 || err == EAGAIN) {
+		fprintf(stderr, "kvd: cannot listen on %s: another process serves it\n", path);
+		return -1;
+	}
+	if (err != ECONNREFUSED) {
+		fprintf(stderr, "kvd: cannot listen on %s: %s\n", path, strerror(err));
+		return -1;
+	}
+	unlink(path);	/* a socket left by an earlier run */
+	return 0;
+}
+
 static int listen_unix(const char *path)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int fd;
 
 	strcpy(sun.sun_path, path);	/* length checked with the options */
-	unlink(path);			/* a socket left by an earlier run */
+	if (unix_path_free(path, &sun) < 0)
+		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
 	    listen(fd, 1024) < 0) {
@@ -318,15 +358,43 @@ static int listen_unix(const char *path)
 	return fd;
 }
 
-/* SIGTERM and SIGINT arrive through a signalfd; every thread started later
- * inherits the blocked mask, so none of them is interrupted. */
+/* SIGTERM, SIGINT, SIGUSR1 and SIGHUP arrive through a signalfd; every
+ * thread started later inherits the blocked mask, so none of them is
+ * interrupted. */
+/*
+ * rculfhash's resize thread unblocks SIGUSR1 (the signal flavor's), so a
+ * SIGUSR1 sent to kvd may land there rather than in the signalfd: a handler
+ * catches it wherever it lands and tells the main thread through a pipe.
+ */
+static int usr1_pipe[2] = { -1, -1 };
+
+static void on_usr1(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	if (write(usr1_pipe[1], &c, 1) < 0) {
+		/* the pipe is full: a stop is pending already */
+	}
+	errno = saved;
+}
+
 static int take_signals(void)
 {
+	struct sigaction sa = { .sa_handler = on_usr1 };
 	sigset_t set;
+
+	if (pipe2(usr1_pipe, O_NONBLOCK | O_CLOEXEC) < 0)
+		return -1;
+	sigfillset(&sa.sa_mask);
+	if (sigaction(SIGUSR1, &sa, NULL) < 0)
+		return -1;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGHUP);
 	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
 		return -1;
 	signal(SIGPIPE, SIG_IGN);
@@ -335,7 +403,8 @@ static int take_signals(void)
 
 static void wait_for_signal(int sigfd)
 {
-	struct pollfd pfd = { .fd = sigfd, .events = POLLIN };
+	struct pollfd pfd[2] = { { .fd = sigfd, .events = POLLIN },
+				 { .fd = usr1_pipe[0], .events = POLLIN } };
 
 	for (;;) {
 		struct signalfd_siginfo si;
@@ -343,10 +412,22 @@ static void wait_for_signal(int sigfd)
 
 		/* qsbr: a thread that waits holds no item */
 		rcuslot_thread_offline();
-		ready = poll(&pfd, 1, TICK_MS);
+		ready = poll(pfd, 2, TICK_MS);
 		rcuslot_thread_online();
+		if (ready > 0 && (pfd[1].revents & POLLIN)) {
+			if (kvd_verbose())
+				fprintf(stderr, "kvd: %s: stopping\n", strsignal(SIGUSR1));
+			return;
+		}
 		if (ready > 0 &&
 		    read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+			/* SIGHUP: memcached goes on serving; so does kvd (it
+			 * has no log or configuration to reopen) */
+			if (si.ssi_signo == SIGHUP) {
+				if (kvd_verbose())
+					fprintf(stderr, "kvd: SIGHUP: ignored\n");
+				continue;
+			}
 			if (kvd_verbose())
 				fprintf(stderr, "kvd: %s: stopping\n", strsignal((int)si.ssi_signo));
 			return;
@@ -408,5 +489,7 @@ int main(int argc, char **argv)
 	if (kvd_verbose())
 		fprintf(stderr, "kvd: stopped\n");
 	close(sigfd);
+	close(usr1_pipe[0]);
+	close(usr1_pipe[1]);
 	return 0;
 }

@@ -44,6 +44,7 @@ struct kvd_settings {
 	const char *listen;	/* -l */
 	const char *sock_path;	/* -s */
 	int verbose;		/* -v, and the verbosity command */
+	bool evict;		/* false with -M: a full cache refuses writes */
 };
 
 extern struct kvd_settings kvd_settings;
@@ -73,6 +74,7 @@ struct kvd_stats {
 	uint64_t total_items;
 	uint64_t store_too_large, store_no_memory;
 	uint64_t total_connections, rejected_connections;
+	uint64_t evictions, evicted_unfetched, expired_unfetched, reclaimed;
 };
 #define KVD_STATS_FIELDS (sizeof(struct kvd_stats) / sizeof(uint64_t))
 

@@ -51,8 +51,10 @@ bool outbuf_reserve(struct outbuf *o, size_t n)
 	while (cap < o->len + n)
 		cap *= 2;
 	b = realloc(o->buf, cap);
-	if (!b)
+	if (!b) {
+		o->failed = true;
 		return false;
+	}
 	o->buf = b;
 	o->cap = cap;
 	return true;
@@ -65,10 +67,19 @@ void outbuf_free(struct outbuf *o)
 	o->len = o->sent = o->cap = 0;
 }
 
+void proto_free(struct proto *p)
+{
+	if (p->item)
+		store_discard(p->item);
+	p->item = NULL;
+	free(p->get_rest);
+	p->get_rest = NULL;
+}
+
 static void put(struct outbuf *o, const char *s, size_t n)
 {
 	if (!outbuf_reserve(o, n))
-		return;	/* the client misses a reply; kvd goes on */
+		return;	/* o->failed: the connection closes */
 	memcpy(o->buf + o->len, s, n);
 	o->len += n;
 }
@@ -228,30 +239,43 @@ static bool noreply_maybe(struct proto *p, struct token *t, size_t n)
 #define VALUE_HEADER_MAX (6 + KVD_KEY_MAX + 1 + 10 + 1 + 10 + 1 + 20 + 2)
 
 /*
- * Append key's VALUE block (if it is there) to o. The output buffer is
- * grown only outside the read-side section, then the key looked up again.
+ * Append key's VALUE block (if it is there) to o; with !emit only look it
+ * up, for the counters. The output buffer is grown only outside the
+ * read-side section, then the key looked up again; so each value is copied
+ * under a section of its own. An expired or flushed item found is unlinked
+ * afterwards, outside the section. True on a hit.
  */
-static void get_one(struct outbuf *o, const char *key, size_t nkey, bool with_cas,
-		    int64_t now)
+static bool get_one(struct outbuf *o, const char *key, size_t nkey, bool with_cas,
+		    bool emit, int64_t now)
 {
 	for (;;) {
 		const struct item *it;
+		bool dead = false;
 		size_t need;
 		char *w;
 
+		if (o->failed)
+			return false;
 		rcuslot_read_lock();
-		it = store_find(key, now);
+		it = store_find(key, now, &dead);
 		if (!it) {
 			rcuslot_read_unlock();
 			KVD_COUNT(get_misses);
-			return;
+			if (dead)
+				store_reap(key, now);
+			return false;
 		}
 		need = VALUE_HEADER_MAX + it->nbytes + 2;
-		if (o->cap - o->len < need) {
+		if (emit && o->cap - o->len < need) {
 			rcuslot_read_unlock();
 			if (!outbuf_reserve(o, need))
-				return;
+				return false;
 			continue;
+		}
+		if (!emit) {
+			rcuslot_read_unlock();
+			KVD_COUNT(get_hits);
+			return true;
 		}
 		w = o->buf + o->len;
 		memcpy(w, "VALUE ", 6);
@@ -272,54 +296,162 @@ static void get_one(struct outbuf *o, const char *key, size_t nkey, bool with_ca
 		rcuslot_read_unlock();
 		o->len = (size_t)(w - o->buf);
 		KVD_COUNT(get_hits);
-		return;
+		return true;
 	}
 }
 
-static void process_get(struct proto *p, struct outbuf *o, struct token *t,
-			bool with_cas, bool touch, int64_t now)
+/* One key of a get, gets, gat or gats. gat answers with the value as it
+ * was, then touches it (memcached's order: a negative exptime returns the
+ * value once, then it is gone). */
+static void get_key(struct proto *p, struct outbuf *o, const char *key, size_t nkey,
+		    bool emit, int64_t now)
 {
-	/* where this reply starts, counted from the unsent output: growing
-	 * the buffer may move the unsent bytes to its front */
-	size_t start = o->len - o->sent;
-	struct token *k = &t[1];
-	int64_t exptime_ms = 0;
-	int32_t exptime;
-
-	if (touch) {
-		if (!parse_i32(t[1].v, &exptime)) {
-			reply(p, o, "CLIENT_ERROR invalid exptime argument");
-			return;
-		}
-		exptime_ms = store_exptime(exptime, now);
-		k++;
+	if (!p->get_touch) {
+		KVD_COUNT(cmd_get);
+		(void)get_one(o, key, nkey, p->get_cas, emit, now);
+		return;
 	}
+	KVD_COUNT(cmd_touch);
+	if (get_one(o, key, nkey, p->get_cas, emit, now) &&
+	    store_touch(key, nkey, p->get_exptime_ms, now) == ST_TOUCHED)
+		KVD_COUNT(touch_hits);
+	else
+		KVD_COUNT(touch_misses);
+}
+
+/* Whether the words of s include one longer than a key may be. */
+static bool has_long_word(const char *s)
+{
+	size_t run = 0;
+
+	for (; *s; s++) {
+		run = *s == ' ' ? 0 : run + 1;
+		if (run > KVD_KEY_MAX)
+			return true;
+	}
+	return false;
+}
+
+/* Keep the keys from k on (and the unsplit rest after them) for later. */
+static bool get_suspend(struct proto *p, struct token *k)
+{
+	size_t n = 0;
+	struct token *e;
+	char *rest, *w;
+
+	for (e = k; e->len != 0; e++)
+		n += e->len + 1;
+	if (e->v)
+		n += strlen(e->v);
+	rest = malloc(n + 1);
+	if (!rest)
+		return false;
+	w = rest;
+	for (e = k; e->len != 0; e++) {
+		memcpy(w, e->v, e->len);
+		w += e->len;
+		*w++ = ' ';
+	}
+	if (e->v) {
+		size_t m = strlen(e->v);
+
+		memcpy(w, e->v, m);
+		w += m;
+	}
+	*w = '\0';
+	free(p->get_rest);
+	p->get_rest = rest;
+	p->state = P_GET;
+	return true;
+}
+
+/*
+ * Answer the keys from k on (t: the token array they are in), as many as
+ * the output takes: once PROTO_OUT_HIGH bytes wait unsent, the rest is kept
+ * and the get goes on when they have drained.
+ */
+static void get_keys(struct proto *p, struct outbuf *o, struct token *t,
+		     struct token *k, int64_t now)
+{
 	for (;;) {
 		for (; k->len != 0; k++) {
-			if (k->len > KVD_KEY_MAX) {
-				/* memcached drops the whole reply */
-				o->len = o->sent + start;
-				reply(p, o, "CLIENT_ERROR bad command line format");
+			if (o->len - o->sent > PROTO_OUT_HIGH) {
+				if (!get_suspend(p, k))
+					o->failed = true;
 				return;
 			}
-			if (touch) {
-				KVD_COUNT(cmd_touch);
-				if (store_touch(k->v, k->len, exptime_ms, now) != ST_TOUCHED) {
-					KVD_COUNT(touch_misses);
-					continue;
-				}
-				KVD_COUNT(touch_hits);
-			} else {
-				KVD_COUNT(cmd_get);
-			}
-			get_one(o, k->v, k->len, with_cas, now);
+			get_key(p, o, k->v, k->len, true, now);
 		}
 		if (!k->v)
 			break;
 		(void)tokenize(k->v, t);
 		k = t;
 	}
+	free(p->get_rest);
+	p->get_rest = NULL;
+	p->state = P_LINE;
 	put(o, "END\r\n", 5);
+}
+
+/* P_GET: go on with a suspended get. */
+static void get_resume(struct proto *p, struct outbuf *o, int64_t now)
+{
+	struct token t[MAX_TOKENS];
+	char *rest = p->get_rest;
+
+	p->get_rest = NULL;	/* get_keys may keep a new rest */
+	(void)tokenize(rest, t);
+	get_keys(p, o, t, t, now);
+	free(rest);
+}
+
+static void process_get(struct proto *p, struct outbuf *o, struct token *t,
+			bool with_cas, bool touch, int64_t now)
+{
+	struct token *k = &t[1];
+	int32_t exptime;
+	bool bad = false;
+
+	p->get_cas = with_cas;
+	p->get_touch = touch;
+	p->get_exptime_ms = 0;
+	if (touch) {
+		if (!parse_i32(t[1].v, &exptime)) {
+			reply(p, o, "CLIENT_ERROR invalid exptime argument");
+			return;
+		}
+		p->get_exptime_ms = store_exptime(exptime, now);
+		k++;
+	}
+	/* memcached drops the whole reply at a key that is too long: find it
+	 * before any value goes out, since values go out as they are found */
+	for (struct token *e = k; e->len != 0 || e->v; e++) {
+		if (e->len > KVD_KEY_MAX || (e->len == 0 && has_long_word(e->v))) {
+			bad = true;
+			break;
+		}
+		if (e->len == 0)
+			break;
+	}
+	if (!bad) {
+		get_keys(p, o, t, k, now);
+		return;
+	}
+	/* the keys before it are looked up (and gat's touched), unanswered */
+	for (;;) {
+		for (; k->len != 0; k++) {
+			if (k->len > KVD_KEY_MAX) {
+				reply(p, o, "CLIENT_ERROR bad command line format");
+				return;
+			}
+			get_key(p, o, k->v, k->len, false, now);
+		}
+		if (!k->v)
+			break;
+		(void)tokenize(k->v, t);
+		k = t;
+	}
+	reply(p, o, "CLIENT_ERROR bad command line format");
 }
 
 /* --- storage ------------------------------------------------------------- */
@@ -350,8 +482,9 @@ static void process_update(struct proto *p, struct outbuf *o, struct token *t,
 		reply(p, o, "CLIENT_ERROR bad command line format");
 		return;
 	}
-	fit = store_check_size(t[1].len, (size_t)vlen);
-	if (fit != ST_STORED) {
+	p->item = store_item_alloc(t[1].v, t[1].len, flags, store_exptime(exptime, now),
+				   (size_t)vlen, now, &fit);
+	if (!p->item) {
 		if (fit == ST_TOO_LARGE) {
 			KVD_COUNT(store_too_large);
 			reply(p, o, "SERVER_ERROR object too large for cache");
@@ -368,12 +501,9 @@ static void process_update(struct proto *p, struct outbuf *o, struct token *t,
 	}
 	p->state = P_DATA;
 	p->need = (size_t)vlen + 2;
+	p->got = 0;
 	p->cmd = cmd;
-	p->flags = flags;
-	p->exptime_ms = store_exptime(exptime, now);
 	p->cas = cas;
-	p->nkey = t[1].len;
-	memcpy(p->key, t[1].v, t[1].len + 1);
 }
 
 static const char *store_reply(enum store_result r)
@@ -388,20 +518,21 @@ static const char *store_reply(enum store_result r)
 	}
 }
 
-/* The data block of a storage command: in[0..p->need), complete. */
-static void complete_update(struct proto *p, struct outbuf *o, const char *data,
-			    int64_t now)
+/* The data block of a storage command has arrived whole, into p->item. */
+static void complete_update(struct proto *p, struct outbuf *o, int64_t now)
 {
+	struct item *it = p->item;
 	size_t nbytes = p->need - 2;
 	enum store_result r;
 
+	p->item = NULL;
 	KVD_COUNT(cmd_set);
-	if (memcmp(data + nbytes, "\r\n", 2) != 0) {
+	if (memcmp(store_item_buf(it) + nbytes, "\r\n", 2) != 0) {
+		store_discard(it);
 		reply(p, o, "CLIENT_ERROR bad data chunk");
 		return;
 	}
-	r = store_update(p->cmd, p->key, p->nkey, p->flags, p->exptime_ms, data,
-			 nbytes, p->cas, now);
+	r = store_commit(p->cmd, it, p->cas, now);
 	if (p->cmd == CMD_CAS) {
 		if (r == ST_STORED)
 			KVD_COUNT(cas_hits);
@@ -612,7 +743,10 @@ static void stats_general(struct outbuf *o, int64_t now)
 	stat_u64(o, "bytes", store_bytes());
 	stat_u64(o, "curr_items", store_curr_items());
 	stat_u64(o, "total_items", s.total_items);
-	stat_u64(o, "evictions", 0);
+	stat_u64(o, "evictions", s.evictions);
+	stat_u64(o, "evicted_unfetched", s.evicted_unfetched);
+	stat_u64(o, "expired_unfetched", s.expired_unfetched);
+	stat_u64(o, "reclaimed", s.reclaimed);
 	stat_u64(o, "rcu_defer_pending", (uint64_t)rcuslot_defer_pending());
 	stat_u64(o, "rcu_grace_periods_waited", rcuslot_grace_periods_waited());
 }
@@ -626,7 +760,7 @@ static void stats_settings(struct outbuf *o)
 	stat_u64(o, "verbosity", (uint64_t)kvd_verbose());
 	stat_u64(o, "num_threads", kvd_settings.threads);
 	stat_str(o, "domain_socket", kvd_settings.sock_path ? kvd_settings.sock_path : "NULL");
-	stat_str(o, "evictions", "off");
+	stat_str(o, "evictions", kvd_settings.evict ? "on" : "off");
 	stat_str(o, "cas_enabled", "yes");
 	stat_u64(o, "item_size_max", kvd_settings.item_max);
 	stat_str(o, "flush_enabled", "yes");
@@ -726,8 +860,10 @@ static void process_command(struct proto *p, struct outbuf *o, char *line,
 	} else if (strcmp(c, "verbosity") == 0) {
 		WANT(n == 3 || n == 4);
 		process_verbosity(p, o, t, n);
-	} else if (strncmp(t[n - 2].v, "HTTP/", 5) == 0) {
-		p->close_now = true;	/* as memcached: not a cache client */
+	} else if (!strchr("acdgist", c[0]) && strncmp(t[n - 2].v, "HTTP/", 5) == 0) {
+		/* as memcached 1.6.18: not a cache client, unless the command
+		 * starts as one of the cache's (those are answered ERROR) */
+		p->close_now = true;
 	} else {
 		reply(p, o, "ERROR");
 	}
@@ -758,8 +894,8 @@ size_t proto_feed(struct proto *p, char *in, size_t len, struct outbuf *o,
 {
 	size_t used = 0;
 
-	while (used < len && !p->close_now && !p->close_after &&
-	       o->len - o->sent <= PROTO_OUT_HIGH) {
+	while ((used < len || p->state == P_GET) && !p->close_now && !p->close_after &&
+	       !o->failed && o->len - o->sent <= PROTO_OUT_HIGH) {
 		char *s = in + used, *nl, *el;
 		size_t left = len - used, n;
 
@@ -772,11 +908,17 @@ size_t proto_feed(struct proto *p, char *in, size_t len, struct outbuf *o,
 				p->state = P_LINE;
 			continue;
 		case P_DATA:
-			if (left < p->need)
-				return used;
-			complete_update(p, o, s, now);
-			used += p->need;
-			p->state = P_LINE;
+			n = left < p->need - p->got ? left : p->need - p->got;
+			memcpy(store_item_buf(p->item) + p->got, s, n);
+			used += n;
+			p->got += n;
+			if (p->got == p->need) {
+				p->state = P_LINE;
+				complete_update(p, o, now);
+			}
+			continue;
+		case P_GET:
+			get_resume(p, o, now);
 			continue;
 		case P_LINE:
 			break;
@@ -794,16 +936,20 @@ size_t proto_feed(struct proto *p, char *in, size_t len, struct outbuf *o,
 		used += (size_t)(nl - s) + 1;
 		process_command(p, o, s, now);
 	}
+	if (o->failed)
+		p->close_now = true;	/* never a short reply that looks whole */
 	return used;
 }
 
 bool proto_has_request(const struct proto *p, const char *in, size_t len)
 {
 	switch (p->state) {
+	case P_GET:
+		return true;
 	case P_SWALLOW:
 		return len > 0;
 	case P_DATA:
-		return len >= p->need;
+		return len > 0;
 	default:
 		return memchr(in, '\n', len) != NULL;
 	}

@@ -9,6 +9,9 @@
 #include "server.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +27,12 @@
 #define READ_CHUNK 16384
 #define DRAIN_MS 2000		/* to send the last replies at shutdown */
 #define TOO_MANY "ERROR Too many open connections\r\n"
+/* Out of descriptors: how long a worker stops accepting, doubling while
+ * it lasts. */
+#define ACCEPT_PAUSE_MIN_MS 10
+#define ACCEPT_PAUSE_MAX_MS 1000
+/* Buffers larger than this are given back once empty. */
+#define BUF_KEEP (4 * READ_CHUNK)
 
 struct conn {
 	int fd;			/* first: epoll's data.ptr points here */
@@ -51,6 +60,8 @@ struct worker {
 	unsigned nconns;	/* served and handed to it; atomic */
 	struct handoff handoff;
 	struct kvd_stats stats;
+	int64_t accept_resume_ms;	/* 0, or when to accept again */
+	int accept_pause_ms;		/* the last pause */
 };
 
 static struct worker *workers;
@@ -59,6 +70,11 @@ static const int *listen_fds;
 static size_t n_listen;
 static bool stopping;
 static unsigned curr_conns;
+/* A descriptor kept in reserve: out of descriptors, it is closed to accept
+ * one client and tell it why, then opened again. Every accept4 runs under
+ * accept_lock, so that no other worker's accept takes the slot meanwhile. */
+static int spare_fd = -1;
+static pthread_mutex_t accept_lock = PTHREAD_MUTEX_INITIALIZER;
 
 unsigned kvd_curr_conns(void)
 {
@@ -75,6 +91,7 @@ static void conn_close(struct worker *w, struct conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	close(c->fd);	/* also takes it out of the epoll set */
+	proto_free(&c->proto);
 	outbuf_free(&c->out);
 	free(c->in);
 	free(c);
@@ -91,6 +108,9 @@ static void conn_adopt(struct worker *w, int fd)
 		goto fail;
 	c->fd = fd;
 	c->events = EPOLLIN;
+	/* as memcached: small replies go out at once, not after the peer's
+	 * delayed ACK (fails, harmlessly, on a UNIX socket) */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 	ev.events = c->events;
 	ev.data.ptr = c;
 	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
@@ -186,29 +206,101 @@ static void handoff_take(struct worker *w)
 	free(fds);
 }
 
+/* Tell a client why it is not served, and close it. */
+static void reject(int fd)
+{
+	KVD_COUNT(rejected_connections);
+	if (write(fd, TOO_MANY, sizeof(TOO_MANY) - 1) < 0) {
+		/* nothing to add: the client goes either way */
+	}
+	close(fd);
+}
+
+/* Out of descriptors (under accept_lock): turn one pending client away
+ * with the reason, using the spare descriptor (opened again first if it
+ * was lost: a descriptor may have been freed since). False when there was
+ * none to use. */
+static bool reject_with_spare(int lfd)
+{
+	int fd;
+
+	if (spare_fd < 0)
+		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (spare_fd < 0)
+		return false;
+	close(spare_fd);
+	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd >= 0)
+		reject(fd);
+	spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	return fd >= 0;
+}
+
+/* Stop accepting on this worker for a while (it waits in epoll_wait with
+ * a timeout, and takes the listening sockets back when it runs out). */
+static void accept_pause(struct worker *w)
+{
+	int ms = w->accept_pause_ms ? 2 * w->accept_pause_ms : ACCEPT_PAUSE_MIN_MS;
+
+	if (ms > ACCEPT_PAUSE_MAX_MS)
+		ms = ACCEPT_PAUSE_MAX_MS;
+	w->accept_pause_ms = ms;
+	w->accept_resume_ms = kvd_now_ms() + ms;
+	for (size_t j = 0; j < n_listen; j++)
+		epoll_ctl(w->epfd, EPOLL_CTL_DEL, listen_fds[j], NULL);
+	if (kvd_verbose())
+		fprintf(stderr, "kvd: out of file descriptors: not accepting for %d ms\n", ms);
+}
+
+static void accept_resume(struct worker *w)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE };
+
+	w->accept_resume_ms = 0;
+	for (size_t j = 0; j < n_listen; j++) {
+		ev.data.ptr = (void *)&listen_fds[j];
+		if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, listen_fds[j], &ev) < 0)
+			perror("kvd: epoll_ctl");
+	}
+}
+
 /*
  * Accept every pending connection, each for the worker that serves the
  * fewest: EPOLLEXCLUSIVE wakes one worker per burst, which would otherwise
  * serve the whole burst (4 clients connecting at once, all on one of two
- * workers).
+ * workers). Out of descriptors (EMFILE, ENFILE), pending clients are told
+ * so through the spare descriptor; failing that, the worker stops
+ * accepting for a while instead of waking again at once for the same
+ * client.
  */
 static void accept_all(struct worker *w, int lfd)
 {
 	for (;;) {
-		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct worker *t;
+		int fd, err;
 
+		pthread_mutex_lock(&accept_lock);
+		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		err = errno;
+		if (fd < 0 && (err == EMFILE || err == ENFILE || err == ENOBUFS ||
+			       err == ENOMEM)) {
+			bool told = reject_with_spare(lfd);
+
+			pthread_mutex_unlock(&accept_lock);
+			if (told)
+				continue;
+			accept_pause(w);
+			return;
+		}
+		pthread_mutex_unlock(&accept_lock);
 		if (fd < 0)
 			return;	/* EAGAIN, or a client gone before we took it */
+		w->accept_pause_ms = 0;
 		if (__atomic_add_fetch(&curr_conns, 1, __ATOMIC_RELAXED) >
 		    kvd_settings.max_conns) {
 			/* as memcached: say why, then close */
 			__atomic_sub_fetch(&curr_conns, 1, __ATOMIC_RELAXED);
-			KVD_COUNT(rejected_connections);
-			if (write(fd, TOO_MANY, sizeof(TOO_MANY) - 1) < 0) {
-				/* nothing to add: the client goes either way */
-			}
-			close(fd);
+			reject(fd);
 			continue;
 		}
 		t = least_busy();
@@ -280,6 +372,11 @@ static bool conn_serve(struct worker *w, struct conn *c, int64_t now)
 		if (used) {
 			memmove(c->in, c->in + used, c->in_len - used);
 			c->in_len -= used;
+			if (c->in_len == 0 && c->in_cap > BUF_KEEP) {
+				free(c->in);
+				c->in = NULL;
+				c->in_cap = 0;
+			}
 		}
 		if (!conn_write(c))
 			return false;
@@ -297,8 +394,13 @@ static bool conn_serve(struct worker *w, struct conn *c, int64_t now)
 	if (c->eof && c->out.len == 0 &&
 	    !proto_has_request(&c->proto, c->in, c->in_len))
 		return false;	/* half-closed and nothing left to answer */
-	if (c->in_len > PROTO_GET_LINE_MAX + kvd_settings.item_max)
+	if (c->in_len > PROTO_GET_LINE_MAX + READ_CHUNK)
 		return false;
+	/* Idle (nothing to send, nothing received): a burst's output buffer is
+	 * not kept. Not while requests keep coming, which would only free and
+	 * grow it again. */
+	if (c->out.len == 0 && c->in_len == 0 && c->out.cap > BUF_KEEP)
+		outbuf_free(&c->out);
 	if (c->out.len != 0)
 		want |= EPOLLOUT;
 	if (!c->eof && !c->proto.close_after && c->out.len - c->out.sent <= PROTO_OUT_HIGH &&
@@ -387,9 +489,19 @@ static void *worker_main(void *arg)
 		int n;
 		int64_t now;
 
+		int timeout = -1;
+
+		if (w->accept_resume_ms) {
+			int64_t left = w->accept_resume_ms - kvd_now_ms();
+
+			if (left <= 0)
+				accept_resume(w);
+			else
+				timeout = (int)left;
+		}
 		/* qsbr: the thread holds no item while it waits */
 		rcuslot_thread_offline();
-		n = epoll_wait(w->epfd, evs, EVENTS_PER_WAIT, -1);
+		n = epoll_wait(w->epfd, evs, EVENTS_PER_WAIT, timeout);
 		rcuslot_thread_online();
 		now = kvd_now_ms();
 		for (int i = 0; i < n; i++) {
@@ -429,6 +541,7 @@ int server_start(const int *fds, size_t n)
 
 	listen_fds = fds;
 	n_listen = n;
+	spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	workers = calloc(t, sizeof(*workers));
 	if (!workers)
 		return -1;
@@ -499,4 +612,7 @@ void server_stop(void)
 	free(workers);
 	workers = NULL;
 	n_workers = 0;
+	if (spare_fd >= 0)
+		close(spare_fd);
+	spare_fd = -1;
 }

@@ -46,7 +46,7 @@ def _kill_all():
 class Server:
     """kvd or memcached, started on a free port."""
 
-    def __init__(self, argv, name, wrapper=None, port=None, unix=None):
+    def __init__(self, argv, name, wrapper=None, port=None, unix=None, preexec=None):
         self.name = name
         self.unix = unix
         for attempt in range(5):
@@ -59,7 +59,7 @@ class Server:
             if wrapper:
                 full = shlex.split(wrapper) + full
             self.proc = subprocess.Popen(full, stdout=subprocess.PIPE,
-                                         stderr=subprocess.STDOUT)
+                                         stderr=subprocess.STDOUT, preexec_fn=preexec)
             _running.append(self)
             _started.append(self)
             self.output = b''
@@ -135,8 +135,8 @@ class Server:
         return out or b''
 
 
-def kvd(path, *args, wrapper=None, unix=None):
-    return Server([path] + list(args), 'kvd', wrapper=wrapper, unix=unix)
+def kvd(path, *args, wrapper=None, unix=None, preexec=None):
+    return Server([path] + list(args), 'kvd', wrapper=wrapper, unix=unix, preexec=preexec)
 
 
 def memcached(*args):
