@@ -22,6 +22,8 @@ Modes (`all` runs each in turn):
   rss       clients that never read, or stall inside big sets, leave
             kvd's RSS under 128 MB (plain builds: sanitizers' own memory
             makes RSS meaningless there)
+  collide   keys crafted to collide in the map's hash cost what random
+            keys cost (the kit's map hash is seeded; plain builds time it)
 
 --scale multiplies the item counts (sanitizer builds run smaller ones).
 """
@@ -30,6 +32,7 @@ import argparse
 import ctypes
 import errno
 import os
+import random
 import re
 import resource
 import signal
@@ -476,8 +479,68 @@ def rss(args):
           % (kib // 1024, kib2 // 1024))
 
 
+
+def unseeded_state(w0):
+    """The state the maps' hash had after the first word of a 16-byte key
+    before it was seeded (rcuslot 0.2.0's first maps): what an attacker who
+    knew that hash computed offline."""
+    m = (1 << 64) - 1
+    h = ((0x9e3779b97f4a7c15 ^ 16) ^ w0) * 0xff51afd7ed558ccd & m
+    return h ^ (h >> 32)
+
+
+def colliding_keys(n, rng):
+    """n distinct 16-byte keys of bytes 0x21 to 0xff (no space, no control
+    character) that all hashed alike without the seed: the second word
+    cancels the state the first left, so every key reached the same state,
+    and the same bucket."""
+    keys = set()
+    while len(keys) < n:
+        first = bytes(rng.randrange(0x21, 0x100) for _ in range(8))
+        second = unseeded_state(int.from_bytes(first, 'little')).to_bytes(8, 'little')
+        if min(second) >= 0x21:
+            keys.add(first + second)
+    return sorted(keys)
+
+
+def collide(args):
+    """20,000 crafted keys took kvd about 1 s of CPU to store where random
+    ones took 0.03 s (quadratically more with more keys): now the two cost
+    the same, within twice and a few clock ticks (two rounds each,
+    interleaved)."""
+    rng = random.Random(21)
+    n = 20000 if not sanitized(args) else 2000
+    crafted = colliding_keys(n, rng)
+    plain = [bytes(rng.randrange(0x21, 0x7f) for _ in range(16)) for _ in range(n)]
+    s = kt.kvd(args.kvd, '-t', '1', '-m', '256', wrapper=args.wrapper)
+    try:
+        c = s.client()
+        spent = {'crafted': 0.0, 'random': 0.0}
+        for r in range(2):
+            for name, keys in (('crafted', crafted), ('random', plain)):
+                part = keys[r * n // 2:(r + 1) * n // 2]
+                before = cpu_s(s)
+                c.send(b''.join(b'set %s 0 0 1 noreply\r\nx\r\n' % k for k in part))
+                expect(c.get(part[-1]) == b'x', 'stored')
+                spent[name] += cpu_s(s) - before
+        for k in crafted[::97]:
+            expect(c.get(k) == b'x', 'a crafted key is found')
+        expect(stats_int(c)['curr_items'] == 2 * n, 'every key stored')
+        c.close()
+        s.stop_ok()
+    finally:
+        s.kill()
+    print('collide: %d keys crafted to collide without the seed: %.2f s of CPU; '
+          '%d random keys: %.2f s' % (n, spent['crafted'], n, spent['random']))
+    if not sanitized(args):
+        slack = 5 / os.sysconf('SC_CLK_TCK')
+        expect(spent['crafted'] <= 2 * spent['random'] + slack,
+               'keys crafted to collide cost %.2f s of CPU, random ones %.2f s'
+               % (spent['crafted'], spent['random']))
+
+
 MODES = ['evict', 'expiry', 'flush', 'full', 'replies', 'nodelay', 'emfile', 'signals',
-         'sockpath', 'rss']
+         'sockpath', 'rss', 'collide']
 
 
 def main():
