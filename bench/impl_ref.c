@@ -56,7 +56,7 @@ static void destroy(void *table, size_t nslots)
 static inline long read_one(void *table, size_t i)
 {
 	struct rslot *slots = table;
-	struct ref_obj *r = rslot_get(&slots[i]);
+	const struct ref_obj *r = rslot_get(&slots[i]);
 	long v = r->o.a;
 
 	rslot_put(r);

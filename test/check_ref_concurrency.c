@@ -246,12 +246,12 @@ END_TEST
  * the last put frees the object there, exactly once, intact until then.
  */
 static sem_t held, let_go;
-static struct robj *handed;
+static const struct robj *handed;
 static long frees_in_holder;
 
 static void *unregistered_holder(void *arg)
 {
-	struct robj *extra = rslot_ref_get(handed);
+	const struct robj *extra = rslot_ref_get(handed);
 
 	(void)arg;
 	sem_post(&held);

@@ -74,7 +74,7 @@ static int map_case(void)
 static int ref_case(void)
 {
 	struct counted_slot_old old;
-	struct counted *mine, *theirs;
+	const struct counted *mine, *theirs;
 
 	lib_counted_publish(1);
 	mine = counted_slot_get(&lib_counted); /* taken here */

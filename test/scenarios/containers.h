@@ -81,8 +81,8 @@ struct item_map_old lib_map_remove(uint32_t key); /* a handle for the caller */
 void lib_map_destroy(void);
 void lib_counted_publish(int value); /* the old one freed */
 struct counted_slot_old lib_counted_replace(int value);
-struct counted *lib_counted_get(void);
-void lib_counted_put(struct counted *c);
+const struct counted *lib_counted_get(void);
+void lib_counted_put(const struct counted *c);
 void lib_counted_old_free(struct counted_slot_old *old);
 
 #endif

@@ -60,12 +60,12 @@ struct counted_slot_old lib_counted_replace(int value)
 	return counted_slot_replace(&lib_counted, counted_new(value));
 }
 
-struct counted *lib_counted_get(void)
+const struct counted *lib_counted_get(void)
 {
 	return counted_slot_get(&lib_counted);
 }
 
-void lib_counted_put(struct counted *c)
+void lib_counted_put(const struct counted *c)
 {
 	counted_slot_put(c);
 }
