@@ -424,7 +424,7 @@ struct pobj {
 };
 
 static __thread int pmap_park_here;
-static sem_t pmap_parked, pmap_go;
+static sem_t pmap_parked, pmap_go, pmap_removed;
 static atomic_long pmap_bad;
 
 static void pobj_free(struct pobj *o)
@@ -484,6 +484,7 @@ static void *remove_and_free(void *arg)
 	(void)arg;
 	rcuslot_register_thread();
 	old = pmap_remove(&pmap, "victim");
+	sem_post(&pmap_removed); /* unlinked: the walk's lost race is certain */
 	pmap_old_free(&old); /* must wait for the parked walk */
 	atomic_store(&pmap_freed, 1);
 	rcuslot_unregister_thread();
@@ -498,6 +499,7 @@ START_TEST(test_map_offline_updater_walk_is_protected)
 
 	sem_init(&pmap_parked, 0, 0);
 	sem_init(&pmap_go, 0, 0);
+	sem_init(&pmap_removed, 0, 0);
 	atomic_store(&pmap_bad, 0);
 	atomic_store(&pmap_freed, 0);
 	ck_assert_int_eq(pmap_init(&pmap, 0), 0);
@@ -505,6 +507,8 @@ START_TEST(test_map_offline_updater_walk_is_protected)
 	ck_assert_int_eq(pthread_create(&walker, NULL, offline_remover, &lost_race), 0);
 	offline_sem_wait(&pmap_parked);
 	ck_assert_int_eq(pthread_create(&freer, NULL, remove_and_free, NULL), 0);
+	/* However slow the machine: the window opens once the object is out. */
+	offline_sem_wait(&pmap_removed);
 	for (int ms = 0; ms < 300 && !atomic_load(&pmap_freed); ms += 10)
 		offline_sleep_ms(10);
 	freed_early = atomic_load(&pmap_freed);
@@ -517,6 +521,7 @@ START_TEST(test_map_offline_updater_walk_is_protected)
 	pmap_destroy(&pmap);
 	sem_destroy(&pmap_parked);
 	sem_destroy(&pmap_go);
+	sem_destroy(&pmap_removed);
 }
 END_TEST
 
