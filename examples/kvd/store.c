@@ -578,27 +578,38 @@ void store_unlink(const char *key, size_t nkey)
 	(void)store_delete(key, nkey, 0);
 }
 
+struct reap_req {
+	struct update u;
+	bool expired_unfetched; /* what count_reclaimed() counts, read in the section */
+};
+
 static int reap_copy(const struct item *old, struct item **new_out, void *arg)
 {
-	struct update *u = arg;
+	struct reap_req *r = arg;
 
 	*new_out = (struct item *)old;
-	u->published = false;
-	u->seen = old;
-	u->result = ST_NOT_FOUND;
-	if (old && !item_live(old, u->now)) {
+	r->u.published = false;
+	r->u.seen = old;
+	r->u.result = ST_NOT_FOUND;
+	if (old && !item_live(old, r->u.now)) {
 		*new_out = NULL;
-		u->result = ST_DELETED;
+		r->u.result = ST_DELETED;
+		r->expired_unfetched = item_expired(old, r->u.now) &&
+				       !__atomic_load_n(&old->fetched, __ATOMIC_RELAXED);
 	}
 	return 0;
 }
 
+/* As the hand and the crawler count theirs (count_reclaimed). */
 void store_reap(const char *key, int64_t now)
 {
-	struct update u = { .now = now };
+	struct reap_req r = { .u = { .now = now } };
 
-	if (update_key(key, reap_copy, &u) == ST_DELETED)
-		KVD_COUNT(reclaimed);
+	if (update_key(key, reap_copy, &r.u) != ST_DELETED)
+		return;
+	KVD_COUNT(reclaimed);
+	if (r.expired_unfetched)
+		KVD_COUNT(expired_unfetched);
 }
 
 struct touch_req {
@@ -628,11 +639,20 @@ static int touch_copy(const struct item *old, struct item **new_out, void *arg)
 		__atomic_sub_fetch(&mem_used, old->size, __ATOMIC_RELAXED);
 		return -ENOMEM;
 	}
-	memcpy(it, old, old->size);
-	memset(&it->node, 0, sizeof(it->node));
+	/*
+	 * Field by field: readers store old's visited and fetched (relaxed)
+	 * and the hand and crawler its queue links (under the queue lock), so
+	 * a memcpy of the header would race with them.
+	 */
+	memset(it, 0, offsetof(struct item, data));
+	memcpy(it->data, old->data, old->size - offsetof(struct item, data));
 	it->key = it->data;
-	it->newer = it->older = NULL;
-	it->queued = false;
+	it->cas = old->cas;
+	it->stored_ms = old->stored_ms;
+	it->flags = old->flags;
+	it->nkey = old->nkey;
+	it->nbytes = old->nbytes;
+	it->size = old->size;
 	it->charged = true;
 	it->visited = __atomic_load_n(&old->visited, __ATOMIC_RELAXED);
 	it->fetched = __atomic_load_n(&old->fetched, __ATOMIC_RELAXED);
