@@ -120,15 +120,21 @@ RCUSLOT_PRIV_BEGIN_DECLS
 #define RCU_SLOT_READ_GUARD()                                                  \
 	RCUSLOT_PRIV_DEPRECATED("RCU_SLOT_READ_GUARD is deprecated: use RCUSLOT_READ_GUARD") \
 	RCUSLOT_READ_GUARD()
-/** @deprecated Use RCUSLOT_READ_SCOPE(). */
-#define RCU_SLOT_READ_SCOPE(...)                                               \
-	RCUSLOT_PRIV_DEPRECATED("RCU_SLOT_READ_SCOPE is deprecated: use RCUSLOT_READ_SCOPE") \
-	RCUSLOT_READ_SCOPE(__VA_ARGS__)
+/**
+ * @deprecated Use RCUSLOT_READ_SCOPE({ ... }). rcuslot 0.1's form, kept as
+ * it was for one release: `RCU_SLOT_READ_SCOPE() { ... }`, a one-pass loop
+ * (a `break` or `continue` inside leaves the scope, not the loop around it).
+ */
+#define RCU_SLOT_READ_SCOPE()                                                  \
+	RCUSLOT_PRIV_DEPRECATED("RCU_SLOT_READ_SCOPE is deprecated: use RCUSLOT_READ_SCOPE({ ... })") \
+	for (RCUSLOT_PRIV_GUARD_VAR(rcuslot_priv_scope, rcuslot_),             \
+	     *rcuslot_priv_once = &rcuslot_priv_scope;                         \
+	     rcuslot_priv_once; rcuslot_priv_once = NULL)
 /** @cond RCUSLOT_INTERNAL */
 #ifdef __clang__
 /* clang marks the macros themselves (it does not warn from a _Pragma there). */
 #pragma clang deprecated(RCU_SLOT_READ_GUARD, "RCU_SLOT_READ_GUARD is deprecated: use RCUSLOT_READ_GUARD")
-#pragma clang deprecated(RCU_SLOT_READ_SCOPE, "RCU_SLOT_READ_SCOPE is deprecated: use RCUSLOT_READ_SCOPE")
+#pragma clang deprecated(RCU_SLOT_READ_SCOPE, "RCU_SLOT_READ_SCOPE is deprecated: use RCUSLOT_READ_SCOPE({ ... })")
 #endif
 /** @endcond */
 

@@ -12,16 +12,18 @@
  *
  * Generators, each used once at file scope and followed by a semicolon:
  * - `RCU_MAP_DEFINE(name, type, node_member, key_member, free_fn)`: the key
- *   is compared bytewise (memcmp) and hashed with rcuslot_map_hash_bytes();
- *   lookups take `const K *` where K is the key member's type.
+ *   is compared bytewise (memcmp) and hashed with rcuslot_map_hash_seeded()
+ *   under the map's own seed (drawn by name_init); lookups take `const K *`
+ *   where K is the key member's type.
  * - `RCU_MAP_DEFINE_CUSTOM(name, type, node_member, key_member, key_type,
  *   hash_fn, eq_fn, free_fn)`: lookups take a `key_type` by value;
  *   `obj->key_member` must convert to `key_type`; the functions are
  *   `unsigned long hash_fn(key_type)` and `bool eq_fn(key_type, key_type)`
  *   (exactly these types: a mismatch is an error at the DEFINE line).
  * - `RCU_MAP_DEFINE_STRING(name, type, node_member, key_member, free_fn)`:
- *   RCU_MAP_DEFINE_CUSTOM() for NUL-terminated string keys, a
- *   `const char *` or `char[N]` member, looked up by `const char *`.
+ *   NUL-terminated string keys, a `const char *` or `char[N]` member,
+ *   looked up by `const char *`, compared with strcmp and hashed with
+ *   rcuslot_map_hash_string_seeded() under the map's own seed.
  * - `RCU_MAP_DEFINE_FLAVOR(name, type, node_member, key_member, free_fn,
  *   flavor)`: RCU_MAP_DEFINE() for a named liburcu flavor (memb, qsbr, mb,
  *   bp, signal), which may differ from the unit's RCUSLOT_FLAVOR (include
@@ -250,9 +252,11 @@ RCUSLOT_PRIV_FUNC unsigned long rcuslot_map_hash_string_seeded(const char *s, ui
 
 /**
  * Hash `len` bytes at `key` without a seed: rcuslot_map_hash_seeded() with
- * seed 0, the same in every process. For RCU_MAP_DEFINE_CUSTOM() hashes
- * that need no defence against chosen keys (the generated maps seed
- * theirs); with keys that others choose, hash with a seed of your own from
+ * seed 0, the same in every process. For RCU_MAP_DEFINE_CUSTOM() hashes of
+ * keys that no one else chooses (the generated maps seed theirs): without
+ * a seed, sets of keys that all collide are easy to build (any keys of 9
+ * to 16 bytes whose first 8 are one constant of this file hash alike), so
+ * with keys that others choose, hash with a seed of your own from
  * rcuslot_map_new_seed() instead.
  *
  * @param key  The bytes.
@@ -1011,7 +1015,8 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 /**
  * Define a typed RCU hash map `struct name` of objects of `type`, each
  * linked by its `struct rcuslot_map_node node_member` and keyed by its
- * `key_member` (compared bytewise, hashed by rcuslot_map_hash_bytes()), freed
+ * `key_member` (compared bytewise, hashed by rcuslot_map_hash_seeded() under
+ * the map's own seed), freed
  * by `free_fn`; with its old handle `struct name_old` and its operations
  * (name_init, name_find, name_insert, name_upsert, name_replace,
  * name_remove, name_copy_update, name_count, name_resize, name_destroy,
@@ -1053,12 +1058,25 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
  * value, `obj->key_member` must convert to `key_type`, and the functions
  * must have exactly the types `unsigned long hash_fn(key_type)` and
  * `bool eq_fn(key_type, key_type)` (an error at this line otherwise; under
- * `-Werror` for gcc, which only warns). Equal keys must hash alike.
+ * `-Werror` for gcc, which only warns). Equal keys must hash alike. The
+ * hash is all the defence against keys chosen to collide: seed it (as
+ * below) where others choose the keys.
  * @code
  * struct user { char name[32]; int uid; struct rcuslot_map_node node; };
+ * static uint64_t user_seed; // = rcuslot_map_new_seed() before any use
+ * static unsigned long user_hash(const char *s) // case-insensitive names
+ * {
+ *         char low[32];
+ *         size_t n = 0;
+ *
+ *         for (; s[n] && n < sizeof(low); n++)
+ *                 low[n] = (char)tolower((unsigned char)s[n]);
+ *         return rcuslot_map_hash_seeded(low, n, user_seed);
+ * }
+ * static bool user_eq(const char *a, const char *b) { return strcasecmp(a, b) == 0; }
  * RCU_MAP_DEFINE_CUSTOM(user_map, struct user, node, name, const char *,
- *                       rcuslot_map_hash_string, rcuslot_map_string_eq, user_free);
- * // user_map_find(&users, "alice")
+ *                       user_hash, user_eq, user_free);
+ * // user_map_find(&users, "Alice")
  * @endcode
  */
 #define RCU_MAP_DEFINE_CUSTOM(name, type, node_member, key_member, key_type,    \
@@ -1070,9 +1088,11 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 
 /**
  * A map keyed by a NUL-terminated string member (`const char *` or
- * `char[N]`), looked up by `const char *`: RCU_MAP_DEFINE_CUSTOM() with
- * rcuslot_map_hash_string() and rcuslot_map_string_eq(). The string is part
- * of the key: it must not change while the object is in the map.
+ * `char[N]`), looked up by `const char *`, compared as
+ * rcuslot_map_string_eq() does and hashed with
+ * rcuslot_map_hash_string_seeded() under the map's own seed (name_init
+ * draws it). The string is part of the key: it must not change while the
+ * object is in the map.
  */
 #define RCU_MAP_DEFINE_STRING(name, type, node_member, key_member, free_fn)     \
 	RCUSLOT_PRIV_MAP_DEF_BEGIN("RCU_MAP_DEFINE_STRING", name, type, node_member) \

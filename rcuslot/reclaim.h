@@ -124,6 +124,9 @@ RCUSLOT_PRIV_EXPORT long rcuslot_defer_max(void);
  * Call it at start-up, before the first deferral, or at a point where no
  * deferral or batch is in flight (after rcuslot_barrier()) and no other
  * thread uses the kit. It frees the nodes the library keeps for reuse.
+ * `alloc` and `release` may be called with the library's settings lock
+ * held (which rcuslot_before_fork() takes too): they must not use RCU
+ * (take a read lock, register the thread), call into rcuslot or fork().
  */
 RCUSLOT_PRIV_EXPORT int rcuslot_set_allocator(void *(*alloc)(size_t), void (*release)(void *));
 
