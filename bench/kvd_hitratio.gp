@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # kvd (SIEVE) against memcached (segmented LRU): hit ratio per Zipf alpha,
 # cache-aside, 90 % GET. Run by bench/kvd_bench.py hitratio:
 #   gnuplot -e "datafile='kvd-hitratio.csv'; outfile='kvd-hitratio.png'" kvd_hitratio.gp

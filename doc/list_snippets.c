@@ -89,8 +89,8 @@ static int run_hooks(void *ctx)
 			ran++;
 			if (h->fn(ctx))
 				break; /* leaves the walk; the scope unlocks */
-}
-})
+		}
+	})
 	return ran;
 }
 /* [foreach] */
@@ -131,8 +131,8 @@ static void add_sorted(struct hook *n)
 
 	hook_list_lock(&hooks);
 	RCU_LIST_FOREACH_LOCKED(hook_list, &hooks, h)
-	if (h->prio > n->prio)
-		break;
+		if (h->prio > n->prio)
+			break;
 	if (!h)
 		hook_list_add_tail_locked(&hooks, n);
 	else if (hook_list_add_before_locked(&hooks, h, n) != 0)
@@ -235,8 +235,7 @@ static size_t remove_from(int min_prio)
 	size_t n;
 
 	hook_list_lock(&hooks);
-	RCU_LIST_FOREACH_LOCKED(hook_list, &hooks, h)
-	{
+	RCU_LIST_FOREACH_LOCKED(hook_list, &hooks, h) {
 		if (h->prio >= min_prio) {
 			struct hook_list_old old =
 				hook_list_remove_locked(&hooks, h);

@@ -125,29 +125,32 @@ static void *reader(void *arg)
 	rcuslot_register_thread();
 	while (!atomic_load(&stopping)) {
 		struct request rq = { st->requests + 1, 0, 0 };
-		const struct hook *h;
-		int last_prio = -1, rejected = 0;
+		int rejected = 0;
 
 		RCUSLOT_READ_SCOPE({
+			const struct hook *h;
+			int last_prio = -1;
+
 			RCU_LIST_FOREACH(hook_list, &handlers, h) {
-				if (h->magic != HOOK_LIVE || h->prio < last_prio)
+				if (h->magic != HOOK_LIVE ||
+				    h->prio < last_prio)
 					st->broken++;
 				last_prio = h->prio;
 				st->handlers_run++;
 				if (h->fn(h, &rq)) {
-			rejected = 1;
-			break; /* leaves the walk; the scope unlocks */
+					rejected = 1;
+					break; /* leaves the walk; the scope unlocks */
 				}
-	}
-})
+			}
+		})
 		rcuslot_quiescent_state(); /* qsbr: holds no handler now */
-if (rq.auth != 1 || rq.respond != !rejected)
-	st->broken++;
-st->requests++;
-st->rejected += (unsigned long)rejected;
-}
-rcuslot_unregister_thread();
-return NULL;
+		if (rq.auth != 1 || rq.respond != !rejected)
+			st->broken++;
+		st->requests++;
+		st->rejected += (unsigned long)rejected;
+	}
+	rcuslot_unregister_thread();
+	return NULL;
 }
 
 /* The control thread's steps, each under the list's lock. ------------------ */
@@ -157,8 +160,7 @@ static void insert_sorted_locked(struct hook *h)
 {
 	struct hook *e;
 
-	RCU_LIST_FOREACH_LOCKED(hook_list, &handlers, e)
-	{
+	RCU_LIST_FOREACH_LOCKED(hook_list, &handlers, e) {
 		if (e->prio > h->prio) {
 			/* e is linked: we hold the lock, nobody removed it. */
 			if (hook_list_add_before_locked(&handlers, e, h) != 0)
@@ -174,8 +176,8 @@ static struct hook *find_locked(const char *name)
 	struct hook *e;
 
 	RCU_LIST_FOREACH_LOCKED(hook_list, &handlers, e)
-	if (strcmp(e->name, name) == 0)
-		return e;
+		if (strcmp(e->name, name) == 0)
+			return e;
 	return NULL;
 }
 
@@ -236,10 +238,10 @@ static void remove_hook(const char *name)
 
 static void print_chain(void)
 {
-	const struct hook *h;
-
 	printf("  chain:");
 	RCUSLOT_READ_SCOPE({
+		const struct hook *h;
+
 		RCU_LIST_FOREACH(hook_list, &handlers, h)
 			printf(" %s(%d)", h->name, h->prio);
 	})

@@ -23,8 +23,8 @@ static int walk_keys(struct llist *l, long *out, int max)
 			if (n < max)
 				out[n] = e->key;
 			n++;
-}
-})
+		}
+	})
 	return n;
 }
 
@@ -260,8 +260,7 @@ static void insert_sorted(struct llist *l, struct lent *n)
 	struct lent *e;
 
 	llist_lock(l);
-	RCU_LIST_FOREACH_LOCKED(llist, l, e)
-	{
+	RCU_LIST_FOREACH_LOCKED(llist, l, e) {
 		if (e->key > n->key) {
 			ck_assert_int_eq(llist_add_before_locked(l, e, n), 0);
 			llist_unlock(l);
@@ -288,8 +287,7 @@ START_TEST(test_locked_variants)
 						lent_new(-2)),
 			 0);
 	/* Removing the current entry inside a locked walk is allowed. */
-	RCU_LIST_FOREACH_LOCKED(llist, &l, e)
-	{
+	RCU_LIST_FOREACH_LOCKED(llist, &l, e) {
 		if (e->key % 2 != 0) {
 			struct llist_old old = llist_remove_locked(&l, e);
 
@@ -491,7 +489,6 @@ RCU_LIST_DEFINE_FLAVOR(flavored_list, struct first, node, first_free,
 START_TEST(test_node_at_offset_zero)
 {
 	struct first_list l = RCU_LIST_INITIALIZER(l);
-	const struct first *f;
 	long sum = 0;
 
 	first_frees = 0;
@@ -503,6 +500,8 @@ START_TEST(test_node_at_offset_zero)
 		first_list_add_tail(&l, n);
 	}
 	RCUSLOT_READ_SCOPE({
+		const struct first *f;
+
 		RCU_LIST_FOREACH(first_list, &l, f)
 			sum += f->v;
 	})

@@ -365,17 +365,18 @@ START_TEST(test_list_correct_use_passes)
 	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
 	struct lent *a = lent_new(1), *c = lent_new(3), *fresh = lent_new(4);
 	struct llist_old old = { NULL }, empty;
-	const struct lent *e;
 
 	llist_add_tail(&l, a);
 	llist_add_tail(&l, c);
 	ck_assert_int_eq(llist_add_after(&l, a, lent_new(2)), 0);
 	RCUSLOT_READ_SCOPE({
+		const struct lent *e;
+
 		RCU_LIST_FOREACH(llist, &l, e)
 			ck_assert(lent_intact(e));
 		old = llist_remove(&l, a);
-		empty = llist_remove(&l,
-				     a); /* removed meanwhile: not a misuse */
+		/* removed meanwhile: not a misuse */
+		empty = llist_remove(&l, a);
 		ck_assert(llist_old_is_empty(&empty));
 		ck_assert_int_eq(llist_add_before(&l, a, fresh), -ENOENT);
 	})

@@ -713,10 +713,11 @@ struct lock_reader {
 static void *lock_reader_thread(void *arg)
 {
 	struct lock_reader *r = arg;
-	const struct lent *e;
 
 	rcuslot_register_thread();
 	RCUSLOT_READ_SCOPE({
+		const struct lent *e;
+
 		RCU_LIST_FOREACH(llist, &dlist, e)
 			r->entries += lent_intact(e);
 	})

@@ -66,9 +66,10 @@ static void teardown(void)
 static std::string walk_names(hook_list *l)
 {
 	std::string out;
-	const hook *h;
 
 	RCUSLOT_READ_SCOPE({
+		const hook *h;
+
 		RCU_LIST_FOREACH(hook_list, l, h)
 			out += h->name + ";";
 	})
@@ -104,8 +105,8 @@ START_TEST(test_list_every_update)
 
 	app::hook_list_lock(&global_list);
 	RCU_LIST_FOREACH_LOCKED(hook_list, &global_list, h)
-	if (h->prio == 3)
-		o = app::hook_list_remove_locked(&global_list, h);
+		if (h->prio == 3)
+			o = app::hook_list_remove_locked(&global_list, h);
 	app::hook_list_unlock(&global_list);
 	app::hook_list_old_defer(&o); // after the lock: retiring may wait
 	names = walk_names(&global_list);
@@ -116,6 +117,12 @@ START_TEST(test_list_every_update)
 	ck_assert_int_eq(app::freed.load(), 5); // b, x, c, a, B
 }
 END_TEST
+
+// A walk meets the hooks in order, each with the name it was made with.
+static bool in_order(const hook *h, int last)
+{
+	return h->prio > last && h->name == "h" + std::to_string(h->prio);
+}
 
 START_TEST(test_list_readers_race_an_updater)
 {
@@ -131,52 +138,56 @@ START_TEST(test_list_readers_race_an_updater)
 			&l, new hook{ i, "h" + std::to_string(i), {} });
 	for (int r = 0; r < 3; r++) {
 		readers.emplace_back([&] {
-			       rcuslot_register_thread();
-			       while (!stop.load()) {
-				       const hook *h;
-				       int n = 0, last = -1;
+			rcuslot_register_thread();
+			while (!stop.load()) {
+				int n = 0;
 
 				RCUSLOT_READ_SCOPE({
+					const hook *h;
+					int last = -1;
+
 					RCU_LIST_FOREACH(hook_list, &l, h) {
-						if (h->prio <= last || h->name != "h" + std::to_string(h->prio))
+						if (!in_order(h, last))
 							bad.fetch_add(1);
 						last = h->prio;
 						n++;
-			       }
-		       }) if (n != 8) bad.fetch_add(1);
-		walks.fetch_add(1);
-		rcuslot_quiescent_state();
+					}
+				})
+				if (n != 8)
+					bad.fetch_add(1);
+				walks.fetch_add(1);
+				rcuslot_quiescent_state();
+			}
+			rcuslot_unregister_thread();
+		});
 	}
-	rcuslot_unregister_thread();
-});
-}
-while (walks.load() < 3) // the readers are walking
-	std::this_thread::yield();
-for (int i = 0; i < 2000; i++) {
-	app::hook_list_old old{};
-	int prio = i % 8;
+	while (walks.load() < 3) // the readers are walking
+		std::this_thread::yield();
+	for (int i = 0; i < 2000; i++) {
+		app::hook_list_old old{};
+		int prio = i % 8;
 
-	RCUSLOT_READ_SCOPE({
-		const hook *h;
+		RCUSLOT_READ_SCOPE({
+			const hook *h;
 
-		RCU_LIST_FOREACH(hook_list, &l, h)
-			if (h->prio == prio)
-				break;
-		old = app::hook_list_replace(&l, h,
-					     new hook{ prio, h->name, {} });
-	})
-	app::hook_list_old_defer(&old);
-}
-stop.store(true);
-rcuslot_thread_offline();
-for (auto &t : readers)
-	t.join();
-rcuslot_thread_online();
-app::hook_list_destroy(&l);
-rcuslot_barrier();
-ck_assert_int_gt(walks.load(), 0);
-ck_assert_int_eq(bad.load(), 0);
-ck_assert_int_eq(app::freed.load(), 2000 + 8);
+			RCU_LIST_FOREACH(hook_list, &l, h)
+				if (h->prio == prio)
+					break;
+			old = app::hook_list_replace(
+				&l, h, new hook{ prio, h->name, {} });
+		})
+		app::hook_list_old_defer(&old);
+	}
+	stop.store(true);
+	rcuslot_thread_offline();
+	for (auto &t : readers)
+		t.join();
+	rcuslot_thread_online();
+	app::hook_list_destroy(&l);
+	rcuslot_barrier();
+	ck_assert_int_gt(walks.load(), 0);
+	ck_assert_int_eq(bad.load(), 0);
+	ck_assert_int_eq(app::freed.load(), 2000 + 8);
 }
 END_TEST
 

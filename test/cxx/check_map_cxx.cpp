@@ -370,25 +370,25 @@ START_TEST(test_map_foreach)
 				"iteration gives const objects");
 			sum += r->metric;
 			seen++;
-}
-})
+		}
+	})
 	ck_assert_int_eq(seen, 50);
-ck_assert_int_eq(sum, 50 * 51 / 2);
-// break leaves the loop, with r at the object it stopped at.
-seen = 0;
-RCUSLOT_READ_SCOPE({
-	RCU_MAP_FOREACH(app::route_map, &m, r) {
-		if (++seen == 10)
-			break;
-	}
-	ck_assert_ptr_nonnull(r);
-	ck_assert_uint_ge(r->dst, 1);
-	ck_assert_uint_le(r->dst, 50);
-})
-ck_assert_int_eq(seen, 10);
-app::route_map_destroy(&m);
-rcuslot_barrier();
-ck_assert_int_eq(app::freed.load(), 50);
+	ck_assert_int_eq(sum, 50 * 51 / 2);
+	// break leaves the loop, with r at the object it stopped at.
+	seen = 0;
+	RCUSLOT_READ_SCOPE({
+		RCU_MAP_FOREACH(app::route_map, &m, r) {
+			if (++seen == 10)
+				break;
+		}
+		ck_assert_ptr_nonnull(r);
+		ck_assert_uint_ge(r->dst, 1);
+		ck_assert_uint_le(r->dst, 50);
+	})
+	ck_assert_int_eq(seen, 10);
+	app::route_map_destroy(&m);
+	rcuslot_barrier();
+	ck_assert_int_eq(app::freed.load(), 50);
 }
 END_TEST
 
@@ -418,8 +418,8 @@ START_TEST(test_map_string_keys)
 
 	// Looked up through another buffer with the same bytes.
 	std::snprintf(buf, sizeof(buf), "%s", "alice");
-	std::string wanted = "example.org:80";
 	RCUSLOT_READ_SCOPE({
+		std::string wanted = "example.org:80";
 		const user *u = app::user_map_find(&users, buf);
 
 		ck_assert_ptr_nonnull(u);
