@@ -440,6 +440,7 @@ int main(int argc, char **argv)
 {
 	int rc = parse_options(argc, argv);
 	int lfd, sigfd;
+	sigset_t usr1;
 
 	if (rc)
 		return rc < 0 ? 0 : rc;
@@ -464,6 +465,18 @@ int main(int argc, char **argv)
 		rcuslot_barrier();
 		return EXIT_RUNTIME;
 	}
+	/*
+	 * Linux gives a signal sent to the process to its main thread when that
+	 * thread does not block it. Every other thread of kvd's started with
+	 * SIGUSR1 blocked, so it is unblocked here, in this thread alone: it then
+	 * interrupts the poll() in wait_for_signal() rather than landing in the
+	 * resize thread, which may sleep in a futex for as long as the map does
+	 * not grow, and where ThreadSanitizer's runtime holds a handler back
+	 * until the thread next calls into the C library.
+	 */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
 	if (kvd_verbose()) {
 		if (kvd_settings.sock_path)
 			fprintf(stderr, "kvd: listening on %s\n", kvd_settings.sock_path);
