@@ -72,8 +72,12 @@ static void update(long i)
 	RCU_LIST_FOREACH(blist, &list, e)
 		if (k-- == 0)
 			break;
-	if (e)
-		old = blist_replace(&list, e, sent_new(e->a));
+	if (e) {
+		struct sent *n = sent_new(e->a);
+
+		if (blist_replace(&list, e, n, &old) != 0)
+			sent_free(n); /* replaced by another updater first */
+	}
 	rcuslot_read_unlock();
 	blist_old_defer(&old);
 	rcuslot_quiescent_state();

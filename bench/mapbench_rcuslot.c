@@ -55,8 +55,10 @@ static long lookup(uint32_t key)
 
 static void update(uint32_t key, long value)
 {
-	struct bmap_old old = bmap_upsert(&map, entry_new(key, value));
+	struct bmap_old old;
 
+	if (bmap_upsert(&map, entry_new(key, value), &old) != 0)
+		abort(); /* the map has its table (bmap_init): cannot fail */
 	bmap_old_defer(&old);
 }
 

@@ -81,7 +81,7 @@
  * replaced during the walk, the old one or the new one, never both, never
  * neither. An updater that found an entry by walking learns that another
  * updater removed it meanwhile: LIST_add_before() / LIST_add_after() then
- * return `-ENOENT`, LIST_remove() and LIST_replace() an empty handle.
+ * and LIST_replace() return `-ENOENT`, LIST_remove() an empty handle.
  *
  * Never wait for a grace period while holding the list's lock (readers do
  * not take it, but an updater blocked on it inside a read-side critical
@@ -591,9 +591,11 @@ struct LIST_old LIST_remove_locked(struct LIST *list, const ENTRY *obj);
  * @param list     The list.
  * @param old_obj  As LIST_remove()'s `obj`.
  * @param new_obj  As LIST_add_head()'s `obj`.
- * @return The old handle: owns `old_obj`; or empty when `old_obj` had
- *         already been removed, and then nothing changed and `new_obj` is
- *         still the caller's. Declared `warn_unused_result`.
+ * @param old_out  Written on every path: the handle that owns `old_obj`,
+ *                 or empty on error.
+ * @return 0; or -ENOENT when `old_obj` had already been removed: nothing
+ *         changed and `new_obj` is still the caller's (the same shape as
+ *         MAP_replace()). Declared `warn_unused_result`.
  *
  * @par Context:
  * As LIST_remove() (LIST_replace_locked(): the caller holds the lock).
@@ -610,7 +612,8 @@ struct LIST_old LIST_remove_locked(struct LIST *list, const ENTRY *obj);
  * @par Example:
  * @snippet list_snippets.c replace
  */
-struct LIST_old LIST_replace(struct LIST *list, const ENTRY *old_obj, ENTRY *new_obj);
+int LIST_replace(struct LIST *list, const ENTRY *old_obj, ENTRY *new_obj,
+		 struct LIST_old *old_out);
 
 /**
  * LIST_replace() for the holder of the list's lock.
@@ -618,10 +621,11 @@ struct LIST_old LIST_replace(struct LIST *list, const ENTRY *old_obj, ENTRY *new
  * @param list     The list, locked by the caller (LIST_lock()).
  * @param old_obj  As for LIST_replace().
  * @param new_obj  As for LIST_replace().
+ * @param old_out  As for LIST_replace().
  * @return As LIST_replace().
  */
-struct LIST_old LIST_replace_locked(struct LIST *list, const ENTRY *old_obj,
-				    ENTRY *new_obj);
+int LIST_replace_locked(struct LIST *list, const ENTRY *old_obj, ENTRY *new_obj,
+			struct LIST_old *old_out);
 
 /** @} */
 

@@ -184,21 +184,23 @@ static int remove_prio(int prio)
 static int set_fn(int prio, int (*fn)(void *))
 {
 	struct hook *n = hook_new(prio, fn);
-	struct hook_list_old old = { NULL };
-	const struct hook *h;
+	struct hook_list_old old;
+	int err = -ENOENT;
 
 	if (!n)
 		return -ENOMEM;
 	RCUSLOT_READ_SCOPE({
+		const struct hook *h;
+
 		RCU_LIST_FOREACH(hook_list, &hooks, h)
 			if (h->prio == prio)
 				break;
 		if (h)
-			old = hook_list_replace(&hooks, h, n);
+			err = hook_list_replace(&hooks, h, n, &old);
 	})
-	if (hook_list_old_is_empty(&old)) { /* gone: n was never published */
+	if (err) { /* none, or gone meanwhile: n was never published */
 		free(n);
-		return -ENOENT;
+		return err;
 	}
 	hook_list_old_free(&old); /* waits for readers still running h */
 	return 0;

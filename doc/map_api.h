@@ -51,14 +51,26 @@
  *
  * RCU_MAP_DEFINE(route_map, struct route, node, dst, route_free);
  *
- * struct route_map routes;
- * if (route_map_init(&routes, 1024) != 0)
+ * static struct route_map routes = RCU_MAP_INITIALIZER; // its table comes with the first update
+ *
+ * struct route_map sized;                // or at run time, sized:
+ * if (route_map_init(&sized, 1024) != 0)
  *         return -ENOMEM;
  * @endcode
  *
+ * **Initialization.** A map is set up either statically, with
+ * RCU_MAP_INITIALIZER (or zeroed, as any static variable), or by
+ * MAP_init(), which allocates its table at once. A statically initialized
+ * map has no table until its first update (MAP_insert(), MAP_upsert(),
+ * MAP_copy_update() or MAP_resize()), which allocates it and draws the
+ * map's seed: that update may fail with -ENOMEM. Until then readers find
+ * nothing, MAP_remove() hands back an empty handle and MAP_replace()
+ * returns -ENOENT. MAP_destroy() leaves a map in the same state, so it may
+ * be used again.
+ *
  * **Keys.** RCU_MAP_DEFINE() compares keys bytewise (`memcmp` over
  * `sizeof(KEY)`) and hashes them with rcuslot_map_hash_seeded() under the
- * map's own seed, drawn by MAP_init() from the system's randomness (so no
+ * map's own seed, drawn with its table from the system's randomness (so no
  * fixed set of keys collides; RCU_MAP_DEFINE_STRING() likewise): a struct
  * key with padding must have its padding zeroed in every object and every
  * key looked up. RCU_MAP_DEFINE_CUSTOM() takes the user's hash and
@@ -108,8 +120,9 @@
  * exactly once; objects inserted or removed meanwhile may or may not be
  * seen. Nothing a reader can reach is freed before its section ends.
  *
- * **Allocation failure.** MAP_init() returns -ENOMEM when rculfhash cannot
- * allocate its table, on liburcu versions that report it; liburcu 0.13 to
+ * **Allocation failure.** MAP_init(), and the first update of a map set up
+ * with RCU_MAP_INITIALIZER, return -ENOMEM when rculfhash cannot allocate
+ * the table, on liburcu versions that report it; liburcu 0.13 to
  * 0.15 instead abort in an assertion of their own when the first bucket
  * table cannot be allocated, and likewise when a resize cannot allocate a
  * larger bucket table (the map cannot see or recover from either). A resize
@@ -149,8 +162,8 @@ typedef struct KEY KEY;
  * The map: a handle on an rculfhash table that grows and shrinks by itself.
  *
  * A pointer and the map's 64-bit hash seed. Initialize it with
- * MAP_init(), tear it down with MAP_destroy(); access it only through the
- * generated functions.
+ * RCU_MAP_INITIALIZER or MAP_init(), tear it down with MAP_destroy();
+ * access it only through the generated functions.
  */
 struct MAP {
 	/** @cond RCUSLOT_INTERNAL */
@@ -264,8 +277,9 @@ int MAP_init(struct MAP *map, unsigned long expected);
  * Take every object out of the map, wait for one grace period, destroy the
  * table and free every object with free_fn, all before returning.
  *
- * @param map  The map; it holds no table afterwards (a second call, or one
- *             after a failed MAP_init(), does nothing).
+ * @param map  The map; it holds no table afterwards, as one set up with
+ *             RCU_MAP_INITIALIZER, and may be used again (a second call,
+ *             or one after a failed MAP_init(), does nothing).
  *
  * @par Context:
  * A registered thread, outside any read-side critical section (under qsbr
@@ -337,7 +351,9 @@ const ENTRY *MAP_find(struct MAP *map, const KEY *key);
  *             set. The map initializes its node.
  * @return 0: `obj` belongs to the map now. -EEXIST: the key is present, the
  *         map is unchanged and the caller still owns `obj`, which no reader
- *         ever saw (free it at once if it is not wanted).
+ *         ever saw (free it at once if it is not wanted). -ENOMEM: the map
+ *         had no table yet (RCU_MAP_INITIALIZER) and none could be
+ *         allocated; the map is unchanged and `obj` the caller's.
  *
  * @par Context:
  * A registered thread, inside or outside a read-side critical section,
@@ -366,10 +382,14 @@ int MAP_insert(struct MAP *map, ENTRY *obj);
  * Insert `obj`, or atomically replace the object under the same key with
  * it.
  *
- * @param map  The map.
- * @param obj  The object, not in any map, its key set.
- * @return An old handle owning the object replaced, or empty when the key
- *         was absent. Retire it (MAP_old_free() and friends).
+ * @param map      The map.
+ * @param obj      The object, not in any map, its key set.
+ * @param old_out  Written on every path: a handle owning the object
+ *                 replaced, or empty when the key was absent or on error.
+ *                 Retire it (MAP_old_free() and friends).
+ * @return 0; -ENOMEM when the map had no table yet (RCU_MAP_INITIALIZER)
+ *         and none could be allocated: the map is unchanged and the caller
+ *         still owns `obj`. A map set up by MAP_init() never fails.
  *
  * @par Context:
  * As MAP_insert().
@@ -379,7 +399,7 @@ int MAP_insert(struct MAP *map, ENTRY *obj);
  * rculfhash's add_replace: full barriers before and after the commit.
  * Readers see the old object or the new one, never neither.
  */
-struct MAP_old MAP_upsert(struct MAP *map, ENTRY *obj);
+int MAP_upsert(struct MAP *map, ENTRY *obj, struct MAP_old *old_out);
 
 /** @} */
 
@@ -400,8 +420,8 @@ struct MAP_old MAP_upsert(struct MAP *map, ENTRY *obj);
  * @param obj      The new object, not in any map, its key set.
  * @param old_out  Written on every path: the replaced object's handle, or
  *                 empty.
- * @return 0, or -ENOENT when the key is absent: the map is unchanged and
- *         the caller still owns `obj`.
+ * @return 0, or -ENOENT when the key is absent (or the map has no table
+ *         yet): the map is unchanged and the caller still owns `obj`.
  *
  * @par Context:
  * As MAP_insert().
@@ -463,8 +483,10 @@ struct MAP_old MAP_remove(struct MAP *map, const KEY *key);
  * @param arg      Passed to `copy`.
  * @param old_out  Written on every path: the object taken out, or empty
  *                 (no change, an insert, or an error).
- * @return 0; `copy`'s non-zero error, with the map unchanged; or -EINVAL
- *         when `copy` built an object under another key (freed).
+ * @return 0; `copy`'s non-zero error, with the map unchanged; -EINVAL
+ *         when `copy` built an object under another key (freed); or
+ *         -ENOMEM, before `copy` is called, when the map had no table yet
+ *         (RCU_MAP_INITIALIZER) and none could be allocated.
  *
  * @par Context:
  * As MAP_insert(); `copy` runs inside a read-side critical section.
@@ -524,10 +546,15 @@ unsigned long MAP_count(struct MAP *map);
  * so when the resize thread runs the whole resize in between, the mark stays
  * set and no resize is queued again; the table keeps its size while its
  * chains grow (one thread inserting two million keys left the table at
- * 2,048 buckets about one run in fifteen on a loaded 2-core machine). MAP_resize() runs a resize here and clears the mark: a program
+ * 2,048 buckets about one run in fifteen on a loaded 2-core machine).
+ * MAP_resize() runs a resize here and clears the mark: a program
  * that knows roughly how many objects it holds can call it now and then
  * (examples/kvd does, from its housekeeping thread, each time its item count
  * doubles).
+ *
+ * A map set up with RCU_MAP_INITIALIZER that has no table yet gets one of
+ * that size (a hint: without memory it stays without, and its next update
+ * tries again).
  *
  * @param map       The map.
  * @param expected  Objects it is to hold (0 or 1: the smallest table).

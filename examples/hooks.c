@@ -219,7 +219,9 @@ static void retune_hook(const char *name, long arg)
 	hook_list_lock(&handlers);
 	cur = find_locked(name);
 	copy = hook_new(cur->name, cur->prio, cur->fn, arg);
-	old = hook_list_replace_locked(&handlers, cur, copy);
+	/* under the lock, cur cannot have been removed meanwhile */
+	if (hook_list_replace_locked(&handlers, cur, copy, &old) != 0)
+		abort();
 	hook_list_unlock(&handlers);
 	hook_list_old_defer(&old);
 	printf("control: %s now rejects 1 request in %ld\n", name, arg);

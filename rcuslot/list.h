@@ -589,50 +589,55 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 		return old;                                                    \
 	}
 
-/* Swap if old_obj is still linked; the handle owns it (empty: nothing done). */
+/*
+ * Swap if old_obj is still linked: 0, and *old_out owns it. -ENOENT if not:
+ * nothing done, new_obj still the caller's, *old_out empty.
+ */
 #define RCUSLOT_PRIV_LIST_DEF_REPLACE_CORE(name, type)                         \
-	RCUSLOT_PRIV_FUNC struct name##_old name##_priv_replace(struct name *list, \
-								const type *old_obj, \
-								type *new_obj) \
+	RCUSLOT_PRIV_FUNC int name##_priv_replace(struct name *list, const type *old_obj, \
+						  type *new_obj,               \
+						  struct name##_old *old_out)  \
 	{                                                                      \
 		struct rcuslot_list_node *o = name##_priv_node(old_obj);       \
 		struct rcuslot_list_node *n = name##_priv_node(new_obj);       \
-		struct name##_old old = { NULL };                              \
                                                                                \
 		(void)list; /* debug builds mark n with it */                  \
-		if (rcuslot_priv_list_linked(&o->rcuslot_priv_link)) {         \
-			RCUSLOT_PRIV_LIST_DBG_MARK(n, &list->rcuslot_priv_list); \
-			rcuslot_priv_list_swap(&o->rcuslot_priv_link, &n->rcuslot_priv_link); \
-			RCUSLOT_PRIV_LIST_DBG_UNMARK(o);                       \
-			old.rcuslot_priv_obj = RCUSLOT_PRIV_DBG_TAG(type, (type *)old_obj); \
-		}                                                              \
-		return old;                                                    \
+		old_out->rcuslot_priv_obj = NULL;                              \
+		if (!rcuslot_priv_list_linked(&o->rcuslot_priv_link))          \
+			return -ENOENT;                                        \
+		RCUSLOT_PRIV_LIST_DBG_MARK(n, &list->rcuslot_priv_list);       \
+		rcuslot_priv_list_swap(&o->rcuslot_priv_link, &n->rcuslot_priv_link); \
+		RCUSLOT_PRIV_LIST_DBG_UNMARK(o);                               \
+		old_out->rcuslot_priv_obj = RCUSLOT_PRIV_DBG_TAG(type, (type *)old_obj); \
+		return 0;                                                      \
 	}
 
 #define RCUSLOT_PRIV_LIST_DEF_REPLACE(name, type)                              \
-	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE struct name##_old              \
-	name##_replace_locked(struct name *list, const type *old_obj, type *new_obj) \
+	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE int                            \
+	name##_replace_locked(struct name *list, const type *old_obj, type *new_obj, \
+			      struct name##_old *old_out)                      \
 	{                                                                      \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
 		RCUSLOT_PRIV_LIST_DBG_HELD(#name "_replace_locked", &list->rcuslot_priv_list); \
 		RCUSLOT_PRIV_LIST_DBG_FRESH(#name "_replace_locked", name##_priv_node(new_obj)); \
 		RCUSLOT_PRIV_LIST_DBG_MEMBER(#name "_replace_locked", &list->rcuslot_priv_list, \
 					     name##_priv_node(old_obj));       \
-		return name##_priv_replace(list, old_obj, new_obj);            \
+		return name##_priv_replace(list, old_obj, new_obj, old_out);   \
 	}                                                                      \
-	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE struct name##_old              \
-	name##_replace(struct name *list, const type *old_obj, type *new_obj)  \
+	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE int                            \
+	name##_replace(struct name *list, const type *old_obj, type *new_obj,  \
+		       struct name##_old *old_out)                             \
 	{                                                                      \
-		struct name##_old old;                                         \
+		int err;                                                       \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
 		RCUSLOT_PRIV_LIST_DBG_FRESH(#name "_replace", name##_priv_node(new_obj)); \
 		rcuslot_priv_list_lock(&list->rcuslot_priv_list);              \
 		RCUSLOT_PRIV_LIST_DBG_MEMBER(#name "_replace", &list->rcuslot_priv_list, \
 					     name##_priv_node(old_obj));       \
-		old = name##_priv_replace(list, old_obj, new_obj);             \
+		err = name##_priv_replace(list, old_obj, new_obj, old_out);    \
 		rcuslot_priv_list_unlock(&list->rcuslot_priv_list);            \
-		return old;                                                    \
+		return err;                                                    \
 	}
 
 /*

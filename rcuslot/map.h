@@ -119,6 +119,21 @@ RCUSLOT_PRIV_STATIC_ASSERT(sizeof(((struct rcuslot_map_node *)0)->rcuslot_priv_l
 /** Largest `expected` size NAME_init() accepts (larger is -EINVAL). */
 #define RCUSLOT_MAP_EXPECTED_MAX (1UL << 31)
 
+/**
+ * Static initializer of an empty map of any RCU_MAP_DEFINE() type:
+ * `static struct routes_map routes = RCU_MAP_INITIALIZER;`. Such a map has
+ * no table yet: readers find nothing in it, and its first update (insert,
+ * upsert, copy_update, or NAME_resize()) allocates the table and draws the
+ * map's seed, so that update may return -ENOMEM. Racing first updates are
+ * safe: one table wins, the others are destroyed unseen. A map of static
+ * storage duration left without an initializer is zeroed, which is the
+ * same. It names the map's members: given another container it does not
+ * compile, nor does another container's initializer given a map.
+ */
+#define RCU_MAP_INITIALIZER                                                    \
+	{ RCUSLOT_PRIV_DESIGNATED(rcuslot_priv_ht) NULL,                       \
+	  RCUSLOT_PRIV_DESIGNATED(rcuslot_priv_seed) 0 }
+
 /** @cond RCUSLOT_INTERNAL */
 /*
  * The hash's building block: the full 128-bit product of a and b, its two
@@ -169,8 +184,8 @@ RCUSLOT_PRIV_FUNC uint64_t rcuslot_priv_map_load32(const unsigned char *p)
 /** @endcond */
 
 /**
- * A fresh hash seed from the system's randomness: what each map's
- * NAME_init() takes for its own.
+ * A fresh hash seed from the system's randomness: what each map takes for
+ * its own with its table (NAME_init(), or its first update).
  *
  * getrandom() without blocking, else /dev/urandom; if neither answers
  * (early in boot, or in a sandbox without either), a seed mixed from the
@@ -178,7 +193,8 @@ RCUSLOT_PRIV_FUNC uint64_t rcuslot_priv_map_load32(const unsigned char *p)
  * local observer could predict. Any thread, any context; never waits for a
  * grace period.
  *
- * @return 64 random bits.
+ * @return 64 random bits, never 0 (a fixed constant in the one draw in
+ *         2^64 that gives 0): a map without a table has seed 0.
  */
 RCUSLOT_PRIV_EXPORT uint64_t rcuslot_map_new_seed(void);
 
@@ -413,7 +429,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 	RCUSLOT_PRIV_FUNC unsigned long name##_priv_hash(const struct name *map, \
 							 name##_priv_karg key) \
 	{                                                                      \
-		return rcuslot_map_hash_seeded(key, sizeof(*key), map->rcuslot_priv_seed); \
+		return rcuslot_map_hash_seeded(key, sizeof(*key), RCUSLOT_PRIV_MAP_SEED(map)); \
 	}                                                                      \
 	RCUSLOT_PRIV_FUNC name##_priv_karg name##_priv_key_of(const type *obj) \
 	{                                                                      \
@@ -480,33 +496,93 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 	RCUSLOT_PRIV_FUNC unsigned long name##_priv_hash(const struct name *map, \
 							 name##_priv_karg key) \
 	{                                                                      \
-		return rcuslot_map_hash_string_seeded(key, map->rcuslot_priv_seed); \
+		return rcuslot_map_hash_string_seeded(key, RCUSLOT_PRIV_MAP_SEED(map)); \
 	}
 
-/* --- set-up -------------------------------------------------------------- */
+/* --- the table ---------------------------------------------------------- */
+
+/*
+ * The map's table, NULL while it has none (RCU_MAP_INITIALIZER, or after
+ * name_destroy). Acquire: pairs with the release of the exchange that
+ * published it (name_priv_table_for_update), so that whoever sees the table
+ * sees the seed drawn before it. Every function that hashes loads the table
+ * first.
+ */
+#define RCUSLOT_PRIV_MAP_TABLE(map) __atomic_load_n(&(map)->rcuslot_priv_ht, __ATOMIC_ACQUIRE)
+
+/*
+ * The seed, read after the table. Relaxed (a plain load on every machine):
+ * the table's acquire orders it. Atomic all the same, because a racing
+ * first update's failed exchange of the seed counts as a write to TSan.
+ */
+#define RCUSLOT_PRIV_MAP_SEED(map) __atomic_load_n(&(map)->rcuslot_priv_seed, __ATOMIC_RELAXED)
 
 /*
  * Auto-resize needs accounting to shrink; min_nr_alloc_buckets 1 lets it
  * shrink all the way. NULL from rculfhash after our own checks means memory
  * (liburcu up to 0.15 asserts instead; see the reference).
  */
+#define RCUSLOT_PRIV_MAP_DEF_TABLE(name, flavor)                               \
+	RCUSLOT_PRIV_FUNC struct cds_lfht *name##_priv_new_table(unsigned long expected) \
+	{                                                                      \
+		unsigned long size = 1;                                        \
+                                                                               \
+		while (size < expected && size < RCUSLOT_MAP_EXPECTED_MAX)     \
+			size <<= 1;                                            \
+		return cds_lfht_new_flavor(size, 1, 0,                         \
+					   CDS_LFHT_AUTO_RESIZE | CDS_LFHT_ACCOUNTING, \
+					   RCUSLOT_PRIV_FL(flavor), NULL);     \
+	}                                                                      \
+	/*                                                                     \
+	 * The table an update needs; for a map without one, a new one, its   \
+	 * seed drawn first (once: a seed is never 0, so a drawn one is never  \
+	 * drawn again). Racing first updates each build a table; the first   \
+	 * exchange publishes its own and the others destroy theirs, which no  \
+	 * one saw. NULL: no memory.                                           \
+	 *                                                                     \
+	 * Ordering: the seed has one store (a release exchange); the acquire  \
+	 * load after it reads that store, whoever made it, so the seed        \
+	 * happens before this thread's release exchange of the table, which   \
+	 * RCUSLOT_PRIV_MAP_TABLE's acquire pairs with: whoever sees a table   \
+	 * sees its seed. A losing exchange reloads the winner's table with    \
+	 * acquire rather than rely on the failure order.                      \
+	 */                                                                    \
+	RCUSLOT_PRIV_FUNC struct cds_lfht *name##_priv_table_for_update(struct name *map, \
+									unsigned long expected) \
+	{                                                                      \
+		struct cds_lfht *ht = RCUSLOT_PRIV_MAP_TABLE(map), *none = NULL; \
+		uint64_t unseeded = 0;                                         \
+                                                                               \
+		if (caa_likely(ht != NULL))                                    \
+			return ht;                                             \
+		if (!__atomic_load_n(&map->rcuslot_priv_seed, __ATOMIC_RELAXED)) \
+			(void)__atomic_compare_exchange_n(&map->rcuslot_priv_seed, &unseeded, \
+							  rcuslot_map_new_seed(), false, \
+							  __ATOMIC_RELEASE, __ATOMIC_RELAXED); \
+		(void)__atomic_load_n(&map->rcuslot_priv_seed, __ATOMIC_ACQUIRE); \
+		ht = name##_priv_new_table(expected);                          \
+		if (!ht)                                                       \
+			return NULL;                                           \
+		if (__atomic_compare_exchange_n(&map->rcuslot_priv_ht, &none, ht, false, \
+						__ATOMIC_RELEASE, __ATOMIC_RELAXED)) \
+			return ht;                                             \
+		(void)cds_lfht_destroy(ht, NULL);                              \
+		return RCUSLOT_PRIV_MAP_TABLE(map);                            \
+	}
+
+/* --- set-up -------------------------------------------------------------- */
+
 #define RCUSLOT_PRIV_MAP_DEF_INIT(name, flavor)                                \
 	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE int                            \
 	name##_init(struct name *map, unsigned long expected)                  \
 	{                                                                      \
-		unsigned long size = 1;                                        \
-                                                                               \
 		if (!map)                                                      \
 			return -EINVAL;                                        \
 		map->rcuslot_priv_ht = NULL;                                   \
 		if (expected > RCUSLOT_MAP_EXPECTED_MAX)                       \
 			return -EINVAL;                                        \
-		while (size < expected)                                        \
-			size <<= 1;                                            \
 		map->rcuslot_priv_seed = rcuslot_map_new_seed();               \
-		map->rcuslot_priv_ht = cds_lfht_new_flavor(                    \
-			size, 1, 0, CDS_LFHT_AUTO_RESIZE | CDS_LFHT_ACCOUNTING, \
-			RCUSLOT_PRIV_FL(flavor), NULL);        \
+		map->rcuslot_priv_ht = name##_priv_new_table(expected);        \
 		return map->rcuslot_priv_ht ? 0 : -ENOMEM;                     \
 	}
 
@@ -516,13 +592,16 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 	RCUSLOT_PRIV_FUNC const type *name##_find(struct name *map,            \
 						  name##_priv_karg key)        \
 	{                                                                      \
+		struct cds_lfht *ht = RCUSLOT_PRIV_MAP_TABLE(map);             \
 		struct cds_lfht_iter iter;                                     \
 		struct cds_lfht_node *lnode;                                   \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
 		RCUSLOT_PRIV_DBG_READ_SIDE(flavor, #name "_find");                     \
-		cds_lfht_lookup(map->rcuslot_priv_ht, name##_priv_hash(map, key), \
-				name##_priv_match, name##_priv_kp(&key), &iter); \
+		if (caa_unlikely(!ht))                                         \
+			return NULL;                                           \
+		cds_lfht_lookup(ht, name##_priv_hash(map, key), name##_priv_match, \
+				name##_priv_kp(&key), &iter);                  \
 		lnode = cds_lfht_iter_get_node(&iter);                         \
 		if (!lnode)                                                    \
 			return NULL;                                           \
@@ -544,18 +623,24 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 	RCUSLOT_PRIV_FUNC struct cds_lfht_iter                                 \
 	name##_priv_iter_first(struct name *map, const type **obj)             \
 	{                                                                      \
+		struct cds_lfht *ht = RCUSLOT_PRIV_MAP_TABLE(map);             \
 		struct cds_lfht_iter iter;                                     \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
 		RCUSLOT_PRIV_DBG_READ_SIDE(flavor, "RCU_MAP_FOREACH(" #name ")");      \
-		cds_lfht_first(map->rcuslot_priv_ht, &iter);                   \
+		if (!ht) { /* nothing to walk: next is never called */        \
+			memset(&iter, 0, sizeof(iter));                        \
+			*obj = NULL;                                           \
+			return iter;                                           \
+		}                                                              \
+		cds_lfht_first(ht, &iter);                                     \
 		*obj = name##_priv_iter_obj(&iter);                            \
 		return iter;                                                   \
 	}                                                                      \
 	RCUSLOT_PRIV_FUNC const type *name##_priv_iter_next(struct name *map,  \
 							    struct cds_lfht_iter *iter) \
 	{                                                                      \
-		cds_lfht_next(map->rcuslot_priv_ht, iter);                     \
+		cds_lfht_next(RCUSLOT_PRIV_MAP_TABLE(map), iter);              \
 		return name##_priv_iter_obj(iter);                             \
 	}
 
@@ -566,13 +651,16 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 #define RCUSLOT_PRIV_MAP_DEF_COUNT(name, flavor)                               \
 	RCUSLOT_PRIV_FUNC unsigned long name##_count(struct name *map)         \
 	{                                                                      \
+		struct cds_lfht *ht = RCUSLOT_PRIV_MAP_TABLE(map);             \
 		long before, after;                                            \
 		unsigned long n;                                               \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
 		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_count");                   \
+		if (!ht)                                                       \
+			return 0;                                              \
 		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
-		cds_lfht_count_nodes(map->rcuslot_priv_ht, &before, &n, &after); \
+		cds_lfht_count_nodes(ht, &before, &n, &after);                 \
 		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_count");               \
 		return n;                                                      \
 	}
@@ -589,6 +677,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 #define RCUSLOT_PRIV_MAP_DEF_RESIZE(name, flavor)                              \
 	RCUSLOT_PRIV_FUNC void name##_resize(struct name *map, unsigned long expected) \
 	{                                                                      \
+		struct cds_lfht *ht;                                           \
 		unsigned long size = 1;                                        \
 		int online;                                                    \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
@@ -597,10 +686,16 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_resize");          \
 		while (size < expected && size < RCUSLOT_MAP_EXPECTED_MAX)     \
 			size <<= 1;                                            \
+		if (!RCUSLOT_PRIV_MAP_TABLE(map)) {                            \
+			/* a hint: without memory, the next update tries again */ \
+			(void)name##_priv_table_for_update(map, size);         \
+			return;                                                \
+		}                                                              \
+		ht = RCUSLOT_PRIV_MAP_TABLE(map);                              \
 		online = RCUSLOT_PRIV_URCU_OF(flavor, read_ongoing)();         \
 		if (online)                                                    \
 			RCUSLOT_PRIV_URCU_OF(flavor, thread_offline)();        \
-		cds_lfht_resize(map->rcuslot_priv_ht, size);                   \
+		cds_lfht_resize(ht, size);                                     \
 		if (online)                                                    \
 			RCUSLOT_PRIV_URCU_OF(flavor, thread_online)();         \
 	}
@@ -634,13 +729,17 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE int name##_insert(struct name *map, type *obj) \
 	{                                                                      \
 		struct cds_lfht_node *got;                                     \
+		struct cds_lfht *ht;                                           \
 		name##_priv_karg key = name##_priv_key_of(obj);                \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
 		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_insert");                  \
+		ht = name##_priv_table_for_update(map, 1);                     \
+		if (!ht)                                                       \
+			return -ENOMEM;                                        \
 		RCUSLOT_PRIV_MAP_PREPARE(name, #name "_insert", obj, node_member);   \
 		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
-		got = cds_lfht_add_unique(map->rcuslot_priv_ht, name##_priv_hash(map, key), \
+		got = cds_lfht_add_unique(ht, name##_priv_hash(map, key),      \
 					  name##_priv_match, name##_priv_kp(&key), \
 					  RCUSLOT_PRIV_MAP_LNODE(obj, node_member)); \
 		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_insert");              \
@@ -650,27 +749,34 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		return -EEXIST;                                                \
 	}
 
-/* add_replace: one atomic step, so readers see the old object or the new one. */
+/*
+ * add_replace: one atomic step, so readers see the old object or the new
+ * one. It fails only where the map has no table yet and none can be had.
+ */
 #define RCUSLOT_PRIV_MAP_DEF_UPSERT(name, type, node_member, flavor)           \
-	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE struct name##_old              \
-	name##_upsert(struct name *map, type *obj)                             \
+	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE int                            \
+	name##_upsert(struct name *map, type *obj, struct name##_old *old_out) \
 	{                                                                      \
-		struct name##_old old;                                         \
 		struct cds_lfht_node *got;                                     \
+		struct cds_lfht *ht;                                           \
 		name##_priv_karg key = name##_priv_key_of(obj);                \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
 		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_upsert");                  \
+		old_out->rcuslot_priv_obj = NULL;                              \
+		ht = name##_priv_table_for_update(map, 1);                     \
+		if (!ht)                                                       \
+			return -ENOMEM;                                        \
 		RCUSLOT_PRIV_MAP_PREPARE(name, #name "_upsert", obj, node_member);   \
 		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
-		got = cds_lfht_add_replace(map->rcuslot_priv_ht, name##_priv_hash(map, key), \
+		got = cds_lfht_add_replace(ht, name##_priv_hash(map, key),     \
 					   name##_priv_match, name##_priv_kp(&key), \
 					   RCUSLOT_PRIV_MAP_LNODE(obj, node_member)); \
 		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_upsert");              \
-		RCUSLOT_PRIV_MAP_RETIRE(&old, type,                            \
+		RCUSLOT_PRIV_MAP_RETIRE(old_out, type,                         \
 					got ? RCUSLOT_PRIV_MAP_OBJ(type, node_member, got) : NULL, \
 					node_member);                          \
-		return old;                                                    \
+		return 0;                                                      \
 	}
 
 /*
@@ -680,12 +786,11 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
  * False when another updater changed that entry first: look up again.
  */
 #define RCUSLOT_PRIV_MAP_DEF_COMMIT(name, type, node_member)                   \
-	RCUSLOT_PRIV_FUNC bool name##_priv_commit(struct name *map, name##_priv_karg key, \
+	RCUSLOT_PRIV_FUNC bool name##_priv_commit(struct name *map, struct cds_lfht *ht, \
+						  name##_priv_karg key,        \
 						  struct cds_lfht_iter *iter,  \
 						  type *cur, type *new_obj)    \
 	{                                                                      \
-		struct cds_lfht *ht = map->rcuslot_priv_ht;                    \
-                                                                               \
 		if (!cur)                                                      \
 			return cds_lfht_add_unique(ht, name##_priv_hash(map, key), \
 						   name##_priv_match, name##_priv_kp(&key), \
@@ -700,12 +805,13 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 
 /* Lookup inside the caller's read-side section: the object, or NULL. */
 #define RCUSLOT_PRIV_MAP_DEF_LOOKUP(name, type, node_member)                   \
-	RCUSLOT_PRIV_FUNC type *name##_priv_lookup(struct name *map, name##_priv_karg key, \
+	RCUSLOT_PRIV_FUNC type *name##_priv_lookup(struct name *map, struct cds_lfht *ht, \
+						   name##_priv_karg key,       \
 						   struct cds_lfht_iter *iter) \
 	{                                                                      \
 		struct cds_lfht_node *lnode;                                   \
                                                                                \
-		cds_lfht_lookup(map->rcuslot_priv_ht, name##_priv_hash(map, key), \
+		cds_lfht_lookup(ht, name##_priv_hash(map, key),                \
 				name##_priv_match, name##_priv_kp(&key), iter); \
 		lnode = cds_lfht_iter_get_node(iter);                          \
 		return lnode ? RCUSLOT_PRIV_MAP_OBJ(type, node_member, lnode) : NULL; \
@@ -720,6 +826,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE int                            \
 	name##_replace(struct name *map, type *obj, struct name##_old *old_out) \
 	{                                                                      \
+		struct cds_lfht *ht = RCUSLOT_PRIV_MAP_TABLE(map);             \
 		struct cds_lfht_iter iter;                                     \
 		type *cur;                                                     \
 		bool won = false;                                              \
@@ -728,10 +835,12 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
                                                                                \
 		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_replace");                 \
 		old_out->rcuslot_priv_obj = NULL;                              \
+		if (!ht) /* no table: no object under that key */              \
+			return -ENOENT;                                        \
 		RCUSLOT_PRIV_MAP_PREPARE(name, #name "_replace", obj, node_member);  \
 		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
-		while ((cur = name##_priv_lookup(map, key, &iter)) != NULL &&  \
-		       !(won = name##_priv_commit(map, key, &iter, cur, obj))) \
+		while ((cur = name##_priv_lookup(map, ht, key, &iter)) != NULL && \
+		       !(won = name##_priv_commit(map, ht, key, &iter, cur, obj))) \
 			;                                                      \
 		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_replace");             \
 		if (!won) {                                                    \
@@ -747,15 +856,18 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE struct name##_old              \
 	name##_remove(struct name *map, name##_priv_karg key)                  \
 	{                                                                      \
+		struct cds_lfht *ht = RCUSLOT_PRIV_MAP_TABLE(map);             \
 		struct cds_lfht_iter iter;                                     \
-		struct name##_old old;                                         \
+		struct name##_old old = { NULL };                              \
 		type *cur;                                                     \
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
 		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_remove");                  \
+		if (!ht) /* no table: nothing to take out */                   \
+			return old;                                            \
 		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
-		while ((cur = name##_priv_lookup(map, key, &iter)) != NULL &&  \
-		       !name##_priv_commit(map, key, &iter, cur, NULL))         \
+		while ((cur = name##_priv_lookup(map, ht, key, &iter)) != NULL && \
+		       !name##_priv_commit(map, ht, key, &iter, cur, NULL))     \
 			;                                                      \
 		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_remove");              \
 		RCUSLOT_PRIV_MAP_RETIRE(&old, type, cur, node_member);         \
@@ -774,6 +886,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 						     name##_copy_fn *copy, void *arg, \
 						     type **retired, bool *won) \
 	{                                                                      \
+		struct cds_lfht *ht = name##_priv_table_for_update(map, 1);    \
 		struct cds_lfht_iter iter;                                     \
 		type *cur, *new_obj;                                           \
 		type *const untouched = (type *)(void *)&new_obj;              \
@@ -782,8 +895,10 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
                                                                                \
 		*retired = NULL;                                               \
 		*won = false;                                                  \
+		if (!ht) /* copy is not called */                              \
+			return -ENOMEM;                                        \
 		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
-		cur = name##_priv_lookup(map, key, &iter);                     \
+		cur = name##_priv_lookup(map, ht, key, &iter);                 \
 		if (cur)                                                       \
 			RCUSLOT_PRIV_MAP_TSAN_SUBSCRIBE(cur);                  \
 		new_obj = untouched; /* copy must write it, as a slot's */     \
@@ -805,7 +920,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		}                                                              \
 		if (!err)                                                      \
 			*won = new_obj == cur ||                               \
-			       name##_priv_commit(map, key, &iter, cur, new_obj); \
+			       name##_priv_commit(map, ht, key, &iter, cur, new_obj); \
 		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_copy_update");         \
 		if (err || new_obj == cur)                                     \
 			return err;                                            \
@@ -902,6 +1017,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 #define RCUSLOT_PRIV_MAP_DEF_DESTROY(name, type, node_member, flavor)          \
 	RCUSLOT_PRIV_FUNC void name##_destroy(struct name *map)                \
 	{                                                                      \
+		struct cds_lfht *ht = RCUSLOT_PRIV_MAP_TABLE(map);             \
 		struct cds_lfht_iter iter;                                     \
 		struct cds_lfht_node *lnode;                                   \
 		struct rcuslot_map_node *chain = NULL;                         \
@@ -910,13 +1026,13 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
                                                                                \
 		RCUSLOT_PRIV_DBG_NO_WAIT(flavor, #name "_destroy");                    \
 		RCUSLOT_PRIV_DBG_REGISTERED(flavor, #name "_destroy");                 \
-		if (!map->rcuslot_priv_ht)                                     \
+		if (!ht)                                                       \
 			return;                                                \
 		RCUSLOT_PRIV_MAP_LOCK(flavor);                                 \
-		cds_lfht_for_each(map->rcuslot_priv_ht, &iter, lnode) {        \
+		cds_lfht_for_each(ht, &iter, lnode) {                          \
 			type *obj = RCUSLOT_PRIV_MAP_OBJ(type, node_member, lnode); \
                                                                                \
-			if (cds_lfht_del(map->rcuslot_priv_ht, lnode) == 0) {  \
+			if (cds_lfht_del(ht, lnode) == 0) {                    \
 				obj->node_member.rcuslot_priv_link.rcuslot_priv_chain = chain;   \
 				chain = &obj->node_member;                     \
 			}                                                      \
@@ -926,10 +1042,11 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		online = RCUSLOT_PRIV_URCU_OF(flavor, read_ongoing)();         \
 		if (online)                                                    \
 			RCUSLOT_PRIV_URCU_OF(flavor, thread_offline)();        \
-		(void)cds_lfht_destroy(map->rcuslot_priv_ht, NULL);            \
+		/* the table goes before NULL is stored: see the reader above */ \
+		(void)cds_lfht_destroy(ht, NULL);                              \
 		if (online)                                                    \
 			RCUSLOT_PRIV_URCU_OF(flavor, thread_online)();         \
-		map->rcuslot_priv_ht = NULL;                                   \
+		__atomic_store_n(&map->rcuslot_priv_ht, NULL, __ATOMIC_RELAXED); \
 		while (chain) {                                                \
 			type *obj = caa_container_of(chain, type, node_member); \
                                                                                \
@@ -941,6 +1058,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 /* --- composition --------------------------------------------------------- */
 
 #define RCUSLOT_PRIV_MAP_DEF_OPS(name, type, node_member, free_fn, flavor)     \
+	RCUSLOT_PRIV_MAP_DEF_TABLE(name, flavor)                               \
 	RCUSLOT_PRIV_MAP_DEF_INIT(name, flavor)                                \
 	RCUSLOT_PRIV_MAP_DEF_FIND(name, type, node_member, flavor)             \
 	RCUSLOT_PRIV_MAP_DEF_ITER(name, type, node_member, flavor)             \

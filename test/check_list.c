@@ -233,17 +233,20 @@ START_TEST(test_replace_in_place)
 	llist_add_tail(&l, lent_new(1));
 	llist_add_tail(&l, mid = lent_new(2));
 	llist_add_tail(&l, lent_new(3));
-	old = llist_replace(&l, mid, fresh);
+	ck_assert_int_eq(llist_replace(&l, mid, fresh, &old), 0);
 	ck_assert(!llist_old_is_empty(&old));
 	ck_assert_keys(&l, 1, 20, 3);
 	ck_assert_ptr_eq(llist_old_reclaim(&old), mid);
 	/* Replacing what is no longer there changes nothing: spare stays ours. */
-	old = llist_replace(&l, mid, spare);
+	old.rcuslot_priv_obj = mid; /* written on every path: empty */
+	ck_assert_int_eq(llist_replace(&l, mid, spare, &old), -ENOENT);
 	ck_assert(llist_old_is_empty(&old));
 	ck_assert_keys(&l, 1, 20, 3);
 	/* Both ends, through the locked variant. */
 	llist_lock(&l);
-	old = llist_replace_locked(&l, llist_first_locked(&l), spare);
+	ck_assert_int_eq(
+		llist_replace_locked(&l, llist_first_locked(&l), spare, &old),
+		0);
 	llist_unlock(&l);
 	llist_old_free(&old);
 	ck_assert_keys(&l, 30, 20, 3);

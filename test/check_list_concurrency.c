@@ -193,6 +193,7 @@ static void *replacer(void *arg)
 		long key = 2 * (long)(rnd(&seed) % (i % 2 ? 4 : STABLE));
 		struct lent *fresh = lent_new(key);
 		struct llist_old old;
+		int err;
 
 		rcuslot_read_lock();
 		const struct lent *cur = find_key(key);
@@ -200,9 +201,11 @@ static void *replacer(void *arg)
 		ck_assert_ptr_nonnull(cur);
 		dawdle(&seed);
 		stamp(cur);
-		old = llist_replace(&list, cur, fresh);
+		err = llist_replace(&list, cur, fresh, &old);
 		rcuslot_read_unlock();
-		if (llist_old_is_empty(&old)) { /* the other replacer was first */
+		if (err) { /* the other replacer was first */
+			ck_assert_int_eq(err, -ENOENT);
+			ck_assert(llist_old_is_empty(&old));
 			atomic_fetch_add(&lost_races, 1);
 			lent_free(fresh); /* never published */
 		} else {

@@ -171,7 +171,7 @@ static int replace_with_linked(int run)
 	struct lent *o = run ? in_a(1) : NULL, *n = run ? in_a(2) : NULL;
 	struct llist_old old;
 
-	AT(run) old = llist_replace(&list_a, o, n);
+	AT(run) if (llist_replace(&list_a, o, n, &old) != 0) return 1;
 	llist_old_free(&old);
 	return 0;
 }
@@ -201,7 +201,7 @@ static int replace_of_other_list(int run)
 	struct lent *e = run ? in_a(1) : NULL, *n = run ? lent_new(2) : NULL;
 	struct llist_old old;
 
-	AT(run) old = llist_replace(&list_b, e, n);
+	AT(run) if (llist_replace(&list_b, e, n, &old) != 0) return 1;
 	llist_old_free(&old);
 	return 0;
 }
@@ -387,7 +387,7 @@ START_TEST(test_list_correct_use_passes)
 	llist_batch_add(&b, &old);
 	rcuslot_batch_defer(&b);
 	llist_lock(&l);
-	old = llist_replace_locked(&l, c, fresh);
+	ck_assert_int_eq(llist_replace_locked(&l, c, fresh, &old), 0);
 	llist_unlock(&l);
 	llist_old_defer(&old);
 	llist_old_defer(&old); /* emptied: a no-op */

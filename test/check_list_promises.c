@@ -229,7 +229,7 @@ START_TEST(test_destroy_vs_replace)
 	ck_assert_int_eq(collect(e, 2), 2);
 	pthread_t t = destroy_begin();
 
-	old = llist_replace(&dlist, e[0], n);
+	ck_assert_int_eq(llist_replace(&dlist, e[0], n, &old), -ENOENT);
 	destroy_end(t);
 	ck_assert(llist_old_is_empty(&old));
 	ck_assert_int_eq(keys_now(keys, 2), 0);
@@ -364,13 +364,12 @@ static void *churn_updater(void *arg)
 		if (e && op == 1)
 			old = llist_remove(&dlist, e);
 		else if (e && op == 2)
-			old = llist_replace(&dlist, e, n);
+			err = llist_replace(&dlist, e, n, &old);
 		else if (e && op == 3)
 			err = llist_add_after(&dlist, e, n);
 		rcuslot_read_unlock();
 		/* n is the list's once linked; the caller's otherwise */
-		if ((op == 2 && !llist_old_is_empty(&old)) ||
-		    (op == 3 && e && err == 0))
+		if ((op == 2 || op == 3) && e && err == 0)
 			n = NULL;
 		if (n)
 			lent_free(n);
@@ -545,7 +544,8 @@ static void act_walk(struct updater *u)
 	u->e[6] = n4;
 	u->old[u->n_old++] = llist_remove(&dlist, u->e[2]);
 	u->old[u->n_old++] = llist_remove(&dlist, u->e[3]);
-	u->old[u->n_old++] = llist_replace(&dlist, u->e[4], n4);
+	ck_assert_int_eq(
+		llist_replace(&dlist, u->e[4], n4, &u->old[u->n_old++]), 0);
 	/* a second 4 */
 	ck_assert_int_eq(llist_add_after(&dlist, n4, lent_new(4)), 0);
 	ck_assert_int_eq(llist_add_after(&dlist, u->e[0], lent_new(0)), 0);
@@ -654,8 +654,9 @@ static void act_remove_or_replace(struct updater *u)
 	if (u->op == 0)
 		u->old[u->n_old++] = llist_remove(&dlist, u->e[1]);
 	else
-		u->old[u->n_old++] =
-			llist_replace(&dlist, u->e[1], lent_new(1));
+		ck_assert_int_eq(llist_replace(&dlist, u->e[1], lent_new(1),
+					       &u->old[u->n_old++]),
+				 0);
 	ck_assert(!llist_old_is_empty(&u->old[0]));
 }
 
@@ -672,7 +673,7 @@ START_TEST(test_update_next_to_entry_removed_meanwhile)
 	struct lent *n[4];
 	struct llist_old rm, rp;
 	long keys[8];
-	int err_before, err_after;
+	int err_before, err_after, err_replace;
 
 	for (int i = 0; i < 4; i++)
 		n[i] = lent_new(10 + i);
@@ -683,11 +684,12 @@ START_TEST(test_update_next_to_entry_removed_meanwhile)
 	err_before = llist_add_before(&dlist, u.e[1], n[0]);
 	err_after = llist_add_after(&dlist, u.e[1], n[1]);
 	rm = llist_remove(&dlist, u.e[1]);
-	rp = llist_replace(&dlist, u.e[1], n[2]);
+	err_replace = llist_replace(&dlist, u.e[1], n[2], &rp);
 	rcuslot_read_unlock();
 	updater_join(&u);
 	ck_assert_int_eq(err_before, -ENOENT);
 	ck_assert_int_eq(err_after, -ENOENT);
+	ck_assert_int_eq(err_replace, -ENOENT);
 	ck_assert(llist_old_is_empty(&rm));
 	ck_assert(llist_old_is_empty(&rp));
 	ck_assert_int_eq(keys_now(keys, 8), 3 - (_i == 0));
@@ -808,7 +810,7 @@ START_TEST(test_no_wait_while_a_reader_is_parked)
 	rcuslot_read_unlock();
 	llist_add_head(&dlist, lent_new(-1));
 	ck_assert_int_eq(llist_add_after(&dlist, e[0], lent_new(0)), 0);
-	old = llist_replace(&dlist, e[1], n);
+	ck_assert_int_eq(llist_replace(&dlist, e[1], n, &old), 0);
 	llist_old_defer(&old);
 	old = llist_remove(&dlist, e[2]);
 	llist_batch_add(&b, &old);

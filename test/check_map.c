@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* Every generated map operation, with its absent-key, error and retry paths. */
+#define _GNU_SOURCE /* RTLD_NEXT */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "check_map.h"
 #include "check_rcuslot.h"
@@ -144,11 +148,11 @@ START_TEST(test_upsert)
 	struct tmap_old old;
 
 	map_init(&m, 0);
-	old = tmap_upsert(&m, mobj_new(1, 10));
+	ck_assert_int_eq(tmap_upsert(&m, mobj_new(1, 10), &old), 0);
 	ck_assert(tmap_old_is_empty(&old));
 	tmap_old_free(&old);
 	ck_assert_int_eq(mobj_frees, 0);
-	old = tmap_upsert(&m, mobj_new(1, 11));
+	ck_assert_int_eq(tmap_upsert(&m, mobj_new(1, 11), &old), 0);
 	ck_assert(!tmap_old_is_empty(&old));
 	ck_assert_int_eq(value_of(&m, 1), 11);
 	ck_assert_uint_eq(tmap_count(&m), 1);
@@ -368,7 +372,7 @@ static int copy_racing(const struct mobj *old, struct mobj **new_out, void *arg)
 	race_seen[race_calls] = old ? old->value : -1;
 	if (race_calls++ == 0) {
 		if (race_mode == 0)
-			race_old = tmap_upsert(&race_map, mobj_new(9, 100));
+			ck_assert_int_eq(tmap_upsert(&race_map, mobj_new(9, 100), &race_old), 0);
 		else if (race_mode == 1)
 			race_old = tmap_remove(&race_map, &k);
 		else
@@ -735,7 +739,7 @@ START_TEST(test_string_keys)
 	ck_assert_int_eq(cimap_find(&ci, "DAVE")->value, 4);
 	ck_assert_int_eq(cimap_find(&ci, "dave")->value, 4);
 	rcuslot_read_unlock();
-	nold = nmap_upsert(&n, named_new("bob", 20));
+	ck_assert_int_eq(nmap_upsert(&n, named_new("bob", 20), &nold), 0);
 	ck_assert(!nmap_old_is_empty(&nold));
 	nmap_old_free(&nold);
 	ck_assert_int_eq(nmap_copy_update(&n, "bob", named_bump, "bob", &nold), 0);
@@ -915,6 +919,189 @@ END_TEST
 /* The named-flavor generator, given the unit's flavor as a bare token. */
 RCU_MAP_DEFINE_FLAVOR(fvmap, struct mobj, node, key, mobj_free, RCUSLOT_FLAVOR);
 
+/*
+ * RCU_MAP_INITIALIZER: "readers find nothing in it, and its first update
+ * allocates the table and draws the map's seed"; every operation on a map
+ * without a table behaves as on an empty one, and after destroy the map is
+ * one without a table again, usable as before.
+ */
+static struct tmap static_map = RCU_MAP_INITIALIZER;
+static struct tmap static_other = RCU_MAP_INITIALIZER;
+static struct tmap zeroed_map; /* static storage without an initializer */
+
+START_TEST(test_static_initializer)
+{
+	struct mobj *spare = mobj_new(1, 10);
+	struct tmap_old old;
+	const struct mobj *o;
+	uint32_t k = 1;
+	int seen = 0;
+
+	ck_assert_ptr_null(static_map.rcuslot_priv_ht);
+	ck_assert_uint_eq(static_map.rcuslot_priv_seed, 0);
+	RCUSLOT_READ_SCOPE({
+		ck_assert_ptr_null(tmap_find(&static_map, &k));
+		RCU_MAP_FOREACH(tmap, &static_map, o)
+			seen++;
+	})
+	ck_assert_int_eq(seen, 0);
+	ck_assert_uint_eq(tmap_count(&static_map), 0);
+	old = tmap_remove(&static_map, &k);
+	ck_assert(tmap_old_is_empty(&old));
+	old.rcuslot_priv_obj = spare; /* written on every path */
+	ck_assert_int_eq(tmap_replace(&static_map, spare, &old), -ENOENT);
+	ck_assert(tmap_old_is_empty(&old));
+	/* none of those allocated a table or drew a seed */
+	ck_assert_ptr_null(static_map.rcuslot_priv_ht);
+	ck_assert_uint_eq(static_map.rcuslot_priv_seed, 0);
+	ck_assert(mobj_live(spare)); /* still ours */
+
+	/* The first update allocates; the rest is an ordinary map. */
+	ck_assert_int_eq(tmap_insert(&static_map, spare), 0);
+	ck_assert_ptr_nonnull(static_map.rcuslot_priv_ht);
+	ck_assert_uint_ne(static_map.rcuslot_priv_seed, 0);
+	ck_assert_int_eq(value_of(&static_map, 1), 10);
+	ck_assert_int_eq(tmap_upsert(&static_other, mobj_new(1, 20), &old), 0);
+	ck_assert(tmap_old_is_empty(&old));
+	ck_assert_int_eq(value_of(&static_other, 1), 20);
+	ck_assert_uint_ne(static_other.rcuslot_priv_seed, 0);
+	ck_assert_uint_ne(static_other.rcuslot_priv_seed,
+			  static_map.rcuslot_priv_seed);
+	for (uint32_t i = 2; i <= 100; i++)
+		ck_assert_int_eq(tmap_insert(&static_map, mobj_new(i, i)), 0);
+	ck_assert_uint_eq(tmap_count(&static_map), 100);
+
+	/* Destroyed: without a table again, and usable again. */
+	tmap_destroy(&static_map);
+	ck_assert_ptr_null(static_map.rcuslot_priv_ht);
+	ck_assert_int_eq(atomic_load(&mobj_frees), 100);
+	ck_assert_int_eq(value_of(&static_map, 1), -1);
+	ck_assert_int_eq(tmap_insert(&static_map, mobj_new(7, 70)), 0);
+	ck_assert_int_eq(value_of(&static_map, 7), 70);
+	tmap_destroy(&static_map);
+	tmap_destroy(&static_other);
+	tmap_destroy(&static_other); /* twice: nothing left to do */
+
+	/* A zeroed map is the same; copy_update and resize allocate too. */
+	tmap_resize(&zeroed_map, 64);
+	ck_assert_ptr_nonnull(zeroed_map.rcuslot_priv_ht);
+	tmap_destroy(&zeroed_map);
+	k = 42; /* the key copy_set gives a new object */
+	ck_assert_int_eq(
+		tmap_copy_update(&zeroed_map, &k, copy_set, &(long){ 5 }, &old),
+		0);
+	ck_assert(tmap_old_is_empty(&old));
+	ck_assert_int_eq(value_of(&zeroed_map, 42), 5);
+	tmap_destroy(&zeroed_map);
+	ck_assert_int_eq(atomic_load(&mobj_allocs), atomic_load(&mobj_frees));
+	ck_assert_int_eq(atomic_load(&mobj_bad_frees), 0);
+}
+END_TEST
+
+/*
+ * "Racing first updates are safe: one table wins, the others are destroyed
+ * unseen": threads released together each make the first insert into the
+ * same statically initialized map, round after round. Every object lands
+ * in the one table and is found under the one seed (an update that hashed
+ * with a seed other than the table's would lose its key); the losers'
+ * tables leak nothing (ASan) and the publication is ordered (TSan).
+ */
+#define FIRST_THREADS 4
+#define FIRST_ROUNDS 20
+#define FIRST_KEYS 8
+
+static struct tmap first_map;
+static pthread_barrier_t first_go;
+
+/*
+ * The worst moment: a first update draws the map's seed (getrandom) after
+ * it found no table and before it builds one. While first_park is set, the
+ * first two draws wait for each other (up to a second), so two updaters
+ * are both past the check when either builds its table.
+ */
+static atomic_int first_park, first_drawing;
+static ssize_t (*real_getrandom)(void *, size_t, unsigned int);
+static pthread_once_t real_getrandom_once = PTHREAD_ONCE_INIT;
+
+static void find_real_getrandom(void)
+{
+	real_getrandom = (ssize_t(*)(void *, size_t, unsigned int))dlsym(
+		RTLD_NEXT, "getrandom");
+}
+
+/* NOLINTNEXTLINE(readability-inconsistent-declaration-parameter-name): glibc's are reserved */
+ssize_t getrandom(void *buf, size_t len, unsigned int flags)
+{
+	const struct timespec tick = { 0, 10000 };
+
+	pthread_once(&real_getrandom_once, find_real_getrandom);
+	if (atomic_load(&first_park) && atomic_fetch_add(&first_drawing, 1) < 2)
+		for (int i = 0; i < 100000 && atomic_load(&first_drawing) < 2;
+		     i++)
+			nanosleep(&tick, NULL);
+	return real_getrandom(buf, len, flags);
+}
+
+static void *first_inserter(void *arg)
+{
+	uint32_t base = (uint32_t)(uintptr_t)arg * FIRST_KEYS;
+
+	rcuslot_register_thread();
+	for (int r = 0; r < FIRST_ROUNDS; r++) {
+		pthread_barrier_wait(&first_go); /* the map is fresh */
+		for (uint32_t k = base; k < base + FIRST_KEYS; k++)
+			ck_assert_int_eq(
+				tmap_insert(&first_map, mobj_new(k, k)), 0);
+		pthread_barrier_wait(&first_go); /* the test thread checks */
+		pthread_barrier_wait(&first_go); /* and empties it */
+	}
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+START_TEST(test_static_first_updates_race)
+{
+	pthread_t t[FIRST_THREADS];
+
+	ck_assert_int_eq(
+		pthread_barrier_init(&first_go, NULL, FIRST_THREADS + 1), 0);
+	for (uintptr_t i = 0; i < FIRST_THREADS; i++)
+		ck_assert_int_eq(
+			pthread_create(&t[i], NULL, first_inserter, (void *)i),
+			0);
+	for (int r = 0; r < FIRST_ROUNDS; r++) {
+		struct tmap fresh = RCU_MAP_INITIALIZER;
+
+		first_map = fresh;
+		atomic_store(&first_drawing, 0);
+		atomic_store(&first_park, 1);
+		rcuslot_thread_offline();
+		pthread_barrier_wait(&first_go);
+		pthread_barrier_wait(&first_go);
+		rcuslot_thread_online();
+		atomic_store(&first_park, 0);
+		ck_assert_int_ge(atomic_load(&first_drawing),
+				 2); /* two raced */
+		for (uint32_t k = 0; k < FIRST_THREADS * FIRST_KEYS; k++)
+			ck_assert_int_eq(value_of(&first_map, k), (long)k);
+		ck_assert_uint_eq(tmap_count(&first_map),
+				  (unsigned long)FIRST_THREADS * FIRST_KEYS);
+		tmap_destroy(&first_map);
+		rcuslot_thread_offline();
+		pthread_barrier_wait(&first_go);
+		rcuslot_thread_online();
+	}
+	rcuslot_thread_offline();
+	for (int i = 0; i < FIRST_THREADS; i++)
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+	rcuslot_thread_online();
+	pthread_barrier_destroy(&first_go);
+	ck_assert_int_eq(atomic_load(&mobj_frees),
+			 (long)FIRST_ROUNDS * FIRST_THREADS * FIRST_KEYS);
+	ck_assert_int_eq(atomic_load(&mobj_bad_frees), 0);
+}
+END_TEST
+
 START_TEST(test_named_flavor)
 {
 	struct fvmap m;
@@ -924,7 +1111,7 @@ START_TEST(test_named_flavor)
 
 	ck_assert_int_eq(fvmap_init(&m, 0), 0);
 	ck_assert_int_eq(fvmap_insert(&m, mobj_new(1, 10)), 0);
-	old = fvmap_upsert(&m, mobj_new(1, 11));
+	ck_assert_int_eq(fvmap_upsert(&m, mobj_new(1, 11), &old), 0);
 	ck_assert(!fvmap_old_is_empty(&old));
 	fvmap_old_defer(&old);
 	rcuslot_read_lock();
@@ -960,6 +1147,8 @@ Suite *map_suite(void)
 	tcase_add_test(tc, test_hash_seeds);
 	tcase_add_test(tc, test_string_keys);
 	tcase_add_test(tc, test_named_flavor);
+	tcase_add_test(tc, test_static_initializer);
+	tcase_add_test(tc, test_static_first_updates_race);
 	/*
 	 * Their own case and timeout: resizes wait for grace periods, a shrink
 	 * one per halving, which take seconds on a loaded machine under the

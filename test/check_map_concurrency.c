@@ -215,7 +215,7 @@ static void update_once(uint32_t key, unsigned op, struct rcuslot_batch *batch, 
 			mobj_free(o); /* never visible: freed at once */
 		break;
 	case 1:
-		old = tmap_upsert(&map, obj_new(key, 2));
+		ck_assert_int_eq(tmap_upsert(&map, obj_new(key, 2), &old), 0);
 		break;
 	case 2:
 		o = obj_new(key, 3);
@@ -563,7 +563,7 @@ START_TEST(test_map_replace_parked_meets_newer_object)
 	ck_assert_int_eq(pmap_insert(&pmap, first), 0);
 	ck_assert_int_eq(pthread_create(&t, NULL, replace_parked, &r), 0);
 	offline_sem_wait(&pmap_parked);
-	up = pmap_upsert(&pmap, newer); /* lands between the lookup and the commit */
+	ck_assert_int_eq(pmap_upsert(&pmap, newer, &up), 0); /* lands between the lookup and the commit */
 	sem_post(&pmap_go);
 	offline_join(t);
 	ck_assert_int_eq(r.ret, 0);

@@ -208,7 +208,8 @@ static int upsert_linked(int run)
 		o = tmap_find(m, &one);
 		rcuslot_read_unlock();
 	}
-	AT(run) old = tmap_upsert(m, (struct mobj *)o);
+	AT(run) if (tmap_upsert(m, (struct mobj *)o, &old) != 0)
+		return 1;
 	tmap_old_free(&old);
 	return 0;
 }

@@ -160,7 +160,7 @@ static void scenario(void)
 	}
 	old = inc(&m, 1, &v1);
 	batch_checked(&b, &old);
-	old = fmap_upsert(&m, fobj_new(1, 500));
+	ck_assert_int_eq(fmap_upsert(&m, fobj_new(1, 500), &old), 0);
 	v1 = 500;
 	batch_checked(&b, &old);
 	rcuslot_batch_defer(&b);

@@ -65,7 +65,8 @@ RCUSLOT_PRIV_EXPORT uint64_t rcuslot_map_new_seed(void)
 	do
 		got = getrandom(&seed, sizeof(seed), GRND_NONBLOCK);
 	while (got < 0 && errno == EINTR);
-	if (got == (ssize_t)sizeof(seed) || read_urandom(&seed, sizeof(seed)))
-		return seed;
-	return fallback_seed();
+	if (got != (ssize_t)sizeof(seed) && !read_urandom(&seed, sizeof(seed)))
+		seed = fallback_seed();
+	/* never 0: a map without a table tells by 0 that it has no seed yet */
+	return seed ? seed : 0x9e3779b97f4a7c15ULL;
 }

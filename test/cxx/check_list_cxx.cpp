@@ -89,7 +89,9 @@ START_TEST(test_list_every_update)
 	std::string names = walk_names(&global_list);
 	ck_assert_str_eq(names.c_str(), "a;b;c;");
 
-	old = app::hook_list_replace(&global_list, b, new hook{ 2, "B", {} });
+	ck_assert_int_eq(app::hook_list_replace(&global_list, b,
+						new hook{ 2, "B", {} }, &old),
+			 0);
 	hook *back = app::hook_list_old_reclaim(&old);
 	ck_assert_ptr_eq(back, b);
 	names = walk_names(&global_list);
@@ -173,8 +175,11 @@ START_TEST(test_list_readers_race_an_updater)
 			RCU_LIST_FOREACH(hook_list, &l, h)
 				if (h->prio == prio)
 					break;
-			old = app::hook_list_replace(
-				&l, h, new hook{ prio, h->name, {} });
+			ck_assert_int_eq(app::hook_list_replace(
+						 &l, h,
+						 new hook{ prio, h->name, {} },
+						 &old),
+					 0);
 		})
 		app::hook_list_old_defer(&old);
 	}

@@ -180,11 +180,11 @@ START_TEST(test_map_upsert_replace_remove)
 
 	ck_assert_int_eq(app::route_map_init(&m, 0), 0);
 	// upsert: inserts a new key (empty handle), replaces a present one.
-	old = app::route_map_upsert(&m, route_new(1, 10));
+	ck_assert_int_eq(app::route_map_upsert(&m, route_new(1, 10), &old), 0);
 	ck_assert(app::route_map_old_is_empty(&old));
-	old = app::route_map_upsert(&m, route_new(2, 20));
+	ck_assert_int_eq(app::route_map_upsert(&m, route_new(2, 20), &old), 0);
 	ck_assert(app::route_map_old_is_empty(&old));
-	old = app::route_map_upsert(&m, route_new(2, 21));
+	ck_assert_int_eq(app::route_map_upsert(&m, route_new(2, 21), &old), 0);
 	ck_assert(!app::route_map_old_is_empty(&old));
 	ck_assert_int_eq(metric_of(&m, 2), 21);
 	app::route_map_old_free(&old); // waits: the first route 2 is freed now
@@ -440,7 +440,9 @@ START_TEST(test_map_string_keys)
 		ck_assert_int_eq(
 			app::host_map_find(&hosts, "example.net")->port, 8443);
 	})
-	uold = app::user_map_upsert(&users, new user{ "alice", 1002, {} });
+	ck_assert_int_eq(app::user_map_upsert(
+				 &users, new user{ "alice", 1002, {} }, &uold),
+			 0);
 	ck_assert(!app::user_map_old_is_empty(&uold));
 	app::user_map_old_defer(&uold);
 	auto rename = [](const user *old, user **new_out, void *) -> int {
@@ -478,7 +480,8 @@ START_TEST(test_map_named_flavor)
 
 	ck_assert_int_eq(app::route_fmap_init(&m, 0), 0);
 	ck_assert_int_eq(app::route_fmap_insert(&m, route_new(1, 10)), 0);
-	app::route_fmap_old old = app::route_fmap_upsert(&m, route_new(1, 11));
+	app::route_fmap_old old;
+	ck_assert_int_eq(app::route_fmap_upsert(&m, route_new(1, 11), &old), 0);
 	ck_assert(!app::route_fmap_old_is_empty(&old));
 	app::route_fmap_old_defer(&old);
 	RCUSLOT_READ_SCOPE({
@@ -556,7 +559,10 @@ START_TEST(test_map_readers_race_an_updater)
 				0);
 			app::route_map_old_defer(&old);
 		} else if (i % 3 == 1) {
-			old = app::route_map_upsert(&m, route_new(k, metric));
+			ck_assert_int_eq(
+				app::route_map_upsert(&m, route_new(k, metric),
+						      &old),
+				0);
 			ck_assert(!app::route_map_old_is_empty(&old));
 			app::route_map_old_defer(&old);
 		} else {

@@ -120,8 +120,9 @@ int main(int argc, char **argv)
 	{
 		long k = 100;
 
-		mold = memb_map_upsert(&mm, ent_new(k, k));
-		qold = qsbr_map_upsert(&qm, ent_new(k, k));
+		if (memb_map_upsert(&mm, ent_new(k, k), &mold) != 0 ||
+		    qsbr_map_upsert(&qm, ent_new(k, k), &qold) != 0)
+			return failed("upsert failed");
 		if (memb_map_old_is_empty(&mold) ||
 		    qsbr_map_old_is_empty(&qold))
 			return failed("upsert replaced nothing");

@@ -429,6 +429,7 @@ static void do_replace(struct updater *u)
 	struct ent *fresh = ent_new(key);
 	struct slist_old old;
 	const struct ent *cur;
+	int err;
 
 	rcuslot_read_lock();
 	cur = find(key);
@@ -436,9 +437,11 @@ static void do_replace(struct updater *u)
 		violation("stable key %ld not found", key);
 	dawdle(u);
 	stamp(cur);
-	old = slist_replace(&list, cur, fresh);
+	err = slist_replace(&list, cur, fresh, &old);
 	rcuslot_read_unlock();
-	if (slist_old_is_empty(&old)) {
+	if (err) {
+		if (err != -ENOENT || !slist_old_is_empty(&old))
+			violation("replace failed with %d", err);
 		atomic_fetch_add(&lost, 1);
 		ent_free(fresh); /* never published */
 		return;

@@ -844,7 +844,8 @@ static void map_update(struct updater *u)
 			sobj_free(o); /* never visible: freed at once */
 		}
 	} else if (r < 35) {
-		old = smap_upsert(&map, map_obj_new(key));
+		if (smap_upsert(&map, map_obj_new(key), &old) != 0)
+			abort(); /* the map has its table: upsert cannot fail */
 		u->st.map_upserts++;
 	} else if (r < 50) {
 		o = map_obj_new(key);
