@@ -710,7 +710,7 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 	RCUSLOT_PRIV_LIST_DEF_REPLACE(name, type)                              \
 	RCUSLOT_PRIV_LIST_DEF_DESTROY(name, type, free_fn, flavor)             \
 	RCUSLOT_PRIV_DEF_OLD_IS_EMPTY(name, type)                              \
-	RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type, flavor)                       \
+	RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type, flavor, RCUSLOT_PRIV_HOOK_NONE) \
 	RCUSLOT_PRIV_DEF_OLD_FREE(name, type, free_fn, flavor)                 \
 	RCUSLOT_PRIV_DEF_FREE_VOID(name, type, free_fn)                        \
 	RCUSLOT_PRIV_DEF_HEAD_DEFER_CB(name, type, member.rcuslot_priv_rcu, free_fn) \
