@@ -207,19 +207,12 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
 				  RCUSLOT_PRIV_REF_SLOT - 1, __ATOMIC_RELAXED))
 
 /*
- * The member must be a struct rcuslot_ref: checked first, by a static
- * assertion naming the macro and the slot (C: _Generic; C++: the
- * compilers' __is_same). Accesses then go through REF_OF, whose cast keeps
- * a wrong member from adding a wall of pointer-type errors after it.
+ * The member must be a struct rcuslot_ref: checked first, by compiler.h's
+ * static assertion naming the macro and the slot. Accesses then go through
+ * REF_OF, compiler.h's node-of-object idiom, whose cast keeps a wrong
+ * member from adding a wall of pointer-type errors after it.
  */
-#ifdef __cplusplus
-#define RCUSLOT_PRIV_REF_IS_REF(type, member)                                  \
-	__is_same(decltype(((type *)0)->member), struct rcuslot_ref)
-#else
-#define RCUSLOT_PRIV_REF_IS_REF(type, member)                                  \
-	_Generic(((type *)0)->member, struct rcuslot_ref: 1, default: 0)
-#endif
-#define RCUSLOT_PRIV_REF_OF(obj, member) ((struct rcuslot_ref *)(void *)&(obj)->member)
+#define RCUSLOT_PRIV_REF_OF(obj, member) RCUSLOT_PRIV_NODE_OF(struct rcuslot_ref, obj, member)
 
 /* NOLINTBEGIN(bugprone-macro-parentheses): as in rcuslot/slot.h */
 
@@ -392,9 +385,8 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
  * piece strips a tagged handle before those calls (core.h).
  */
 #define RCUSLOT_PRIV_DEF_REF(name, type, member, free_fn, fl)                  \
-	RCUSLOT_PRIV_STATIC_ASSERT(RCUSLOT_PRIV_REF_IS_REF(type, member),      \
-				   "RCU_SLOT_DEFINE_REF(" #name "): " #member  \
-				   " must be a struct rcuslot_ref");           \
+	RCUSLOT_PRIV_CHECK_MEMBER("RCU_SLOT_DEFINE_REF", name, type, member,   \
+				  struct rcuslot_ref);                         \
 	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
 	RCUSLOT_PRIV_DEF_REF_COUNTING(name, type, member, free_fn)             \
 	RCUSLOT_PRIV_DEF_HOOKED(name, type, name##_priv_slot_put, fl,          \

@@ -349,12 +349,16 @@
 		free_fn(obj);                                                  \
 	}
 
-/* Intrusive: the object's own rcu_head carries it; nothing to allocate. */
+/*
+ * Intrusive: the object's own rcu_head carries it; nothing to allocate.
+ * compiler.h's node<->object idiom: a member of the wrong type stops at
+ * RCU_SLOT_DEFINE_HEAD's one message (RCUSLOT_PRIV_CHECK_MEMBER).
+ */
 #define RCUSLOT_PRIV_DEF_HEAD_DEFER_CB(name, type, member, free_fn)            \
 	RCUSLOT_PRIV_FUNC void name##_priv_defer_cb(struct rcu_head *head)     \
 	{                                                                      \
 		RCUSLOT_PRIV_TSAN_CALLBACK(head);                              \
-		free_fn(caa_container_of(head, type, member));                 \
+		free_fn(RCUSLOT_PRIV_OBJ_OF(type, member, head));              \
 		rcuslot_priv_defer_done(1);                                    \
 	}
 
@@ -368,9 +372,11 @@
 			return;                                                \
 		RCUSLOT_PRIV_DEFER_ADMIT(type, obj, queue);                    \
 		if (caa_likely(queue)) {                                       \
-			RCUSLOT_PRIV_TSAN_RELEASE(&obj->member);               \
-			RCUSLOT_PRIV_URCU_OF(fl, call_rcu)(&obj->member,       \
-							   name##_priv_defer_cb); \
+			struct rcu_head *head =                                \
+				RCUSLOT_PRIV_NODE_OF(struct rcu_head, obj, member); \
+                                                                               \
+			RCUSLOT_PRIV_TSAN_RELEASE(head);                       \
+			RCUSLOT_PRIV_URCU_OF(fl, call_rcu)(head, name##_priv_defer_cb); \
 			return;                                                \
 		}                                                              \
 		rcuslot_priv_synchronize(RCUSLOT_PRIV_FL(fl));                 \
@@ -503,6 +509,8 @@
 	RCUSLOT_PRIV_DEF_END(name)
 
 #define RCUSLOT_PRIV_DEF_HEAD(name, type, head_member, free_fn, fl)            \
+	RCUSLOT_PRIV_CHECK_MEMBER("RCU_SLOT_DEFINE_HEAD", name, type,          \
+				  head_member, struct rcu_head);               \
 	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
 	RCUSLOT_PRIV_DEF_COMMON(name, type, free_fn, fl)                       \
 	RCUSLOT_PRIV_DEF_HEAD_DEFER_CB(name, type, head_member, free_fn)       \
