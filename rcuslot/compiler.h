@@ -166,6 +166,9 @@
  * liburcu 0.15's inlined loads and stores are atomics TSan sees: there the
  * publish edge is named only around the exchanges, on the slot's address
  * (slot.h; RCUSLOT_PRIV_URCU_TSAN in flavor.h). The other edges stay.
+ * These calls are all a TSan build adds: no header or library source swaps
+ * in other code under TSan (list.h's links are C11 atomics in every
+ * build), so TSan checks the code every build runs.
  */
 #ifdef RCUSLOT_PRIV_TSAN
 RCUSLOT_PRIV_BEGIN_DECLS

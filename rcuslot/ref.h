@@ -24,10 +24,11 @@
  *
  * Memory ordering of the counter (the slot's pointer is ordered as in
  * rcuslot/slot.h):
- * - Every increment is relaxed. The slot's own, at publication, happens
- *   before the pointer store, whose release (rcu_set_pointer's wmb, the full
- *   barrier of rcu_xchg_pointer and rcu_cmpxchg_pointer) orders it before
- *   any reader can find the object. A reader's, in name_get, happens inside
+ * - Every increment is relaxed. The slot's own, at publication (slot.h's
+ *   publish hook, name_priv_slot_get), happens before the pointer store,
+ *   whose release (rcu_set_pointer's wmb, the full barrier of
+ *   rcu_xchg_pointer and rcu_cmpxchg_pointer) orders it before any reader
+ *   can find the object. A reader's, in name_get, happens inside
  *   the read-side critical section that found the object, so the grace
  *   period orders it before the slot's decrement: the count cannot reach
  *   zero under it. name_ref_get's caller holds a reference already.
