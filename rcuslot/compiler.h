@@ -10,6 +10,7 @@
 
 /** @cond RCUSLOT_INTERNAL */
 
+#include <stddef.h>
 #ifndef __cplusplus
 #include <stdbool.h>
 #endif
@@ -58,6 +59,39 @@
 #else
 #define RCUSLOT_PRIV_DESIGNATED(member)
 #endif
+
+/*
+ * One member-type check for every generator that takes a member name (the
+ * intrusive slot's rcu_head, the counted slot's counter, the list's and the
+ * map's nodes), placed before the generated functions so that a wrong
+ * member stops at one message: "GEN(name): member must be a struct x".
+ * C: _Generic (the member converted as an rvalue: qualifiers dropped, an
+ * array decayed, so never a match); C++: the compilers' __is_same.
+ */
+/* NOLINTBEGIN(bugprone-macro-parentheses): types and member names, as in slot.h */
+#ifdef __cplusplus
+#define RCUSLOT_PRIV_MEMBER_IS(type, member, mtype)                            \
+	__is_same(decltype(((type *)0)->member), mtype)
+#else
+#define RCUSLOT_PRIV_MEMBER_IS(type, member, mtype)                            \
+	_Generic(((type *)0)->member, mtype: 1, default: 0)
+#endif
+#define RCUSLOT_PRIV_CHECK_MEMBER(gen, name, type, member, mtype)              \
+	RCUSLOT_PRIV_STATIC_ASSERT(RCUSLOT_PRIV_MEMBER_IS(type, member, mtype), \
+				   gen "(" #name "): " #member " must be a " #mtype)
+
+/*
+ * One node<->object idiom: the `mtype` that is `member` of the object at
+ * obj, and the `type` whose `member` is at node (caa_container_of's
+ * arithmetic). Both cast through void *, so that a member of the wrong type
+ * is reported once, by RCUSLOT_PRIV_CHECK_MEMBER, and not again at every
+ * use. They drop const: the kit writes its own nodes (a counter, a link)
+ * inside objects its users see as const.
+ */
+#define RCUSLOT_PRIV_NODE_OF(mtype, obj, member) ((mtype *)(void *)&(obj)->member)
+#define RCUSLOT_PRIV_OBJ_OF(type, member, node)                                \
+	((type *)(void *)((char *)(node) - offsetof(type, member)))
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 /* What librcuslot exports (it is built with -fvisibility=hidden). */
 #define RCUSLOT_PRIV_EXPORT __attribute__((visibility("default")))
@@ -132,6 +166,9 @@
  * liburcu 0.15's inlined loads and stores are atomics TSan sees: there the
  * publish edge is named only around the exchanges, on the slot's address
  * (slot.h; RCUSLOT_PRIV_URCU_TSAN in flavor.h). The other edges stay.
+ * These calls are all a TSan build adds: no header or library source swaps
+ * in other code under TSan (list.h's links are C11 atomics in every
+ * build), so TSan checks the code every build runs.
  */
 #ifdef RCUSLOT_PRIV_TSAN
 RCUSLOT_PRIV_BEGIN_DECLS

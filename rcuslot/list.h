@@ -373,18 +373,19 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 	};
 
 /*
- * The entry's node, the entry of a node, and the entry of a link or NULL
- * at the end of a walk. Only these name `member`, so a member of the wrong
- * type stops at RCUSLOT_PRIV_LIST_DEF_CHECK's one message.
+ * The entry's node, the entry of a node (compiler.h's one idiom), and the
+ * entry of a link or NULL at the end of a walk. Only these name `member`,
+ * so a member of the wrong type stops at RCUSLOT_PRIV_LIST_DEF_CHECK's one
+ * message.
  */
 #define RCUSLOT_PRIV_LIST_DEF_GLUE(name, type, member)                         \
 	RCUSLOT_PRIV_FUNC struct rcuslot_list_node *name##_priv_node(const type *obj) \
 	{                                                                      \
-		return (struct rcuslot_list_node *)(void *)((char *)obj + offsetof(type, member)); \
+		return RCUSLOT_PRIV_NODE_OF(struct rcuslot_list_node, obj, member); \
 	}                                                                      \
 	RCUSLOT_PRIV_FUNC type *name##_priv_of_node(const struct rcuslot_list_node *n) \
 	{                                                                      \
-		return (type *)(void *)((char *)n - offsetof(type, member));   \
+		return RCUSLOT_PRIV_OBJ_OF(type, member, n);                   \
 	}                                                                      \
 	RCUSLOT_PRIV_FUNC type *name##_priv_entry(const struct name *list,     \
 						  const struct cds_list_head *p) \
@@ -393,8 +394,8 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
                                                                                \
 		if (p == &list->rcuslot_priv_list.head)                        \
 			return NULL;                                           \
-		obj = name##_priv_of_node(caa_container_of(p, struct rcuslot_list_node, \
-							   rcuslot_priv_link)); \
+		obj = name##_priv_of_node(RCUSLOT_PRIV_OBJ_OF(struct rcuslot_list_node, \
+							      rcuslot_priv_link, p)); \
 		RCUSLOT_PRIV_LIST_NONNULL(obj);                                \
 		return obj;                                                    \
 	}
@@ -662,7 +663,7 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 		rcuslot_priv_synchronize(RCUSLOT_PRIV_FL(flavor));             \
 		while (p != head) {                                            \
 			struct rcuslot_list_node *n =                          \
-				caa_container_of(p, struct rcuslot_list_node, rcuslot_priv_link); \
+				RCUSLOT_PRIV_OBJ_OF(struct rcuslot_list_node, rcuslot_priv_link, p); \
                                                                                \
 			p = p->next;                                           \
 			RCUSLOT_PRIV_LIST_DBG_UNMARK(n);                       \
@@ -679,17 +680,9 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
  * debug owner mark, cleared on removal, never meets the library's data.
  */
 
-/* The member must be the entry's struct rcuslot_list_node. */
-#if defined(__cplusplus)
-#define RCUSLOT_PRIV_LIST_SAME_TYPE(a, b) __is_same(a, b)
-#else
-#define RCUSLOT_PRIV_LIST_SAME_TYPE(a, b) __builtin_types_compatible_p(a, b)
-#endif
+/* The member must be the entry's struct rcuslot_list_node (compiler.h). */
 #define RCUSLOT_PRIV_LIST_DEF_CHECK(gen, name, type, member)                   \
-	RCUSLOT_PRIV_STATIC_ASSERT(                                            \
-		RCUSLOT_PRIV_LIST_SAME_TYPE(__typeof__(((type *)0)->member),   \
-					    struct rcuslot_list_node),         \
-		gen "(" #name "): the member must be a struct rcuslot_list_node");
+	RCUSLOT_PRIV_CHECK_MEMBER(gen, name, type, member, struct rcuslot_list_node);
 
 /* Everything, for one flavor. */
 #define RCUSLOT_PRIV_LIST_DEF_ALL(name, type, member, free_fn, flavor)         \
@@ -715,7 +708,7 @@ rcuslot_priv_list_dbg_owner(const struct rcuslot_list_node *n)
 	RCUSLOT_PRIV_LIST_DEF_REPLACE(name, type)                              \
 	RCUSLOT_PRIV_LIST_DEF_DESTROY(name, type, free_fn, flavor)             \
 	RCUSLOT_PRIV_DEF_OLD_IS_EMPTY(name, type)                              \
-	RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type, flavor)                       \
+	RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type, flavor, RCUSLOT_PRIV_HOOK_NONE) \
 	RCUSLOT_PRIV_DEF_OLD_FREE(name, type, free_fn, flavor)                 \
 	RCUSLOT_PRIV_DEF_FREE_VOID(name, type, free_fn)                        \
 	RCUSLOT_PRIV_DEF_HEAD_DEFER_CB(name, type, member.rcuslot_priv_rcu, free_fn) \

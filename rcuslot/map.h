@@ -397,10 +397,17 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
  */
 #define RCUSLOT_PRIV_MAP_INLINE static inline __attribute__((always_inline, unused))
 
-/* The object that embeds an lfht node, and back. */
+/*
+ * The object's node and its lfht node, and the object that embeds an lfht
+ * node or a node (compiler.h's node<->object idiom).
+ */
+#define RCUSLOT_PRIV_MAP_NODE(obj, member)                                     \
+	RCUSLOT_PRIV_NODE_OF(struct rcuslot_map_node, obj, member)
+#define RCUSLOT_PRIV_MAP_LNODE(obj, member)                                    \
+	(&RCUSLOT_PRIV_MAP_NODE(obj, member)->rcuslot_priv_lfht)
 #define RCUSLOT_PRIV_MAP_OBJ(type, member, lnode)                              \
-	caa_container_of(lnode, type, member.rcuslot_priv_lfht)
-#define RCUSLOT_PRIV_MAP_LNODE(obj, member) (&(obj)->member.rcuslot_priv_lfht)
+	RCUSLOT_PRIV_OBJ_OF(type, member,                                      \
+			    RCUSLOT_PRIV_OBJ_OF(struct rcuslot_map_node, rcuslot_priv_lfht, lnode))
 
 /* --- the generated types ------------------------------------------------- */
 
@@ -705,9 +712,11 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 /* An object about to be published: fresh (debug), node ready, released (TSan). */
 #define RCUSLOT_PRIV_MAP_PREPARE(name, fn, obj, node_member)                   \
 	do {                                                                   \
-		RCUSLOT_PRIV_MAP_DBG_FRESH(fn, &(obj)->node_member, name##_priv_defer_cb); \
+		RCUSLOT_PRIV_MAP_DBG_FRESH(fn, RCUSLOT_PRIV_MAP_NODE(obj, node_member), \
+					   name##_priv_defer_cb);              \
 		cds_lfht_node_init(RCUSLOT_PRIV_MAP_LNODE(obj, node_member));  \
-		RCUSLOT_PRIV_MAP_SET_STATE(&(obj)->node_member, RCUSLOT_PRIV_MAP_LINKED); \
+		RCUSLOT_PRIV_MAP_SET_STATE(RCUSLOT_PRIV_MAP_NODE(obj, node_member), \
+					   RCUSLOT_PRIV_MAP_LINKED);           \
 		RCUSLOT_PRIV_MAP_TSAN_PUBLISH(obj);                            \
 	} while (0)
 
@@ -719,7 +728,8 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 	do {                                                                   \
 		if (obj) {                                                     \
 			RCUSLOT_PRIV_MAP_TSAN_SUBSCRIBE(obj);                  \
-			RCUSLOT_PRIV_MAP_SET_STATE(&(obj)->node_member, RCUSLOT_PRIV_MAP_RETIRED); \
+			RCUSLOT_PRIV_MAP_SET_STATE(RCUSLOT_PRIV_MAP_NODE(obj, node_member), \
+						   RCUSLOT_PRIV_MAP_RETIRED);  \
 		}                                                              \
 		(handle)->rcuslot_priv_obj = RCUSLOT_PRIV_DBG_TAG(type, obj);  \
 	} while (0)
@@ -745,7 +755,8 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_insert");              \
 		if (got == RCUSLOT_PRIV_MAP_LNODE(obj, node_member))           \
 			return 0;                                              \
-		RCUSLOT_PRIV_MAP_SET_STATE(&obj->node_member, RCUSLOT_PRIV_MAP_STATE_FREE); \
+		RCUSLOT_PRIV_MAP_SET_STATE(RCUSLOT_PRIV_MAP_NODE(obj, node_member), \
+					   RCUSLOT_PRIV_MAP_STATE_FREE);       \
 		return -EEXIST;                                                \
 	}
 
@@ -844,7 +855,8 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 			;                                                      \
 		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_replace");             \
 		if (!won) {                                                    \
-			RCUSLOT_PRIV_MAP_SET_STATE(&obj->node_member, RCUSLOT_PRIV_MAP_STATE_FREE); \
+			RCUSLOT_PRIV_MAP_SET_STATE(RCUSLOT_PRIV_MAP_NODE(obj, node_member), \
+						   RCUSLOT_PRIV_MAP_STATE_FREE); \
 			return -ENOENT;                                        \
 		}                                                              \
 		RCUSLOT_PRIV_MAP_RETIRE(old_out, type, cur, node_member);      \
@@ -927,7 +939,8 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		if (*won) {                                                    \
 			*retired = cur;                                        \
 		} else if (new_obj) {                                          \
-			RCUSLOT_PRIV_MAP_SET_STATE(&new_obj->node_member,      \
+			RCUSLOT_PRIV_MAP_SET_STATE(RCUSLOT_PRIV_MAP_NODE(new_obj, node_member), \
+                                                                               \
 						   RCUSLOT_PRIV_MAP_STATE_FREE); \
 			free_fn(new_obj);                                      \
 		}                                                              \
@@ -963,7 +976,8 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 		RCUSLOT_PRIV_DBG_NO_WAIT(flavor, #name "_old_reclaim");        \
 		if (obj) {                                                     \
 			obj = (type *)rcuslot_priv_retire_wait(RCUSLOT_PRIV_FL(flavor), obj); \
-			RCUSLOT_PRIV_MAP_SET_STATE(&obj->node_member, RCUSLOT_PRIV_MAP_STATE_FREE); \
+			RCUSLOT_PRIV_MAP_SET_STATE(RCUSLOT_PRIV_MAP_NODE(obj, node_member), \
+						   RCUSLOT_PRIV_MAP_STATE_FREE); \
 		}                                                              \
 		return obj;                                                    \
 	}
@@ -972,7 +986,8 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 #define RCUSLOT_PRIV_MAP_DEF_FREE(name, type, node_member, free_fn)            \
 	RCUSLOT_PRIV_FUNC void name##_priv_free(type *obj)                     \
 	{                                                                      \
-		RCUSLOT_PRIV_MAP_SET_STATE(&obj->node_member, RCUSLOT_PRIV_MAP_STATE_FREE); \
+		RCUSLOT_PRIV_MAP_SET_STATE(RCUSLOT_PRIV_MAP_NODE(obj, node_member), \
+					   RCUSLOT_PRIV_MAP_STATE_FREE);       \
 		free_fn(obj);                                                  \
 	}                                                                      \
 	RCUSLOT_PRIV_FUNC void name##_priv_free_void(void *obj)                \
@@ -1033,8 +1048,11 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 			type *obj = RCUSLOT_PRIV_MAP_OBJ(type, node_member, lnode); \
                                                                                \
 			if (cds_lfht_del(ht, lnode) == 0) {                    \
-				obj->node_member.rcuslot_priv_link.rcuslot_priv_chain = chain;   \
-				chain = &obj->node_member;                     \
+				struct rcuslot_map_node *n =                   \
+					RCUSLOT_PRIV_MAP_NODE(obj, node_member); \
+                                                                               \
+				n->rcuslot_priv_link.rcuslot_priv_chain = chain; \
+				chain = n;                                     \
 			}                                                      \
 		}                                                              \
 		RCUSLOT_PRIV_MAP_UNLOCK(flavor, #name "_destroy");             \
@@ -1048,7 +1066,7 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 			RCUSLOT_PRIV_URCU_OF(flavor, thread_online)();         \
 		__atomic_store_n(&map->rcuslot_priv_ht, NULL, __ATOMIC_RELAXED); \
 		while (chain) {                                                \
-			type *obj = caa_container_of(chain, type, node_member); \
+			type *obj = RCUSLOT_PRIV_OBJ_OF(type, node_member, chain); \
                                                                                \
 			chain = chain->rcuslot_priv_link.rcuslot_priv_chain;   \
 			name##_priv_free(obj);                                 \
@@ -1077,18 +1095,9 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 	RCUSLOT_PRIV_MAP_DEF_OLD(name, type, node_member, flavor)              \
 	RCUSLOT_PRIV_MAP_DEF_DESTROY(name, type, node_member, flavor)
 
-#ifdef __cplusplus
-/* C++ reports a wrong node member at its first use instead. */
-#define RCUSLOT_PRIV_MAP_IS_NODE(type, node_member) 1
-#else
-#define RCUSLOT_PRIV_MAP_IS_NODE(type, node_member)                            \
-	_Generic(((type *)0)->node_member, struct rcuslot_map_node: 1, default: 0)
-#endif
-
 /* First, before the functions' own errors about the same mistake. */
 #define RCUSLOT_PRIV_MAP_DEF_BEGIN(gen, name, type, node_member)               \
-	RCUSLOT_PRIV_STATIC_ASSERT(RCUSLOT_PRIV_MAP_IS_NODE(type, node_member), \
-				   gen "(" #name "): node_member must be a struct rcuslot_map_node");
+	RCUSLOT_PRIV_CHECK_MEMBER(gen, name, type, node_member, struct rcuslot_map_node);
 
 #define RCUSLOT_PRIV_MAP_DEF_END(gen, name, flavor)                            \
 	RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct name##_old) == sizeof(void *), \

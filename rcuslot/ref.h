@@ -24,10 +24,11 @@
  *
  * Memory ordering of the counter (the slot's pointer is ordered as in
  * rcuslot/slot.h):
- * - Every increment is relaxed. The slot's own, at publication, happens
- *   before the pointer store, whose release (rcu_set_pointer's wmb, the full
- *   barrier of rcu_xchg_pointer and rcu_cmpxchg_pointer) orders it before
- *   any reader can find the object. A reader's, in name_get, happens inside
+ * - Every increment is relaxed. The slot's own, at publication (slot.h's
+ *   publish hook, name_priv_slot_get), happens before the pointer store,
+ *   whose release (rcu_set_pointer's wmb, the full barrier of
+ *   rcu_xchg_pointer and rcu_cmpxchg_pointer) orders it before any reader
+ *   can find the object. A reader's, in name_get, happens inside
  *   the read-side critical section that found the object, so the grace
  *   period orders it before the slot's decrement: the count cannot reach
  *   zero under it. name_ref_get's caller holds a reference already.
@@ -207,23 +208,19 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
 				  RCUSLOT_PRIV_REF_SLOT - 1, __ATOMIC_RELAXED))
 
 /*
- * The member must be a struct rcuslot_ref: checked first, by a static
- * assertion naming the macro and the slot (C: _Generic; C++: the
- * compilers' __is_same). Accesses then go through REF_OF, whose cast keeps
- * a wrong member from adding a wall of pointer-type errors after it.
+ * The member must be a struct rcuslot_ref: checked first, by compiler.h's
+ * static assertion naming the macro and the slot. Accesses then go through
+ * REF_OF, compiler.h's node-of-object idiom, whose cast keeps a wrong
+ * member from adding a wall of pointer-type errors after it.
  */
-#ifdef __cplusplus
-#define RCUSLOT_PRIV_REF_IS_REF(type, member)                                  \
-	__is_same(decltype(((type *)0)->member), struct rcuslot_ref)
-#else
-#define RCUSLOT_PRIV_REF_IS_REF(type, member)                                  \
-	_Generic(((type *)0)->member, struct rcuslot_ref: 1, default: 0)
-#endif
-#define RCUSLOT_PRIV_REF_OF(obj, member) ((struct rcuslot_ref *)(void *)&(obj)->member)
+#define RCUSLOT_PRIV_REF_OF(obj, member) RCUSLOT_PRIV_NODE_OF(struct rcuslot_ref, obj, member)
 
 /* NOLINTBEGIN(bugprone-macro-parentheses): as in rcuslot/slot.h */
 
-/* The slot's reference, taken before the object is published. */
+/*
+ * slot.h's publish hooks for a counted slot (see there): the slot's
+ * reference, taken before the object is published (hold)...
+ */
 #define RCUSLOT_PRIV_DEF_REF_SLOT_GET(name, type, member)                      \
 	RCUSLOT_PRIV_FUNC void name##_priv_slot_get(type *obj)                 \
 	{                                                                      \
@@ -238,8 +235,8 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
 	}
 
 /*
- * Drop the slot's reference: the free_fn that slot.h's retire pieces call
- * after their grace period (and copy_update's for its losing copy).
+ * ... dropped (the drop: slot.h's free_fn), after the retiring piece's
+ * grace period, or at once for a copy that lost copy_update's race ...
  */
 #define RCUSLOT_PRIV_DEF_REF_SLOT_PUT(name, type, member, free_fn)             \
 	RCUSLOT_PRIV_FUNC void name##_priv_slot_put(type *obj)                 \
@@ -254,6 +251,16 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
 					 true);                                \
 		if (last)                                                      \
 			free_fn(obj);                                          \
+	}
+
+/*
+ * ... or handed to old_reclaim's caller (keep). The library's wait has
+ * stripped the handle (a release unit may meet a debug unit's tagged one).
+ */
+#define RCUSLOT_PRIV_DEF_REF_SLOT_KEEP(name, type, member)                     \
+	RCUSLOT_PRIV_FUNC void name##_priv_slot_keep(type *obj)                \
+	{                                                                      \
+		RCUSLOT_PRIV_REF_HAND_OVER(RCUSLOT_PRIV_REF_OF(obj, member));  \
 	}
 
 #define RCUSLOT_PRIV_DEF_REF_PUT(name, type, member, free_fn)                  \
@@ -309,103 +316,11 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
 		return obj;                                                    \
 	}
 
-/* slot.h's init, with the slot's reference taken before publication. */
-#define RCUSLOT_PRIV_DEF_REF_INIT(name, type)                                  \
-	RCUSLOT_PRIV_FUNC void name##_init(struct name *slot, type *initial)   \
-	{                                                                      \
-		name##_priv_slot_get(initial);                                 \
-		RCUSLOT_PRIV_TSAN_PUBLISH(initial);                            \
-		rcu_set_pointer(RCUSLOT_PRIV_PP(type, slot), initial);         \
-	}
-
-/* slot.h's replace, likewise: an exchange, so no registration needed. */
-#define RCUSLOT_PRIV_DEF_REF_REPLACE(name, type)                               \
-	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE struct name##_old              \
-	name##_replace(struct name *slot, type *new_obj)                       \
-	{                                                                      \
-		struct name##_old old;                                         \
-		type *cur;                                                     \
-                                                                               \
-		name##_priv_slot_get(new_obj);                                 \
-		RCUSLOT_PRIV_TSAN_XCHG_BEFORE(slot, new_obj); /* as slot.h's */ \
-		cur = rcu_xchg_pointer(RCUSLOT_PRIV_PP(type, slot), new_obj);  \
-		RCUSLOT_PRIV_TSAN_XCHG_AFTER(slot, cur);                       \
-		old.rcuslot_priv_obj = RCUSLOT_PRIV_DBG_TAG(type, cur);        \
-		return old;                                                    \
-	}
-
-/*
- * copy_update's callback, wrapped: a new object gets the slot's reference
- * before slot.h's try_update may publish it. A copy that loses the race is
- * then handed to name_priv_slot_put, which drops that reference again (and
- * frees the copy unless the callback handed out others to it). No change
- * (the old object returned), NULL, errors and a callback that left
- * *new_out alone (still try_update's mark, the address of its own
- * variable: see slot.h) take nothing.
- */
-#define RCUSLOT_PRIV_DEF_REF_COPY(name, type)                                  \
-	struct name##_priv_copy {                                              \
-		name##_copy_fn *copy;                                          \
-		void *arg;                                                     \
-	};                                                                     \
-	RCUSLOT_PRIV_FUNC int name##_priv_copy_ref(const type *old, type **new_out, \
-						   void *arg)                  \
-	{                                                                      \
-		struct name##_priv_copy *c = (struct name##_priv_copy *)arg;   \
-		int err = c->copy(old, new_out, c->arg);                       \
-                                                                               \
-		if (!err && *new_out != old &&                                 \
-		    *new_out != (type *)(void *)new_out)                       \
-			name##_priv_slot_get(*new_out);                        \
-		return err;                                                    \
-	}
-
-/* slot.h's copy_update, with the wrapped callback. */
-#define RCUSLOT_PRIV_DEF_REF_COPY_UPDATE(name, type, fl)                       \
-	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE int                            \
-	name##_copy_update(struct name *slot, name##_copy_fn *copy, void *arg, \
-			   struct name##_old *old_out)                         \
-	{                                                                      \
-		struct name##_priv_copy c = { copy, arg };                     \
-		type *retired;                                                 \
-		bool won;                                                      \
-		int err;                                                       \
-		RCUSLOT_PRIV_DBG_ENTER();                                      \
-                                                                               \
-		RCUSLOT_PRIV_DBG_REGISTERED(fl, #name "_copy_update");         \
-		do                                                             \
-			err = name##_priv_try_update(RCUSLOT_PRIV_PP(type, slot), \
-						     name##_priv_copy_ref, &c, \
-						     &retired, &won,           \
-						     RCUSLOT_PRIV_DBG_LOC());  \
-		while (!err && !won);                                          \
-		old_out->rcuslot_priv_obj =                                    \
-			err ? NULL : RCUSLOT_PRIV_DBG_TAG(type, retired);      \
-		return err;                                                    \
-	}
-
-/*
- * slot.h's old_reclaim; the slot's reference becomes the caller's. The
- * library's wait strips the handle (a release unit may meet a debug unit's
- * tagged one) before the counter is touched.
- */
-#define RCUSLOT_PRIV_DEF_REF_OLD_RECLAIM(name, type, member, fl)               \
-	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE type *                         \
-	name##_old_reclaim(struct name##_old *old)                             \
-	{                                                                      \
-		RCUSLOT_PRIV_TAKE(name, type, "_old_reclaim", old, obj);       \
-		RCUSLOT_PRIV_DBG_NO_WAIT(fl, #name "_old_reclaim");            \
-		if (obj) {                                                     \
-			obj = (type *)rcuslot_priv_retire_wait(RCUSLOT_PRIV_FL(fl), obj); \
-			RCUSLOT_PRIV_REF_HAND_OVER(RCUSLOT_PRIV_REF_OF(obj, member)); \
-		}                                                              \
-		return obj;                                                    \
-	}
-
 /* The counting functions, before the pieces that call them. */
 #define RCUSLOT_PRIV_DEF_REF_COUNTING(name, type, member, free_fn)             \
 	RCUSLOT_PRIV_DEF_REF_SLOT_GET(name, type, member)                      \
 	RCUSLOT_PRIV_DEF_REF_SLOT_PUT(name, type, member, free_fn)             \
+	RCUSLOT_PRIV_DEF_REF_SLOT_KEEP(name, type, member)                     \
 	RCUSLOT_PRIV_DEF_REF_PUT(name, type, member, free_fn)                  \
 	RCUSLOT_PRIV_DEF_REF_REF_GET(name, type, member)
 
@@ -464,30 +379,20 @@ RCUSLOT_PRIV_FUNC void rcuslot_priv_ref_dbg_put(const char *fn, uint64_t before,
 
 /** @cond RCUSLOT_INTERNAL */
 /*
- * slot.h's pieces with name_priv_slot_put as their free_fn: each drops the
- * slot's reference where a plain slot frees, after its grace period. Every
- * one of them strips a tagged handle before that call (core.h).
+ * slot.h's pieces with the counted slot's publish hooks: name_priv_slot_get
+ * takes the slot's reference where a plain slot publishes, name_priv_slot_put
+ * (their free_fn) drops it where a plain slot frees, after its grace period,
+ * and name_priv_slot_keep hands it to old_reclaim's caller. Every retiring
+ * piece strips a tagged handle before those calls (core.h).
  */
 #define RCUSLOT_PRIV_DEF_REF(name, type, member, free_fn, fl)                  \
-	RCUSLOT_PRIV_STATIC_ASSERT(RCUSLOT_PRIV_REF_IS_REF(type, member),      \
-				   "RCU_SLOT_DEFINE_REF(" #name "): " #member  \
-				   " must be a struct rcuslot_ref");           \
+	RCUSLOT_PRIV_CHECK_MEMBER("RCU_SLOT_DEFINE_REF", name, type, member,   \
+				  struct rcuslot_ref);                         \
 	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
-	RCUSLOT_PRIV_DEF_TYPES(name, type)                                     \
 	RCUSLOT_PRIV_DEF_REF_COUNTING(name, type, member, free_fn)             \
-	RCUSLOT_PRIV_DEF_REF_INIT(name, type)                                  \
-	RCUSLOT_PRIV_DEF_DEREFERENCE(name, type, fl)                           \
-	RCUSLOT_PRIV_DEF_DEREFERENCE_PROTECTED(name, type)                     \
+	RCUSLOT_PRIV_DEF_HOOKED(name, type, name##_priv_slot_put, fl,          \
+				name##_priv_slot_get, name##_priv_slot_keep)   \
 	RCUSLOT_PRIV_DEF_REF_GET(name, type, member, fl)                       \
-	RCUSLOT_PRIV_DEF_REF_REPLACE(name, type)                               \
-	RCUSLOT_PRIV_DEF_TRY_UPDATE(name, type, name##_priv_slot_put, fl)      \
-	RCUSLOT_PRIV_DEF_REF_COPY(name, type)                                  \
-	RCUSLOT_PRIV_DEF_REF_COPY_UPDATE(name, type, fl)                       \
-	RCUSLOT_PRIV_DEF_OLD_IS_EMPTY(name, type)                              \
-	RCUSLOT_PRIV_DEF_REF_OLD_RECLAIM(name, type, member, fl)               \
-	RCUSLOT_PRIV_DEF_OLD_FREE(name, type, name##_priv_slot_put, fl)        \
-	RCUSLOT_PRIV_DEF_FREE_VOID(name, type, name##_priv_slot_put)           \
-	RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, fl)                             \
 	RCUSLOT_PRIV_DEF_DESTROY(name, type, fl)                               \
 	RCUSLOT_PRIV_DEF_OLD_DEFER(name, type, name##_priv_slot_put, fl)       \
 	RCUSLOT_PRIV_GENERATED_END                                             \

@@ -102,6 +102,31 @@
 #define RCUSLOT_PRIV_TSAN_XCHG_AFTER(pp, obj) do { } while (0)
 #endif
 
+/*
+ * Publish hooks: what a kind of slot does to an object as it enters and
+ * leaves the slot, so that every kind shares init, replace, copy_update and
+ * old_reclaim. A plain slot does nothing (RCUSLOT_PRIV_HOOK_NONE, which
+ * generates no code); a counted slot (ref.h) counts the slot's reference.
+ * Each hook is a function or function-like macro taking a `type *`:
+ * - hold(obj), the publish hook: init and replace call it with the object
+ *   they publish (NULL included), copy_update with a new copy (or NULL)
+ *   before the compare-and-exchange that may publish it. Its stores happen
+ *   before the pointer store, whose release (rcu_set_pointer's wmb, the
+ *   full barrier of rcu_xchg_pointer and rcu_cmpxchg_pointer) orders them
+ *   before any reader's rcu_dereference can find obj: a reader sees what
+ *   hold wrote. It must not wait or take the read lock (copy_update calls
+ *   it inside its read-side critical section).
+ * - free_fn(obj), the drop, pairs with hold: called once per object that
+ *   hold took, when it leaves the slot for good, after the grace period of
+ *   old_free, old_defer, batch_add and destroy (every reader that could see
+ *   it is done), or at once for a copy whose compare-and-exchange lost
+ *   (never published: no reader can have it). Never with NULL.
+ * - keep(obj): old_reclaim calls it, after its grace period, with the
+ *   object it hands to its caller (never NULL): what hold took becomes the
+ *   caller's. The grace period orders every reader before it.
+ */
+#define RCUSLOT_PRIV_HOOK_NONE(obj) ((void)0)
+
 #define RCUSLOT_PRIV_DEF_TYPES(name, type)                                     \
 	struct name {                                                          \
 		type *RCUSLOT_PRIV_RCU rcuslot_priv_ptr __attribute__((        \
@@ -114,9 +139,10 @@
 	};                                                                     \
 	typedef int name##_copy_fn(const type *old, type **new_out, void *arg);
 
-#define RCUSLOT_PRIV_DEF_INIT(name, type)                                      \
+#define RCUSLOT_PRIV_DEF_INIT(name, type, hold)                                \
 	RCUSLOT_PRIV_FUNC void name##_init(struct name *slot, type *initial)   \
 	{                                                                      \
+		hold(initial);                                                 \
 		RCUSLOT_PRIV_TSAN_PUBLISH(initial);                            \
 		rcu_set_pointer(RCUSLOT_PRIV_PP(type, slot), initial);         \
 	}
@@ -139,13 +165,14 @@
 	}
 
 /* An exchange needs no read lock, hence no registration. */
-#define RCUSLOT_PRIV_DEF_REPLACE(name, type)                                   \
+#define RCUSLOT_PRIV_DEF_REPLACE(name, type, hold)                             \
 	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE struct name##_old              \
 	name##_replace(struct name *slot, type *new_obj)                       \
 	{                                                                      \
 		struct name##_old old;                                         \
 		type *cur;                                                     \
                                                                                \
+		hold(new_obj);                                                 \
 		RCUSLOT_PRIV_TSAN_XCHG_BEFORE(slot, new_obj);                  \
 		cur = rcu_xchg_pointer(RCUSLOT_PRIV_PP(type, slot), new_obj);  \
 		RCUSLOT_PRIV_TSAN_XCHG_AFTER(slot, cur);                       \
@@ -165,9 +192,13 @@
  *
  * `new_obj` starts as a mark no object can have (its own address): copy
  * must write *new_out, to an object, to NULL (empty the slot) or to old (no
- * change). Left as the mark, nothing changes, and debug builds abort.
+ * change). Left as the mark, nothing changes, and debug builds abort. The
+ * mark is this function's alone: the publish hooks see only objects.
+ *
+ * A new object gets `hold` just before the compare-and-exchange that may
+ * publish it; one that loses goes to free_fn (the drop), never published.
  */
-#define RCUSLOT_PRIV_DEF_TRY_UPDATE(name, type, free_fn, fl)                   \
+#define RCUSLOT_PRIV_DEF_TRY_UPDATE(name, type, free_fn, fl, hold)             \
 	RCUSLOT_PRIV_FUNC int name##_priv_try_update(type **pp, name##_copy_fn *copy, \
 						     void *arg, type **retired, bool *won, \
 						     const struct rcuslot_priv_dbg_loc *loc) \
@@ -186,6 +217,7 @@
 			new_obj = RCUSLOT_PRIV_DBG_UNTOUCHED(#name "_copy_update", loc, cur); \
 		seen = cur;                                                    \
 		if (!err && new_obj != cur) {                                  \
+			hold(new_obj);                                         \
 			RCUSLOT_PRIV_TSAN_XCHG_BEFORE(pp, new_obj);            \
 			seen = rcu_cmpxchg_pointer(pp, cur, new_obj);          \
 		}                                                              \
@@ -238,14 +270,20 @@
 	(old)->rcuslot_priv_obj = NULL;                                        \
 	obj = RCUSLOT_PRIV_DBG_CONSUME(type, #name fn, obj)
 
-#define RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type, fl)                           \
+/*
+ * The library's wait strips the handle (a release unit may meet a debug
+ * unit's tagged one) before `keep` sees the object.
+ */
+#define RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type, fl, keep)                     \
 	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE type *                         \
 	name##_old_reclaim(struct name##_old *old)                             \
 	{                                                                      \
 		RCUSLOT_PRIV_TAKE(name, type, "_old_reclaim", old, obj);       \
 		RCUSLOT_PRIV_DBG_NO_WAIT(fl, #name "_old_reclaim");            \
-		if (obj)                                                       \
+		if (obj) {                                                     \
 			obj = (type *)rcuslot_priv_retire_wait(RCUSLOT_PRIV_FL(fl), obj); \
+			keep(obj);                                             \
+		}                                                              \
 		return obj;                                                    \
 	}
 
@@ -311,12 +349,16 @@
 		free_fn(obj);                                                  \
 	}
 
-/* Intrusive: the object's own rcu_head carries it; nothing to allocate. */
+/*
+ * Intrusive: the object's own rcu_head carries it; nothing to allocate.
+ * compiler.h's node<->object idiom: a member of the wrong type stops at
+ * RCU_SLOT_DEFINE_HEAD's one message (RCUSLOT_PRIV_CHECK_MEMBER).
+ */
 #define RCUSLOT_PRIV_DEF_HEAD_DEFER_CB(name, type, member, free_fn)            \
 	RCUSLOT_PRIV_FUNC void name##_priv_defer_cb(struct rcu_head *head)     \
 	{                                                                      \
 		RCUSLOT_PRIV_TSAN_CALLBACK(head);                              \
-		free_fn(caa_container_of(head, type, member));                 \
+		free_fn(RCUSLOT_PRIV_OBJ_OF(type, member, head));              \
 		rcuslot_priv_defer_done(1);                                    \
 	}
 
@@ -330,9 +372,11 @@
 			return;                                                \
 		RCUSLOT_PRIV_DEFER_ADMIT(type, obj, queue);                    \
 		if (caa_likely(queue)) {                                       \
-			RCUSLOT_PRIV_TSAN_RELEASE(&obj->member);               \
-			RCUSLOT_PRIV_URCU_OF(fl, call_rcu)(&obj->member,       \
-							   name##_priv_defer_cb); \
+			struct rcu_head *head =                                \
+				RCUSLOT_PRIV_NODE_OF(struct rcu_head, obj, member); \
+                                                                               \
+			RCUSLOT_PRIV_TSAN_RELEASE(head);                       \
+			RCUSLOT_PRIV_URCU_OF(fl, call_rcu)(head, name##_priv_defer_cb); \
 			return;                                                \
 		}                                                              \
 		rcuslot_priv_synchronize(RCUSLOT_PRIV_FL(fl));                 \
@@ -365,20 +409,29 @@
 /** @endcond */
 
 /** @cond RCUSLOT_INTERNAL */
-/* Everything but deferral, which depends on where the rcu_head lives. */
-#define RCUSLOT_PRIV_DEF_COMMON(name, type, free_fn, fl)                       \
+/*
+ * What every kind of slot shares, with its publish hooks (hold, keep) and
+ * its drop (free_fn): everything but polling, destroy and deferral.
+ */
+#define RCUSLOT_PRIV_DEF_HOOKED(name, type, free_fn, fl, hold, keep)           \
 	RCUSLOT_PRIV_DEF_TYPES(name, type)                                     \
-	RCUSLOT_PRIV_DEF_INIT(name, type)                                      \
+	RCUSLOT_PRIV_DEF_INIT(name, type, hold)                                \
 	RCUSLOT_PRIV_DEF_DEREFERENCE(name, type, fl)                           \
 	RCUSLOT_PRIV_DEF_DEREFERENCE_PROTECTED(name, type)                     \
-	RCUSLOT_PRIV_DEF_REPLACE(name, type)                                   \
-	RCUSLOT_PRIV_DEF_TRY_UPDATE(name, type, free_fn, fl)                   \
+	RCUSLOT_PRIV_DEF_REPLACE(name, type, hold)                             \
+	RCUSLOT_PRIV_DEF_TRY_UPDATE(name, type, free_fn, fl, hold)             \
 	RCUSLOT_PRIV_DEF_COPY_UPDATE(name, type, fl)                           \
 	RCUSLOT_PRIV_DEF_OLD_IS_EMPTY(name, type)                              \
-	RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type, fl)                           \
+	RCUSLOT_PRIV_DEF_OLD_RECLAIM(name, type, fl, keep)                     \
 	RCUSLOT_PRIV_DEF_OLD_FREE(name, type, free_fn, fl)                     \
 	RCUSLOT_PRIV_DEF_FREE_VOID(name, type, free_fn)                        \
-	RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, fl)                             \
+	RCUSLOT_PRIV_DEF_BATCH_ADD(name, type, fl)
+
+/* A plain slot's: no hooks; everything but deferral, which depends on
+ * where the rcu_head lives. */
+#define RCUSLOT_PRIV_DEF_COMMON(name, type, free_fn, fl)                       \
+	RCUSLOT_PRIV_DEF_HOOKED(name, type, free_fn, fl, RCUSLOT_PRIV_HOOK_NONE, \
+				RCUSLOT_PRIV_HOOK_NONE)                        \
 	RCUSLOT_PRIV_DEF_POLL(name, type, free_fn, fl)                         \
 	RCUSLOT_PRIV_DEF_DESTROY(name, type, fl)
 
@@ -456,6 +509,8 @@
 	RCUSLOT_PRIV_DEF_END(name)
 
 #define RCUSLOT_PRIV_DEF_HEAD(name, type, head_member, free_fn, fl)            \
+	RCUSLOT_PRIV_CHECK_MEMBER("RCU_SLOT_DEFINE_HEAD", name, type,          \
+				  head_member, struct rcu_head);               \
 	RCUSLOT_PRIV_GENERATED_BEGIN                                           \
 	RCUSLOT_PRIV_DEF_COMMON(name, type, free_fn, fl)                       \
 	RCUSLOT_PRIV_DEF_HEAD_DEFER_CB(name, type, head_member, free_fn)       \

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* RCU_SLOT_DEFINE_HEAD's member must be the object's struct rcu_head. */
-/* expect-error-gcc: incompatible pointer type */
-/* expect-error-clang: incompatible pointer types passing */
+/* expect-error: RCU_SLOT_DEFINE_HEAD\(node_slot\): not_a_head must be a struct rcu_head */
 #include <stdlib.h>
 
 #include <rcuslot/rcuslot.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* RCU_LIST_DEFINE's member must be the entry's struct rcuslot_list_node. */
-/* expect-error: RCU_LIST_DEFINE\(item_list\): the member must be a struct rcuslot_list_node */
+/* expect-error: RCU_LIST_DEFINE\(item_list\): raw must be a struct rcuslot_list_node */
 #include <stdlib.h>
 
 #include <rcuslot/rcuslot.h>

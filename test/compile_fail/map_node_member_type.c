@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The node member must be a struct rcuslot_map_node. */
-/* expect-error: RCU_MAP_DEFINE\(rt_map\): node_member must be a struct rcuslot_map_node */
+/* expect-error: RCU_MAP_DEFINE\(rt_map\): link must be a struct rcuslot_map_node */
 #include "map_cf.h"
 
 struct rt {
