@@ -21,6 +21,10 @@ Suite *ref_suite(void);
 Suite *ref_concurrency_suite(void);
 Suite *ref_promises_suite(void);
 Suite *ref_flavor_suite(void); /* a memb unit, a qsbr slot */
+/* test/check_contracts*.c: the documentation's promises of an outcome. */
+#ifdef RCUSLOT_DEBUG
+Suite *contracts_debug_suite(void);
+#endif
 #ifdef RCUSLOT_DEBUG
 Suite *ref_debug_suite(void);
 #endif
@@ -133,6 +137,7 @@ int main(void)
 	srunner_add_suite(sr, map_debug_suite());
 	srunner_add_suite(sr, ref_debug_suite());
 	srunner_add_suite(sr, list_debug_suite());
+	srunner_add_suite(sr, contracts_debug_suite());
 #endif
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
