@@ -22,6 +22,7 @@ Suite *ref_concurrency_suite(void);
 Suite *ref_promises_suite(void);
 Suite *ref_flavor_suite(void); /* a memb unit, a qsbr slot */
 /* test/check_contracts*.c: the documentation's promises of an outcome. */
+Suite *contracts_suite(void);
 #ifdef RCUSLOT_DEBUG
 Suite *contracts_debug_suite(void);
 #endif
@@ -132,6 +133,7 @@ int main(void)
 	srunner_add_suite(sr, list_suite());
 	srunner_add_suite(sr, list_concurrency_suite());
 	srunner_add_suite(sr, list_promises_suite());
+	srunner_add_suite(sr, contracts_suite());
 #ifdef RCUSLOT_DEBUG
 	srunner_add_suite(sr, debug_suite());
 	srunner_add_suite(sr, map_debug_suite());
