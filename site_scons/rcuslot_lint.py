@@ -234,7 +234,10 @@ def test_problem(top, token, cache):
     tf, tn, case = m.group(1), m.group(2), m.group(3)
     if tf not in cache:
         p = os.path.join(top, 'test', tf)
-        cache[tf] = open(p, encoding='utf-8').read() if os.path.isfile(p) else None
+        cache[tf] = None
+        if os.path.isfile(p):
+            with open(p, encoding='utf-8') as src:
+                cache[tf] = src.read()
     text = cache[tf]
     if text is None:
         return 'test/%s does not exist' % tf
@@ -293,6 +296,6 @@ def contracts_check(target, source, env):
 
 
 if __name__ == '__main__':
-    # python3 site_scons/rcuslot_lint.py sentences: list the promises.
+    # python3 site_scons/rcuslot_lint.py: list the promise sentences.
     for f_, l_, s_ in promises('.'):
         print('%s:%d: %s' % (f_, l_, s_))
