@@ -135,7 +135,8 @@ PROMISE_RE = re.compile(
     r'|\b(?:still|stays|now) the caller\'s\b|\bcaller (?:still )?owns\b'
     r'|\bthe caller\'s alone\b'
     r'|\babort'                                        # aborts when/with ...
-    r'|\bempty handle\b|\bhandle (?:is )?(?:left )?empty\b'
+    r'|\bempty handle\b|\bhandle (?:is )?(?:left )?empty\b|\bis left empty\b'
+    r'|\bdoes nothing\b|\bnothing is leaked\b'
     r'|\b(?:returns?|or) NULL\b|\bNULL (?:for|when|if)\b'
     r'|\bon every path\b|\bnothing (?:is )?freed\b', re.I)
 
