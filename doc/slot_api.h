@@ -368,12 +368,10 @@ int NAME_copy_update(struct NAME *slot, NAME_copy_fn *copy, void *arg,
  *         compile error under `-Werror`.
  *
  * @par Context:
- * A registered thread (any thread under bp), inside or outside a read-side
- * critical section (consume the handle outside it). The exchange itself
- * needs no registration, but an updater's thread registers, and debug
- * builds check it. Safe with concurrent NAME_replace() and
- * NAME_copy_update() calls on the same slot: each object taken out is
- * returned to exactly one caller.
+ * Any thread, registered or not (the exchange takes no read lock), inside
+ * or outside a read-side critical section (consume the handle outside it).
+ * Safe with concurrent NAME_replace() and NAME_copy_update() calls on the
+ * same slot: each object taken out is returned to exactly one caller.
  * @par Grace period:
  * Never waits.
  * @par Memory ordering:
@@ -381,7 +379,8 @@ int NAME_copy_update(struct NAME *slot, NAME_copy_fn *copy, void *arg,
  * `new_obj`, pairing with NAME_dereference(), and an acquire of the old
  * object.
  * @par Debug builds:
- * Abort when called from an unregistered thread (except under bp).
+ * Nothing to check: the exchange needs neither a read lock nor a
+ * registered thread.
  *
  * @par Example:
  * @snippet snippets.c replace
@@ -628,8 +627,8 @@ void NAME_batch_add(struct rcuslot_batch *batch, struct NAME_old *old);
  * @par Memory ordering:
  * As NAME_replace() followed by NAME_old_free().
  * @par Debug builds:
- * Abort when called inside a read-side critical section, or from an
- * unregistered thread (except under bp).
+ * Abort when called inside a read-side critical section (registered or
+ * not, any thread may call it, as NAME_old_free()).
  *
  * @par Example:
  * @snippet snippets.c destroy

@@ -21,6 +21,11 @@ Suite *ref_suite(void);
 Suite *ref_concurrency_suite(void);
 Suite *ref_promises_suite(void);
 Suite *ref_flavor_suite(void); /* a memb unit, a qsbr slot */
+/* test/check_contracts*.c: the documentation's promises of an outcome. */
+Suite *contracts_suite(void);
+#ifdef RCUSLOT_DEBUG
+Suite *contracts_debug_suite(void);
+#endif
 #ifdef RCUSLOT_DEBUG
 Suite *ref_debug_suite(void);
 #endif
@@ -128,11 +133,13 @@ int main(void)
 	srunner_add_suite(sr, list_suite());
 	srunner_add_suite(sr, list_concurrency_suite());
 	srunner_add_suite(sr, list_promises_suite());
+	srunner_add_suite(sr, contracts_suite());
 #ifdef RCUSLOT_DEBUG
 	srunner_add_suite(sr, debug_suite());
 	srunner_add_suite(sr, map_debug_suite());
 	srunner_add_suite(sr, ref_debug_suite());
 	srunner_add_suite(sr, list_debug_suite());
+	srunner_add_suite(sr, contracts_debug_suite());
 #endif
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);

@@ -55,6 +55,24 @@ static void batch_take(struct rcuslot_batch *batch, struct chunk **chain, unsign
 }
 
 /*
+ * Debug builds: the out-of-memory fallback below waits for a grace period
+ * of each flavor in the mask, which from inside a read-side section of one
+ * of them never ends: abort instead, naming the generated batch_add (the
+ * return address is in it).
+ */
+static void dbg_no_wait(unsigned mask, const void *ret)
+{
+	const struct rcuslot_priv_dbg_loc loc = { NULL, 0, ret };
+
+	for (unsigned i = 0; mask; i++, mask >>= 1)
+		if ((mask & 1u) && core_flavor_reading(core_flavor_at(i)))
+			rcuslot_priv_dbg_fail("batch_add without memory for its batch",
+					      "called inside a read-side critical section "
+					      "(it would wait for itself forever)",
+					      &loc);
+}
+
+/*
  * Without memory for the batch, wait here and free the object with what the
  * batch holds: it was unpublished before the wait begins.
  */
@@ -73,6 +91,8 @@ RCUSLOT_PRIV_EXPORT void rcuslot_priv_batch_add(struct rcuslot_batch *batch,
 		c = core_chunk_alloc(sizeof(*c));
 		if (!c) {
 			batch_take(batch, &c, &mask);
+			if (core_dbg_enabled())
+				dbg_no_wait(mask, __builtin_return_address(0));
 			wait_flavors(mask);
 			chain_release(c);
 			free_fn(obj);

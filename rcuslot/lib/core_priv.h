@@ -36,6 +36,8 @@
 #define CORE_MAX_FLAVORS 16
 unsigned core_flavor_index(const struct rcu_flavor_struct *fl);
 const struct rcu_flavor_struct *core_flavor_at(unsigned idx);
+/* Inside a read-side critical section of fl (never for qsbr; flavor.c). */
+bool core_flavor_reading(const struct rcu_flavor_struct *fl);
 
 /* The kit's allocator (defer.c); chunks are counted for set_allocator. */
 void *core_alloc(size_t size);

@@ -121,6 +121,18 @@ void urcu_bp_before_fork(void) WEAK;
 void urcu_bp_after_fork_parent(void) WEAK;
 void urcu_bp_after_fork_child(void) WEAK;
 
+/*
+ * Whether this thread is inside a read-side critical section of fl, where a
+ * grace period of fl would wait for itself. Not under qsbr, whose
+ * read_ongoing() means online, and whose grace period from an online
+ * thread takes the thread offline for the wait. (A qsbr descriptor linked
+ * a second time, statically into a shared object, is not recognized here.)
+ */
+bool core_flavor_reading(const struct rcu_flavor_struct *fl)
+{
+	return fl && fl != &urcu_qsbr_flavor && fl->read_ongoing();
+}
+
 struct flavor_fork {
 	const struct rcu_flavor_struct *fl;
 	void (*before)(void), (*parent)(void), (*child)(void);
