@@ -80,8 +80,8 @@
  * an entry added or removed during the walk at most once; for an entry
  * replaced during the walk, the old one or the new one, never both, never
  * neither. An updater that found an entry by walking learns that another
- * updater removed it meanwhile: LIST_add_before() / LIST_add_after() then
- * and LIST_replace() return `-ENOENT`, LIST_remove() an empty handle.
+ * updater removed it meanwhile: LIST_add_before(), LIST_add_after() and
+ * LIST_replace() then return `-ENOENT`, LIST_remove() an empty handle.
  *
  * Never wait for a grace period while holding the list's lock (readers do
  * not take it, but an updater blocked on it inside a read-side critical

@@ -397,14 +397,16 @@ static int list_keys(struct llist *l, long *keys, int max)
  * (the remover's handle still owns it): -ENOENT, the list exactly as it
  * was, nothing freed, and the new entry still the caller's, in no list (it
  * can be added at once; a debug build would abort on a linked one). The
- * _locked variants alike. LIST_remove() of it again: an empty handle.
+ * _locked variants alike, and LIST_replace() / LIST_replace_locked() of
+ * it, which write an empty handle through old_out. LIST_remove() of it
+ * again: an empty handle.
  */
 START_TEST(test_list_enoent_changes_nothing)
 {
 	struct llist l;
 	struct lent *a = lent_new(1), *b = lent_new(2), *c = lent_new(3);
 	struct lent *x = lent_new(9);
-	struct llist_old old, again;
+	struct llist_old old, again, none;
 
 	llist_init(&l);
 	llist_add_tail(&l, a);
@@ -418,7 +420,13 @@ START_TEST(test_list_enoent_changes_nothing)
 	llist_lock(&l);
 	ck_assert_int_eq(llist_add_before_locked(&l, b, x), -ENOENT);
 	ck_assert_int_eq(llist_add_after_locked(&l, b, x), -ENOENT);
+	none.rcuslot_priv_obj = a; /* written on every path */
+	ck_assert_int_eq(llist_replace_locked(&l, b, x, &none), -ENOENT);
+	ck_assert(llist_old_is_empty(&none));
 	llist_unlock(&l);
+	none.rcuslot_priv_obj = a;
+	ck_assert_int_eq(llist_replace(&l, b, x, &none), -ENOENT);
+	ck_assert(llist_old_is_empty(&none));
 	ck_assert_list(&l, 1, 3);
 	again = llist_remove(&l, b);
 	ck_assert(llist_old_is_empty(&again));

@@ -264,6 +264,53 @@ START_TEST(test_map_init_out_of_memory)
 	       WIFEXITED(status) ? "-ENOMEM" : "liburcu aborted (its assertion)");
 }
 END_TEST
+
+/*
+ * The same for a map set up with RCU_MAP_INITIALIZER, whose first update
+ * allocates the table: a resize to 16M objects under the limit fails
+ * (-ENOMEM's path: the map stays without a table, finds nothing, and its
+ * next update tries again and succeeds with a small table), or liburcu
+ * aborts in its own assertion.
+ */
+START_TEST(test_map_first_update_out_of_memory)
+{
+	int status;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct rlimit rl = { 256UL << 20, 256UL << 20 };
+		static struct fmap m = RCU_MAP_INITIALIZER;
+		struct fobj *o = fobj_new(1, 10);
+		uint32_t k = 1;
+		const struct fobj *found;
+
+		if (setrlimit(RLIMIT_AS, &rl) != 0)
+			_exit(3);
+		fmap_resize(&m, 1UL << 24);
+		if (m.rcuslot_priv_ht)
+			_exit(4); /* 256 MiB of buckets under a 256 MiB limit */
+		rcuslot_read_lock();
+		found = fmap_find(&m, &k);
+		rcuslot_read_unlock();
+		if (found || fmap_count(&m) != 0)
+			_exit(5);
+		if (fmap_insert(&m, o) != 0)
+			_exit(6);
+		rcuslot_read_lock();
+		found = fmap_find(&m, &k);
+		rcuslot_read_unlock();
+		_exit(found == o ? 0 : 7);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg((WIFEXITED(status) && WEXITSTATUS(status) == 0) ||
+		      (WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT),
+		      "first update under memory pressure: status %#x", status);
+	printf("map first update out of memory: %s\n",
+	       WIFEXITED(status) ? "no table, the next update allocates one"
+				 : "liburcu aborted (its assertion)");
+}
+END_TEST
 #endif
 
 static void setup(void)
@@ -283,6 +330,7 @@ Suite *map_faults_suite(void)
 	tcase_add_test(tc, test_map_retire_allocates_nothing);
 #ifndef UNDER_SANITIZER
 	tcase_add_test(tc, test_map_init_out_of_memory);
+	tcase_add_test(tc, test_map_first_update_out_of_memory);
 #endif
 	suite_add_tcase(s, tc);
 	return s;
