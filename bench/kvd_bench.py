@@ -4,6 +4,7 @@
 
   kvd_bench.py run     --kvd PATH --out DIR [--seconds S] [--reps N]
   kvd_bench.py profile --kvd PATH --out DIR
+  kvd_bench.py evict   --kvd PATH --out DIR [--seconds S] [--reps N]
   kvd_bench.py smoke   --kvd PATH
 
 run: for each get/set mix (90/10, 99/1), server threads (1, 2) and client
@@ -23,12 +24,18 @@ hitratio: cache-aside (a GET miss is followed by a SET of the key), 90 %
 GETs and 10 % SETs, keys drawn from a Zipf distribution (alpha 0.8 and
 0.99) over a key space ten times what -m 16 holds, values of 64 B to 4 KB
 (each key its own length); kvd (SIEVE) against memcached without -M (its
-segmented LRU), both -m 16 -t 2, the same request sequence for both, the
+segmented LRU), both -m 16 and -t 1, then -t 2, the same request sequence for both, the
 order alternating; a warm-up, then the hit ratio of the measured part and
 the driver's requests/s (one Python client, pipelined 100 at a time: its
 own speed bounds that figure; memaslap's table is the throughput one);
 median of --reps (default 5): kvd-hitratio.csv, kvd-hitratio.md,
 kvd-hitratio.png.
+
+evict: each server filled with 400,000 items (about five times what -m 8
+holds), then memaslap, 90 % GETs, both servers evicting (kvd by default,
+memcached without -M), -t 1 and 2, 20 clients: requests/s, the p99 bound
+and the evictions during the run, median of --reps (default 5):
+kvd-evict.csv, kvd-evict.md.
 
 smoke: one short memaslap run against each server (for scons check).
 """
@@ -70,22 +77,22 @@ def start(which, kvd, threads):
     return kt.memcached('-t', str(threads), '-m', '64')
 
 
-def memaslap(server, cfg, seconds, concurrency):
+def memaslap(server, cfg, seconds, concurrency, keys=KEYS):
     """One run; returns (requests/s, mean latency us, p99 bound us).
 
     memaslap now and then hangs for half a minute after its run, against
     memcached as against kvd, with no connection left open, and counts the
     hang in its run time and latencies; such a run is measured again."""
     for attempt in range(3):
-        tps, avg, p99, elapsed = memaslap_once(server, cfg, seconds, concurrency)
+        tps, avg, p99, elapsed = memaslap_once(server, cfg, seconds, concurrency, keys)
         if elapsed <= seconds * 1.5:
             return tps, avg, p99
         print('  (memaslap ran %.1f s for -t %ds: measured again)' % (elapsed, seconds))
     raise kt.Failure('memaslap kept hanging after its runs')
 
 
-def memaslap_once(server, cfg, seconds, concurrency):
-    win = KEYS // concurrency // 1000
+def memaslap_once(server, cfg, seconds, concurrency, keys=KEYS):
+    win = keys // concurrency // 1000
     argv = ['memcaslap', '-s', server.server_arg(), '-F', cfg, '-t', '%ds' % seconds,
             '-S', '%ds' % seconds, '-T', str(min(CLIENT_THREADS, concurrency)),
             '-c', str(concurrency), '-w', '%dk' % win]
@@ -191,13 +198,21 @@ HR_ALPHAS = [0.8, 0.99]
 HR_BATCH = 100
 
 
-def hr_start(which, kvd):
-    if which == 'kvd':
-        return kt.kvd(kvd, '-t', '2', '-m', str(HR_MB))
-    argv = ['memcached', '-U', '0', '-l', '127.0.0.1', '-t', '2', '-m', str(HR_MB)]
+HR_THREADS = [1, 2]
+
+
+def evicting_memcached(threads, mb):
+    """memcached as it runs by default: evicting (no -M), no UDP."""
+    argv = ['memcached', '-U', '0', '-l', '127.0.0.1', '-t', str(threads), '-m', str(mb)]
     if os.geteuid() == 0:
         argv += ['-u', 'root']
     return kt.Server(argv, 'memcached')
+
+
+def hr_start(which, kvd, threads):
+    if which == 'kvd':
+        return kt.kvd(kvd, '-t', str(threads), '-m', str(HR_MB))
+    return evicting_memcached(threads, HR_MB)
 
 
 def hr_workload(alpha, nkeys, nreq, seed):
@@ -261,43 +276,139 @@ def hitratio(args):
     rows = []
     for alpha in HR_ALPHAS:
         reqs, lens = hr_workload(alpha, nkeys, nreq, seed=int(alpha * 100))
-        for rep in range(args.reps):
-            order = ['kvd', 'memcached'] if rep % 2 == 0 else ['memcached', 'kvd']
-            for which in order:
-                s = hr_start(which, args.kvd)
-                try:
-                    ratio, rps = hr_drive(s, reqs, lens, warm)
-                finally:
-                    if which == 'kvd':
-                        s.stop_ok()
-                    else:
-                        s.kill()
-                rows.append((alpha, rep, which, ratio, rps))
-                print('alpha %.2f rep %d %-9s hit ratio %.4f  %6d req/s' %
-                      (alpha, rep, which, ratio, rps), flush=True)
+        for threads in HR_THREADS:
+            for rep in range(args.reps):
+                order = ['kvd', 'memcached'] if rep % 2 == 0 else ['memcached', 'kvd']
+                for which in order:
+                    s = hr_start(which, args.kvd, threads)
+                    try:
+                        ratio, rps = hr_drive(s, reqs, lens, warm)
+                    finally:
+                        if which == 'kvd':
+                            s.stop_ok()
+                        else:
+                            s.kill()
+                    rows.append((alpha, threads, rep, which, ratio, rps))
+                    print('alpha %.2f t=%d rep %d %-9s hit ratio %.4f  %6d req/s' %
+                          (alpha, threads, rep, which, ratio, rps), flush=True)
+    # the plot: -t 2, as before; the table: both
     with open(os.path.join(args.out, 'kvd-hitratio.csv'), 'w') as f:
         f.write('alpha,kvd_hit_ratio,memcached_hit_ratio,kvd_req_per_s,memcached_req_per_s\n')
-        table = ['| Zipf alpha | kvd hit ratio | memcached hit ratio | '
-                 'kvd req/s | memcached req/s |', '|---|---|---|---|---|']
+        table = ['| Zipf alpha | server threads | kvd hit ratio | memcached hit ratio | '
+                 'kvd req/s | memcached req/s |', '|---|---|---|---|---|---|']
         for alpha in HR_ALPHAS:
-            med = {w: (statistics.median(r[3] for r in rows if r[0] == alpha and r[2] == w),
-                       statistics.median(r[4] for r in rows if r[0] == alpha and r[2] == w))
-                   for w in ('kvd', 'memcached')}
-            f.write('%.2f,%.4f,%.4f,%d,%d\n' % (alpha, med['kvd'][0], med['memcached'][0],
-                                               med['kvd'][1], med['memcached'][1]))
-            table.append('| %.2f | %.3f | %.3f | %d | %d |' % (
-                alpha, med['kvd'][0], med['memcached'][0], med['kvd'][1],
-                med['memcached'][1]))
+            for threads in HR_THREADS:
+                sel = [r for r in rows if r[:2] == (alpha, threads)]
+                med = {w: (statistics.median(r[4] for r in sel if r[3] == w),
+                           statistics.median(r[5] for r in sel if r[3] == w))
+                       for w in ('kvd', 'memcached')}
+                if threads == HR_THREADS[-1]:
+                    f.write('%.2f,%.4f,%.4f,%d,%d\n' % (alpha, med['kvd'][0],
+                                                       med['memcached'][0],
+                                                       med['kvd'][1], med['memcached'][1]))
+                table.append('| %.2f | %d | %.3f | %.3f | %d | %d |' % (
+                    alpha, threads, med['kvd'][0], med['memcached'][0], med['kvd'][1],
+                    med['memcached'][1]))
     with open(os.path.join(args.out, 'kvd-hitratio.md'), 'w') as f:
         f.write('cache-aside, 90 %% GET, %d keys (10x what -m %d holds), values 64 B to 4 KB, '
-                '%d requests after %d of warm-up, median of %d; -t 2 both, memcached '
-                'evicting (no -M).\n\n' % (nkeys, HR_MB, nreq - warm, warm, args.reps))
+                '%d requests after %d of warm-up, median of %d; the same -t for both, '
+                'memcached evicting (no -M).\n\n' % (nkeys, HR_MB, nreq - warm, warm, args.reps))
         f.write('\n'.join(table) + '\n')
     print('\n'.join(table))
     gp = os.path.join(HERE, 'kvd_hitratio.gp')
     subprocess.run(['gnuplot', '-e', "datafile='%s'; outfile='%s'" % (
         os.path.join(args.out, 'kvd-hitratio.csv'),
         os.path.join(args.out, 'kvd-hitratio.png')), gp], check=True)
+
+
+# --- evict: throughput and latency while both servers evict -------------------
+
+EV_MB = 8
+EV_KEYS = 400000  # 16-byte keys, 100-byte values: about five times what -m 8 holds
+EV_CONCURRENCY = 20
+
+
+def server_stats(server):
+    c = server.client()
+    c.send(b'stats\r\n')
+    st = {}
+    while True:
+        line = c.line()
+        if line == b'END':
+            break
+        _, name, value = line.split(b' ', 2)
+        st[name.decode()] = value.decode()
+    c.close()
+    return st
+
+
+def prefill(server, n):
+    """n items of 100 bytes, pipelined without replies: a full cache."""
+    c = server.client()
+    value = b'f' * 100
+    for start in range(0, n, 1000):
+        c.send(b''.join(b'set fill%d 0 0 100 noreply\r\n%s\r\n' % (i, value)
+                        for i in range(start, min(n, start + 1000))))
+    kt.expect(c.call(b'version\r\n').startswith(b'VERSION'), 'version')
+    c.close()
+
+
+def evict(args):
+    """Each server filled with five times what -m holds, then memaslap,
+    90 % GET: every SET evicts (kvd's SIEVE hand, memcached's LRU);
+    requests/s, p99 bound and the evictions during the run, median of
+    --reps, order alternating."""
+    os.makedirs(args.out, exist_ok=True)
+    cfg = config(0.9)
+    rows = []
+    try:
+        for threads in THREADS:
+            for rep in range(args.reps):
+                order = ['kvd', 'memcached'] if rep % 2 == 0 else ['memcached', 'kvd']
+                for which in order:
+                    if which == 'kvd':
+                        s = kt.kvd(args.kvd, '-t', str(threads), '-m', str(EV_MB))
+                    else:
+                        s = evicting_memcached(threads, EV_MB)
+                    try:
+                        prefill(s, EV_KEYS)
+                        before = int(server_stats(s)['evictions'])
+                        tps, avg, p99 = memaslap(s, cfg, args.seconds, EV_CONCURRENCY,
+                                                 EV_KEYS)
+                        evicted = int(server_stats(s)['evictions']) - before
+                    finally:
+                        if which == 'kvd':
+                            s.stop_ok()
+                        else:
+                            s.kill()
+                    kt.expect(evicted > 0, '%s evicted nothing during the run' % which)
+                    rows.append((threads, rep, which, tps, avg, p99, evicted))
+                    print('evict t=%d rep %d %-9s %8d req/s  mean %6.1f us  p99 <= %d us  '
+                          '%d evicted' % (threads, rep, which, tps, avg, p99, evicted),
+                          flush=True)
+    finally:
+        os.unlink(cfg)
+    table = ['| server threads | kvd req/s | memcached req/s | kvd / memcached | '
+             'p99 ≤ kvd / memcached (µs) | evicted kvd / memcached |',
+             '|---|---|---|---|---|---|']
+    with open(os.path.join(args.out, 'kvd-evict.csv'), 'w') as f:
+        f.write('threads,rep,server,req_per_s,mean_us,p99_us,evictions\n')
+        for r in rows:
+            f.write('%d,%d,%s,%d,%.1f,%d,%d\n' % r)
+    for threads in THREADS:
+        med = {w: [statistics.median(r[i] for r in rows if r[0] == threads and r[2] == w)
+                   for i in (3, 5, 6)] for w in ('kvd', 'memcached')}
+        k, m = med['kvd'], med['memcached']
+        table.append('| %d | %d | %d | %.2f | %d / %d | %d / %d |' % (
+            threads, k[0], m[0], k[0] / m[0], k[1], m[1], k[2], m[2]))
+    with open(os.path.join(args.out, 'kvd-evict.md'), 'w') as f:
+        f.write('each server first filled with %d items of 100 bytes (about five times '
+                'what -m %d holds), then memaslap, 90 %% GET, 16-byte keys, 100-byte '
+                'values, %d clients, %d s per run, median of %d; both servers evicting '
+                '(kvd by default, memcached without -M); "evicted" counts the run '
+                'alone.\n\n' % (EV_KEYS, EV_MB, EV_CONCURRENCY, args.seconds, args.reps))
+        f.write('\n'.join(table) + '\n')
+    print('\n'.join(table))
 
 
 # --- profile: callgrind ----------------------------------------------------------
@@ -528,14 +639,14 @@ def smoke(args):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('mode', choices=['run', 'profile', 'smoke', 'hitratio'])
+    p.add_argument('mode', choices=['run', 'profile', 'smoke', 'hitratio', 'evict'])
     p.add_argument('--kvd', required=True)
     p.add_argument('--out', default=os.path.join(HERE, 'results'))
     p.add_argument('--seconds', type=int, default=3)
     p.add_argument('--reps', type=int, default=None)
     args = p.parse_args()
     if args.reps is None:
-        args.reps = 5 if args.mode == 'hitratio' else 3
+        args.reps = 5 if args.mode in ('hitratio', 'evict') else 3
     try:
         globals()[args.mode](args)
     except kt.Failure as e:

@@ -89,6 +89,14 @@ struct rcuslot_list_node {
 };
 
 /** @cond RCUSLOT_INTERNAL */
+/*
+ * One layout for every unit, debug or release: the debug owner mark lives
+ * in the rcu_head, unused while the node is linked.
+ */
+RCUSLOT_PRIV_STATIC_ASSERT(sizeof(struct rcuslot_list_node) ==
+				   sizeof(struct cds_list_head) + sizeof(struct rcu_head),
+			   "rcuslot: struct rcuslot_list_node is a list head and an rcu_head");
+
 /* What every generated list head holds: the rculist head and its writer lock. */
 struct rcuslot_priv_list {
 	struct cds_list_head head;

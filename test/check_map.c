@@ -1047,14 +1047,19 @@ static void *first_inserter(void *arg)
 	uint32_t base = (uint32_t)(uintptr_t)arg * FIRST_KEYS;
 
 	rcuslot_register_thread();
+	/* offline while waiting: under qsbr destroy waits for online threads */
+	rcuslot_thread_offline();
 	for (int r = 0; r < FIRST_ROUNDS; r++) {
 		pthread_barrier_wait(&first_go); /* the map is fresh */
+		rcuslot_thread_online();
 		for (uint32_t k = base; k < base + FIRST_KEYS; k++)
 			ck_assert_int_eq(
 				tmap_insert(&first_map, mobj_new(k, k)), 0);
+		rcuslot_thread_offline();
 		pthread_barrier_wait(&first_go); /* the test thread checks */
 		pthread_barrier_wait(&first_go); /* and empties it */
 	}
+	rcuslot_thread_online();
 	rcuslot_unregister_thread();
 	return NULL;
 }
