@@ -184,6 +184,10 @@
  *
  * @see RCU_SLOT_DEFINE() and RCU_SLOT_DEFINE_HEAD() (the macros), @ref rules "the rules" on the main
  *      page, rcuslot/slot.h for the memory ordering in full.
+ *
+ * @order NAME_copy_fn NAME_init NAME_dereference NAME_dereference_protected
+ *        NAME_copy_update NAME_replace NAME_old_is_empty NAME_old_free
+ *        NAME_old_reclaim NAME_old_defer NAME_batch_add NAME_destroy
  */
 /**
  * @contract-decl

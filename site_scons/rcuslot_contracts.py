@@ -31,8 +31,9 @@ compile (doc/signatures.c, ...):
      * @proto const ENTRY *LIST_next(const struct LIST *list, const ENTRY *obj);
      */
 
-A prototype runs to its `;`. Pages come out in the order they first appear
-in the header, the functions of a page in theirs.
+A prototype runs to its `;`. The functions of a page come out in the order
+they appear in the header; the pages in the reading order that the group's
+`@order PAGE...` paragraph (its last) gives, which must name each page once.
 
     python3 site_scons/rcuslot_contracts.py slot OUT.h   writes one page file
 """
@@ -42,19 +43,21 @@ import re
 import sys
 
 # name -> (header, what it documents, the placeholder instantiation, the
-# signature check that compiles its prototypes).
+# signature check that compiles its prototypes, the program its examples
+# come from).
 PAGES = {
     'slot': ('rcuslot/slot.h', 'RCU_SLOT_DEFINE() generates',
-             'RCU_SLOT_DEFINE(NAME, TYPE, free_fn)', 'doc/signatures.c'),
+             'RCU_SLOT_DEFINE(NAME, TYPE, free_fn)', 'doc/signatures.c',
+             'doc/snippets.c'),
     'map': ('rcuslot/map.h', 'RCU_MAP_DEFINE() generates',
             'RCU_MAP_DEFINE(MAP, ENTRY, node, key, free_fn)',
-            'doc/map_signatures.c'),
+            'doc/map_signatures.c', None),
     'list': ('rcuslot/list.h', 'RCU_LIST_DEFINE() generates',
              'RCU_LIST_DEFINE(LIST, ENTRY, member, free_fn)',
-             'doc/list_signatures.c'),
+             'doc/list_signatures.c', 'doc/list_snippets.c'),
     'ref': ('rcuslot/ref.h', 'RCU_SLOT_DEFINE_REF() adds to a slot',
             'RCU_SLOT_DEFINE_REF(NAME, TYPE, ref, free_fn)',
-            'doc/signatures.c'),
+            'doc/signatures.c with `RCUSLOT_DOC_REF`', None),
 }
 
 COMMENT_RE = re.compile(r'/\*\*(.*?)\*/', re.S)
@@ -141,7 +144,19 @@ def parse(path, text):
             by_name[page][2].append((doc, code))
     if not group:
         raise ContractError('%s: no @contract-group' % path)
-    return group, decls, pages
+    gtext, order = group[1], []
+    for i, l in enumerate(gtext):
+        if l.startswith('@order '):
+            order = ' '.join(gtext[i:])[len('@order '):].split()
+            gtext = gtext[:i]
+            while gtext and not gtext[-1]:
+                gtext = gtext[:-1]
+            break
+    if sorted(order) != sorted(by_name):
+        raise ContractError('%s: the group\'s @order must name each page '
+                            'once: %s' % (path, ' '.join(sorted(by_name))))
+    pages.sort(key=lambda p: order.index(p[0]))
+    return (group[0], gtext), decls, pages
 
 
 def comment(lines, indent=''):
@@ -164,7 +179,7 @@ def declaration(code):
 
 
 def render(name, header_text):
-    header, what, instance, check = PAGES[name]
+    header, what, instance, check, examples = PAGES[name]
     (gline, gtext), decls, pages = parse(header, header_text)
     gname, _, gtitle = gline.partition(' ')
     guard = 'RCUSLOT_DOC_%s_API_H' % name.upper()
@@ -181,14 +196,18 @@ def render(name, header_text):
         '`scons check` also compiles its prototypes against a real',
         'instantiation (%s, with `RCUSLOT_DOC_SIGNATURES`), so a' % check,
         'documented signature that drifts from the generated one breaks',
-        'the build.',
-    ])
+        'the build%s' % (';' if examples else '.'),
+    ] + (['and the examples come from %s, which `scons check` builds' % examples,
+          'and runs.'] if examples else []))
     out += ['#ifndef %s' % guard, '#define %s' % guard, '',
             '#if !defined(RCUSLOT_DOXYGEN) && !defined(RCUSLOT_DOC_SIGNATURES)',
             '#error "%s_api.h is documentation: include <rcuslot/rcuslot.h> '
             'instead"' % name,
-            '#endif', '', '#include <stdbool.h>', '',
-            '#ifdef RCUSLOT_DOXYGEN', '']
+            '#endif', '']
+    if any(re.search(r'\bbool\b', ' '.join(code))
+           for _, _, funcs in pages for _, code in funcs):
+        out += ['#include <stdbool.h>', '']
+    out += ['#ifdef RCUSLOT_DOXYGEN', '']
     out += comment(['@defgroup %s %s' % (gname, gtitle)] + gtext + ['@{'])
     out.append('')
     for text, code in decls:
