@@ -121,9 +121,9 @@ def spdx_check(target, source, env):
 # The contracts: the generated functions' (in their headers, beside their
 # generators: only the comments that start with @contract count there, see
 # site_scons/rcuslot_contracts.py) and the kit-wide headers.
-GENERATOR_HEADERS = ['rcuslot/slot.h']
+GENERATOR_HEADERS = ['rcuslot/slot.h', 'rcuslot/map.h', 'rcuslot/list.h',
+                     'rcuslot/ref.h']
 CONTRACT_SOURCES = GENERATOR_HEADERS + [
-    'doc/map_api.h', 'doc/list_api.h', 'doc/ref_api.h',
     'rcuslot/batch.h', 'rcuslot/reclaim.h', 'rcuslot/rcu.h', 'rcuslot/poll.h',
     'rcuslot/core.h', 'rcuslot/guard.h', 'rcuslot/fork.h', 'rcuslot/flavor.h',
 ]
