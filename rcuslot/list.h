@@ -17,6 +17,11 @@
  * The generator is made of one small macro per generated function over a
  * small untyped core (rcuslot_priv_list_*), in the manner of sys/tree.h.
  *
+ * Each generated function's contract (what it does, its context, grace
+ * period, memory ordering and debug checks: its reference page) is the
+ * contract comment above the macro that generates it; the build writes
+ * them out as the `RCU_LIST_DEFINE` pages (site_scons/rcuslot_contracts.py).
+ *
  * Memory ordering, once for the whole file:
  * - Publication (add_*, replace) is a release: the stores that built the
  *   entry, and its own link, happen before the store that makes it

@@ -22,6 +22,11 @@
  * unpublished" and "the last reader's name_put" comes last.
  * name_old_reclaim hands the slot's reference to the caller.
  *
+ * The contracts of name_get, name_ref_get and name_put (their reference
+ * pages, `RCU_SLOT_DEFINE_REF`) are the contract comments above the macros
+ * that generate them; the build writes them out
+ * (site_scons/rcuslot_contracts.py).
+ *
  * Memory ordering of the counter (the slot's pointer is ordered as in
  * rcuslot/slot.h):
  * - Every increment is relaxed. The slot's own, at publication (slot.h's

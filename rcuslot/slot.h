@@ -7,6 +7,11 @@
  * manner of sys/tree.h and M*LIB, so a compiler diagnostic points at a short
  * macro named after the function it concerns.
  *
+ * Each generated function's contract (what it does, its context, grace
+ * period, memory ordering and debug checks: its reference page) is the
+ * contract comment above the macro that generates it; the build writes
+ * them out as the `RCU_SLOT_DEFINE` pages (site_scons/rcuslot_contracts.py).
+ *
  * Memory ordering, once for the whole file:
  * - Publication (init, replace, copy_update) is a release: the stores that
  *   built the new object happen before the pointer store
