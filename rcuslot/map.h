@@ -1405,6 +1405,23 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
 
 /* --- old handles: as a slot's, with the node's own rcu_head -------------- */
 
+/**
+ * @contract MAP_old_reclaim
+ * @brief Wait for readers, then take the old object back.
+ *
+ * Wait for a grace period and hand the object back to the caller, to
+ * reuse, free or insert again.
+ *
+ * @param old  The handle; empty on return.
+ * @return The object (no reader holds it any more), or NULL for an empty
+ *         handle.
+ *
+ * @par Context:
+ * As MAP_old_free().
+ * @par Grace period:
+ * Waits for one (none for an empty handle).
+ * @proto ENTRY *MAP_old_reclaim(struct MAP_old *old);
+ */
 /* Back to the caller, free to reuse or re-insert. */
 #define RCUSLOT_PRIV_MAP_DEF_OLD_RECLAIM(name, type, node_member, flavor)      \
 	RCUSLOT_PRIV_FUNC RCUSLOT_PRIV_MUST_USE type *                         \
@@ -1463,23 +1480,6 @@ RCUSLOT_PRIV_FUNC bool rcuslot_map_string_eq(const char *a, const char *b)
  * Abort inside a read-side section, or when the handle's object was
  * consumed before (through a copy of the handle).
  * @proto void MAP_old_free(struct MAP_old *old);
- */
-/**
- * @contract MAP_old_reclaim
- * @brief Wait for readers, then take the old object back.
- *
- * Wait for a grace period and hand the object back to the caller, to
- * reuse, free or insert again.
- *
- * @param old  The handle; empty on return.
- * @return The object (no reader holds it any more), or NULL for an empty
- *         handle.
- *
- * @par Context:
- * As MAP_old_free().
- * @par Grace period:
- * Waits for one (none for an empty handle).
- * @proto ENTRY *MAP_old_reclaim(struct MAP_old *old);
  */
 /**
  * @contract MAP_old_defer
