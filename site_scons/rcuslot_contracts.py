@@ -80,7 +80,8 @@ def comment_lines(body):
 
 
 def contract_blocks(text):
-    """(line, kind, argument, text lines) for each contract comment."""
+    """(line, kind, argument, text lines) for each contract comment, line
+    being the marker's; the text lines follow it, one a line."""
     out = []
     for m in COMMENT_RE.finditer(text):
         lines = comment_lines(m.group(1))
@@ -90,21 +91,23 @@ def contract_blocks(text):
         if not marker:
             continue
         line = text.count('\n', 0, m.start()) + 1
+        if not m.group(1).split('\n')[0].strip():
+            line += 1
         out.append((line, marker.group(1) or '', (marker.group(2) or '').strip(),
                     lines[1:]))
     return out
 
 
 def split_code(where, lines, tag):
-    """(text lines, code lines): the text up to `@tag`, then the code from
-    there to the `;` that ends it."""
+    """(text lines, code lines, index of the code's first line): the text
+    up to `@tag`, then the code from there to the `;` that ends it."""
     for i, l in enumerate(lines):
         if l.startswith('@%s ' % tag):
             code = [l[len(tag) + 2:]] + lines[i + 1:]
             if not code[-1].rstrip().endswith(';'):
                 raise ContractError('%s: @%s must end the comment with a `;`'
                                     % (where, tag))
-            return lines[:i], code
+            return lines[:i], code, i
     raise ContractError('%s: no @%s' % (where, tag))
 
 
@@ -121,13 +124,14 @@ def parse(path, text):
                                     'header' % where)
             group = (arg, lines)
         elif kind == '-decl':
-            decls.append(split_code(where, lines, 'decl'))
+            decls.append(split_code(where, lines, 'decl')[:2])
         else:
             page, _, func = arg.partition('/')
             if not re.match(r'^\w+$', page) or (func and not re.match(r'^\w+$', func)):
                 raise ContractError('%s: not "@contract PAGE" or "@contract '
                                     'PAGE/FUNCTION": %s' % (where, arg))
-            doc, code = split_code(where, lines, 'proto')
+            doc, code, at = split_code(where, lines, 'proto')
+            proto_line = line + 1 + at
             if not func:
                 if page in by_name:
                     raise ContractError('%s: a second page %s' % (where, page))
@@ -141,7 +145,7 @@ def parse(path, text):
             elif page not in by_name:
                 raise ContractError('%s: page %s is not defined above'
                                     % (where, page))
-            by_name[page][2].append((doc, code))
+            by_name[page][2].append((doc, code, proto_line))
     if not group:
         raise ContractError('%s: no @contract-group' % path)
     gtext, order = group[1], []
@@ -183,6 +187,7 @@ def render(name, header_text):
     (gline, gtext), decls, pages = parse(header, header_text)
     gname, _, gtitle = gline.partition(' ')
     guard = 'RCUSLOT_DOC_%s_API_H' % name.upper()
+    generated = 'build/doc/gen/%s_api.h' % name
     out = ['/* SPDX-License-Identifier: MIT */']
     out += comment([
         '@file %s_api.h' % name,
@@ -205,7 +210,7 @@ def render(name, header_text):
             'instead"' % name,
             '#endif', '']
     if any(re.search(r'\bbool\b', ' '.join(code))
-           for _, _, funcs in pages for _, code in funcs):
+           for _, _, funcs in pages for _, code, _ in funcs):
         out += ['#include <stdbool.h>', '']
     out += ['#ifdef RCUSLOT_DOXYGEN', '']
     out += comment(['@defgroup %s %s' % (gname, gtitle)] + gtext + ['@{'])
@@ -219,8 +224,11 @@ def render(name, header_text):
         out += comment(['@defgroup %s %s' % (page, page),
                         '@ingroup %s' % gname] + brief + ['@{'])
         out.append('')
-        for text, code in funcs:
-            out += comment(text) + code + ['']
+        for text, code, line in funcs:
+            # A compiler's message about a prototype (the signature check)
+            # names the header's @proto line.
+            out += comment(text) + ['#line %d "%s"' % (line, header)] + code
+            out += ['#line %d "%s"' % (len(out) + 2, generated), '']
         out += ['/** @} */', '']
     out += ['#endif /* RCUSLOT_DOXYGEN || RCUSLOT_DOC_SIGNATURES */', '',
             '#endif /* %s */' % guard]

@@ -198,7 +198,11 @@ struct X {
 \t/** @endcond */
 };
 ''', out)
-        # @order puts b first; a's page holds a and a2, in that order.
+        # @order puts b first; a's page holds a and a2, in that order; each
+        # prototype is marked with its header line (the @proto's), and the
+        # file's own numbering resumes after it.
+        self.assertEqual(out.split('\n')[76], '')
+        self.assertEqual(out.split('\n')[75], '#line 77 "build/doc/gen/x_api.h"')
         self.assertLess(out.index('@defgroup X_b X_b'),
                         out.index('@defgroup X_a X_a'))
         self.assertIn('''/**
@@ -211,13 +215,17 @@ struct X {
 /**
  * Do a.
  */
+#line 17 "rcuslot/x.h"
 int X_a(struct X *x,
 \t      int y);
+#line 77 "build/doc/gen/x_api.h"
 
 /**
  * Do a again.
  */
+#line 30 "rcuslot/x.h"
 void X_a2(void);
+#line 84 "build/doc/gen/x_api.h"
 
 /** @} */
 ''', out)
@@ -230,7 +238,7 @@ void X_a2(void);
                 (GEN_HEADER.replace('@contract X_a/X_a2', '@contract X_c/X_a2'),
                  'page X_c is not defined above'),
                 (GEN_HEADER.replace(' * @proto void X_b(void);\n', ''),
-                 'rcuslot/x.h:20: no @proto'),
+                 'rcuslot/x.h:21: no @proto'),
                 (GEN_HEADER.replace('@brief Page b.', 'Page b.'),
                  'a page starts with its @brief')]:
             with self.assertRaises(rc.ContractError) as e:
