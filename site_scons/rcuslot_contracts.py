@@ -206,8 +206,8 @@ def render(name, header_text):
           'and runs.'] if examples else []))
     out += ['#ifndef %s' % guard, '#define %s' % guard, '',
             '#if !defined(RCUSLOT_DOXYGEN) && !defined(RCUSLOT_DOC_SIGNATURES)',
-            '#error "%s_api.h is documentation: include <rcuslot/rcuslot.h> '
-            'instead"' % name,
+            '#error "%s is documentation: include <rcuslot/rcuslot.h> '
+            'instead"' % generated,
             '#endif', '']
     if any(re.search(r'\bbool\b', ' '.join(code))
            for _, _, funcs in pages for _, code, _ in funcs):
