@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Compiled (not run) by `scons check`: the prototypes that doc/list_api.h
- * documents for the placeholder instantiation must be the functions
+ * Compiled (not run) by `scons check`: the prototypes that rcuslot/list.h's
+ * contracts document (as build/doc/gen/list_api.h) for the placeholder
+ * instantiation must be the functions
  * RCU_LIST_DEFINE(LIST, ENTRY, node, free_fn) really generates. Each one
  * redeclares a generated static function, so any difference in a
  * parameter or return type is a "conflicting types" error.

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The short examples on the RCU list's reference pages (doc/list_api.h
- * shows each block between two "[name]" marker lines with @snippet).
+ * The short examples on the RCU list's reference pages (rcuslot/list.h's
+ * contracts show each block between two "[name]" marker lines with
+ * @snippet).
  * `scons check` builds and runs this program, so every example there
  * compiles and does what its page says.
  */

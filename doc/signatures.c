@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Compiled (not run) by `scons check`: the prototypes that doc/slot_api.h
- * documents for the placeholder instantiation must be the functions
- * RCU_SLOT_DEFINE(NAME, TYPE, free_fn) really generates. Each one
- * redeclares a generated static function, so any difference in a parameter
- * or return type is a "conflicting types" error.
+ * Compiled (not run) by `scons check`: the prototypes that rcuslot/slot.h's
+ * contracts document (as build/doc/gen/slot_api.h) for the placeholder
+ * instantiation must be the functions RCU_SLOT_DEFINE(NAME, TYPE, free_fn)
+ * really generates. Each one redeclares a generated static function, so any
+ * difference in a parameter or return type is a "conflicting types" error.
  *
  * Compiled twice: as is, and with RCUSLOT_DOC_HEAD for
  * RCU_SLOT_DEFINE_HEAD(NAME, TYPE, head, free_fn), whose API the same
  * pages document; and with RCUSLOT_DOC_REF for
  * RCU_SLOT_DEFINE_REF(NAME, TYPE, ref, free_fn), which must generate the
- * same API plus the functions doc/ref_api.h documents.
+ * same API plus the functions rcuslot/ref.h's contracts document.
  */
 #include <stdlib.h>
 

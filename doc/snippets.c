@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The short examples on the reference pages (doc/slot_api.h shows each block
- * between two "[name]" marker lines with @snippet). `scons check` builds and
- * runs this program, so every example in the documentation compiles and
- * does what its page says.
+ * The short examples on the reference pages (rcuslot/slot.h's contracts show
+ * each block between two "[name]" marker lines with @snippet). `scons check`
+ * builds and runs this program, so every example in the documentation
+ * compiles and does what its page says.
  */
 #include <pthread.h>
 #include <stdio.h>

@@ -118,9 +118,12 @@ def spdx_check(target, source, env):
 # entry in test/contracts.txt naming the test that checks it, and every test
 # named there exists.
 
-# The contracts: the generated functions' pages and the kit-wide headers.
-CONTRACT_SOURCES = [
-    'doc/slot_api.h', 'doc/map_api.h', 'doc/list_api.h', 'doc/ref_api.h',
+# The contracts: the generated functions' (in their headers, beside their
+# generators: only the comments that start with @contract count there, see
+# site_scons/rcuslot_contracts.py) and the kit-wide headers.
+GENERATOR_HEADERS = ['rcuslot/slot.h', 'rcuslot/map.h', 'rcuslot/list.h',
+                     'rcuslot/ref.h']
+CONTRACT_SOURCES = GENERATOR_HEADERS + [
     'rcuslot/batch.h', 'rcuslot/reclaim.h', 'rcuslot/rcu.h', 'rcuslot/poll.h',
     'rcuslot/core.h', 'rcuslot/guard.h', 'rcuslot/fork.h', 'rcuslot/flavor.h',
 ]
@@ -148,12 +151,15 @@ def normalize(text):
     return ' '.join(text.split())
 
 
-def doc_sentences(text):
+def doc_sentences(text, only_contracts=False):
     """The sentences of the /** */ comments of one file: (line, sentence),
     a paragraph, list item or @-tag never running into the next, code
-    (@code ... @endcode) left out."""
+    (@code ... @endcode) left out. With only_contracts, of the comments
+    that start with @contract alone."""
     out = []
     for m in re.finditer(r'/\*\*(.*?)\*/', text, re.S):
+        if only_contracts and not re.match(r'\s*\*?\s*@contract\b', m.group(1)):
+            continue
         first = text.count('\n', 0, m.start(1)) + 1
         paras, cur, in_code = [], None, False
         for i, raw in enumerate(m.group(1).split('\n')):
@@ -194,7 +200,8 @@ def promises(top):
     for f in CONTRACT_SOURCES:
         with open(os.path.join(top, f), encoding='utf-8') as src:
             text = src.read()
-        found += [(f, line, s) for line, s in doc_sentences(text)
+        found += [(f, line, s)
+                  for line, s in doc_sentences(text, f in GENERATOR_HEADERS)
                   if PROMISE_RE.search(s)]
     return found
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 """Unit test of lint-contracts (rcuslot_lint.contracts_problems): which
 sentences it takes for promises, the line it names, and each way the map in
-test/contracts.txt can be wrong. `scons lint` runs it; alone:
+test/contracts.txt can be wrong; and of the pages written from the
+headers' contracts (rcuslot_contracts). `scons lint` runs it; alone:
 python3 site_scons/test_rcuslot_lint.py -v"""
 
 import os
@@ -13,7 +14,8 @@ import textwrap
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import rcuslot_lint as rl  # noqa: E402  (after the path is set)
+import rcuslot_contracts as rc  # noqa: E402  (after the path is set)
+import rcuslot_lint as rl  # noqa: E402
 
 HEADER = textwrap.dedent('''\
     /**
@@ -115,6 +117,133 @@ class Contracts(unittest.TestCase):
         self.assertEqual(problems, [
             'test/contracts.txt:5: not "file | quote | test ...": '
             'doc/x_api.h | no test'])
+
+    def test_generator_header_contracts_only(self):
+        # In a generator's header only the @contract comments are contracts:
+        # the same promise in another doc comment is not one.
+        os.makedirs(os.path.join(self.top, 'rcuslot'))
+        self.write('rcuslot/x.h', '/** Returns -EINVAL, always. */\n'
+                   + HEADER.replace('/**\n', '/**\n * @contract X_insert\n', 1))
+        headers = rl.GENERATOR_HEADERS
+        rl.GENERATOR_HEADERS = ['rcuslot/x.h']
+        self.addCleanup(setattr, rl, 'GENERATOR_HEADERS', headers)
+        rl.CONTRACT_SOURCES = ['rcuslot/x.h']
+        sentences, _, problems = self.table(
+            *[g.replace('doc/x_api.h', 'rcuslot/x.h') for g in self.GOOD])
+        self.assertEqual([(f, line) for f, line, _ in sentences],
+                         [('rcuslot/x.h', 10), ('rcuslot/x.h', 12)])
+        self.assertEqual(problems, [])
+
+
+GEN_HEADER = textwrap.dedent('''\
+    /**
+     * @contract-group RCU_X_DEFINE RCU_X_DEFINE: the X API
+     * @brief Xs.
+     *
+     * @order X_b X_a
+     */
+    /**
+     * @contract-decl
+     * The X.
+     * @decl struct X { private: int *p; long n; };
+     */
+    /**
+     * @contract X_a
+     * @brief Page a.
+     *
+     * Do a.
+     * @proto int X_a(struct X *x,
+     *\t      int y);
+     */
+    /**
+     * @contract X_b
+     * @brief Page b.
+     *
+     * Do b.
+     * @proto void X_b(void);
+     */
+    /**
+     * @contract X_a/X_a2
+     * Do a again.
+     * @proto void X_a2(void);
+     */
+    /** Not a contract. */
+''')
+
+
+class Pages(unittest.TestCase):
+    def setUp(self):
+        rc.PAGES['x'] = ('rcuslot/x.h', 'RCU_X_DEFINE() generates',
+                         'RCU_X_DEFINE(X)', 'doc/x.c', None)
+        self.addCleanup(rc.PAGES.pop, 'x')
+
+    def render(self, text):
+        return rc.render('x', text)
+
+    def test_page_file(self):
+        out = self.render(GEN_HEADER)
+        self.assertIn('''/**
+ * @defgroup RCU_X_DEFINE RCU_X_DEFINE: the X API
+ * @brief Xs.
+ * @{
+ */
+
+/**
+ * The X.
+ */
+struct X {
+\t/** @cond RCUSLOT_INTERNAL */
+\tint *p;
+\tlong n;
+\t/** @endcond */
+};
+''', out)
+        # @order puts b first; a's page holds a and a2, in that order; each
+        # prototype is marked with its header line (the @proto's), and the
+        # file's own numbering resumes after it.
+        self.assertEqual(out.split('\n')[76], '')
+        self.assertEqual(out.split('\n')[75], '#line 77 "build/doc/gen/x_api.h"')
+        self.assertLess(out.index('@defgroup X_b X_b'),
+                        out.index('@defgroup X_a X_a'))
+        self.assertIn('''/**
+ * @defgroup X_a X_a
+ * @ingroup RCU_X_DEFINE
+ * @brief Page a.
+ * @{
+ */
+
+/**
+ * Do a.
+ */
+#line 17 "rcuslot/x.h"
+int X_a(struct X *x,
+\t      int y);
+#line 77 "build/doc/gen/x_api.h"
+
+/**
+ * Do a again.
+ */
+#line 30 "rcuslot/x.h"
+void X_a2(void);
+#line 84 "build/doc/gen/x_api.h"
+
+/** @} */
+''', out)
+        self.assertNotIn('Not a contract', out)
+        self.assertNotIn('@contract', out)
+
+    def test_errors(self):
+        for text, why in [
+                (GEN_HEADER.replace(' X_b X_a', ' X_a'), 'must name each page'),
+                (GEN_HEADER.replace('@contract X_a/X_a2', '@contract X_c/X_a2'),
+                 'page X_c is not defined above'),
+                (GEN_HEADER.replace(' * @proto void X_b(void);\n', ''),
+                 'rcuslot/x.h:21: no @proto'),
+                (GEN_HEADER.replace('@brief Page b.', 'Page b.'),
+                 'a page starts with its @brief')]:
+            with self.assertRaises(rc.ContractError) as e:
+                self.render(text)
+            self.assertIn(why, str(e.exception))
 
 
 if __name__ == '__main__':

@@ -47,7 +47,7 @@ static struct llist_old list_old(void)
 	return llist_remove(&list_a, e);
 }
 
-/* slot_api.h, NAME_old_defer(): "from an unregistered thread". */
+/* rcuslot/slot.h, NAME_old_defer(): "from an unregistered thread". */
 static int slot_defer_unregistered(int run)
 {
 	struct tslot_old old;
@@ -60,7 +60,7 @@ static int slot_defer_unregistered(int run)
 	return 0;
 }
 
-/* slot_api.h, NAME_batch_add(): "already consumed through a copy". */
+/* rcuslot/slot.h, NAME_batch_add(): "already consumed through a copy". */
 static int slot_batch_add_copy_twice(int run)
 {
 	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
@@ -91,7 +91,7 @@ static int batch_defer_unregistered(int run)
 	return 0;
 }
 
-/* map_api.h, MAP_destroy(): "or from an unregistered thread". */
+/* rcuslot/map.h, MAP_destroy(): "or from an unregistered thread". */
 static int map_destroy_unregistered(int run)
 {
 	static struct tmap m;
@@ -104,7 +104,7 @@ static int map_destroy_unregistered(int run)
 	return 0;
 }
 
-/* list_api.h, LIST_add_before(): "`pos` ... was never inserted". */
+/* rcuslot/list.h, LIST_add_before(): "`pos` ... was never inserted". */
 static int list_add_before_never_inserted(int run)
 {
 	struct lent *pos = NULL, *n = NULL;
@@ -120,7 +120,7 @@ static int list_add_before_never_inserted(int run)
 	return rc == 0 ? -1 : 0;
 }
 
-/* list_api.h, LIST_add_after(): "the `_locked` variants also when the lock
+/* rcuslot/list.h, LIST_add_after(): "the `_locked` variants also when the lock
  * is not held". */
 static int list_add_after_locked_without_lock(int run)
 {
@@ -136,7 +136,7 @@ static int list_add_after_locked_without_lock(int run)
 	return rc == 0 ? -1 : 0;
 }
 
-/* list_api.h, LIST_remove(): "the `_locked` variant also when the lock is
+/* rcuslot/list.h, LIST_remove(): "the `_locked` variant also when the lock is
  * not held". */
 static int list_remove_locked_without_lock(int run)
 {
@@ -153,7 +153,7 @@ static int list_remove_locked_without_lock(int run)
 	return 0;
 }
 
-/* list_api.h, LIST_batch_add(): "Abort when the entry was already
+/* rcuslot/list.h, LIST_batch_add(): "Abort when the entry was already
  * consumed". */
 static int list_batch_add_copy_twice(int run)
 {
