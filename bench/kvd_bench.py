@@ -77,6 +77,14 @@ def start(which, kvd, threads):
     return kt.memcached('-t', str(threads), '-m', '64')
 
 
+def stop(which, server):
+    """kvd must stop cleanly (a failure is a finding); memcached is killed."""
+    if which == 'kvd':
+        server.stop_ok()
+    else:
+        server.kill()
+
+
 def memaslap(server, cfg, seconds, concurrency, keys=KEYS):
     """One run; returns (requests/s, mean latency us, p99 bound us).
 
@@ -140,10 +148,7 @@ def run(args):
                         try:
                             tps, avg, p99 = memaslap(s, cfg, args.seconds, conc)
                         finally:
-                            if which == 'kvd':
-                                s.stop_ok()
-                            else:
-                                s.kill()
+                            stop(which, s)
                         rows.append((mix, threads, conc, rep, which, tps, avg, p99))
                         print('%-5s t=%d c=%-3d rep %d %-9s %8d req/s  mean %6.1f us  '
                               'p99 <= %d us' % (mix, threads, conc, rep, which, tps, avg, p99),
@@ -284,10 +289,7 @@ def hitratio(args):
                     try:
                         ratio, rps = hr_drive(s, reqs, lens, warm)
                     finally:
-                        if which == 'kvd':
-                            s.stop_ok()
-                        else:
-                            s.kill()
+                        stop(which, s)
                     rows.append((alpha, threads, rep, which, ratio, rps))
                     print('alpha %.2f t=%d rep %d %-9s hit ratio %.4f  %6d req/s' %
                           (alpha, threads, rep, which, ratio, rps), flush=True)
@@ -377,10 +379,7 @@ def evict(args):
                                                  EV_KEYS)
                         evicted = int(server_stats(s)['evictions']) - before
                     finally:
-                        if which == 'kvd':
-                            s.stop_ok()
-                        else:
-                            s.kill()
+                        stop(which, s)
                     kt.expect(evicted > 0, '%s evicted nothing during the run' % which)
                     rows.append((threads, rep, which, tps, avg, p99, evicted))
                     print('evict t=%d rep %d %-9s %8d req/s  mean %6.1f us  p99 <= %d us  '
@@ -629,10 +628,7 @@ def smoke(args):
                 kt.expect(tps > 0, '%s: no requests served' % which)
                 print('smoke: %s %d req/s, mean %.0f us' % (which, tps, avg))
             finally:
-                if which == 'kvd':
-                    s.stop_ok()
-                else:
-                    s.kill()
+                stop(which, s)
     finally:
         os.unlink(cfg)
 

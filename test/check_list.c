@@ -11,33 +11,6 @@
 #include "check_list.h"
 #include "check_rcuslot.h"
 
-/* The keys of a walk, in order, into out; returns how many. */
-static int walk_keys(struct llist *l, long *out, int max)
-{
-	const struct lent *e;
-	int n = 0;
-
-	RCUSLOT_READ_SCOPE({
-		RCU_LIST_FOREACH(llist, l, e) {
-			ck_assert(lent_intact(e));
-			if (n < max)
-				out[n] = e->key;
-			n++;
-		}
-	})
-	return n;
-}
-
-#define ck_assert_keys(l, ...)                                                 \
-	do {                                                                   \
-		const long want_[] = { __VA_ARGS__ };                          \
-		long got_[64];                                                 \
-		int n_ = walk_keys((l), got_, 64);                             \
-		ck_assert_int_eq(n_, (int)(sizeof(want_) / sizeof(want_[0]))); \
-		for (int i_ = 0; i_ < n_; i_++)                                \
-			ck_assert_int_eq(got_[i_], want_[i_]);                 \
-	} while (0)
-
 static struct lent *find(struct llist *l, long key)
 {
 	const struct lent *e;

@@ -43,6 +43,23 @@ void lent_reset(void);
 
 RCU_LIST_DEFINE(llist, struct lent, node, lent_free);
 
+/*
+ * The keys of l in list order (the first max of them in out), each entry
+ * checked intact, in one read-side section; how many entries there were.
+ */
+int lent_walk_keys(struct llist *l, long *out, int max);
+
+/* l holds exactly these keys, in this order. */
+#define ck_assert_keys(l, ...)                                                 \
+	do {                                                                   \
+		const long want_[] = { __VA_ARGS__ };                          \
+		long got_[64];                                                 \
+		int n_ = lent_walk_keys((l), got_, 64);                        \
+		ck_assert_int_eq(n_, (int)(sizeof(want_) / sizeof(want_[0]))); \
+		for (int i_ = 0; i_ < n_; i_++)                                \
+			ck_assert_int_eq(got_[i_], want_[i_]);                 \
+	} while (0)
+
 /* Fixtures: register and reset the counters; barrier, check nothing leaked. */
 void list_setup(void);
 void list_teardown(void);

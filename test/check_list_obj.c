@@ -70,6 +70,23 @@ void lent_reset(void)
 	lent_free_hook = NULL;
 }
 
+int lent_walk_keys(struct llist *l, long *out, int max)
+{
+	int n = 0;
+
+	RCUSLOT_READ_SCOPE({
+		const struct lent *e;
+
+		RCU_LIST_FOREACH(llist, l, e) {
+			ck_assert(lent_intact(e));
+			if (n < max)
+				out[n] = e->key;
+			n++;
+		}
+	})
+	return n;
+}
+
 void list_setup(void)
 {
 	rcu_thread_setup();
