@@ -38,6 +38,10 @@ bool outbuf_reserve(struct outbuf *o, size_t n)
 	size_t cap;
 	char *b;
 
+	/* after a failure nothing more, END least of all: the reply must not
+	 * look whole (the connection closes) */
+	if (o->failed)
+		return false;
 	if (o->sent == o->len) {
 		o->len = o->sent = 0;
 	} else if (o->sent > 0 && o->len + n > o->cap) {

@@ -24,6 +24,9 @@ Modes (`all` runs each in turn):
             makes RSS meaningless there)
   collide   keys crafted to collide in the map's hash cost what random
             keys cost (the kit's map hash is seeded; plain builds time it)
+  shortreply  out of memory while answering a multi-get (kvd's address
+            space limited below its size): the connection closes, never an
+            END after fewer values (plain builds)
 
 --scale multiplies the item counts (sanitizer builds run smaller ones).
 """
@@ -484,6 +487,49 @@ def rss(args):
 
 
 
+def shortreply(args):
+    """A memory failure while answering: with kvd's address space limited
+    below what it holds (one malloc arena, so that the limit reaches every
+    allocation), a get of 20 values of 100 kB needs a larger output buffer
+    and cannot have it. The client must not get an END after fewer values
+    (it did: END alone); the connection closes instead, and kvd goes on
+    serving once memory is back."""
+    if sanitized(args):
+        print('shortreply: skipped (a sanitizer\'s allocator reserves its own memory)')
+        return
+    os.environ['MALLOC_ARENA_MAX'] = '1'
+    try:
+        s = kt.kvd(args.kvd, '-t', '1', '-m', '64', wrapper=args.wrapper)
+    finally:
+        del os.environ['MALLOC_ARENA_MAX']
+    try:
+        hog = s.client()
+        c = s.client()
+        value = b'v' * 100000
+        expect(c.call(b'set big 0 0 %d\r\n%s\r\n' % (len(value), value)) == b'STORED', 'set')
+        with open('/proc/%d/status' % s.proc.pid) as f:
+            vm = next(int(l.split()[1]) * 1024 for l in f if l.startswith('VmSize:'))
+        limit = resource.prlimit(s.proc.pid, resource.RLIMIT_AS)
+        resource.prlimit(s.proc.pid, resource.RLIMIT_AS, (vm // 4, limit[1]))
+        try:
+            hog.send(b'get' + b' big' * 20 + b'\r\n')
+            closed = hog.closed()
+        finally:
+            resource.prlimit(s.proc.pid, resource.RLIMIT_AS, limit)
+        got = bytes(hog.buf)
+        values = got.count(b'VALUE big ')
+        expect(not got.endswith(b'END\r\n') or values == 20,
+               'a reply that looks whole with %d of 20 values' % values)
+        expect(closed and values < 20, 'the limit did not bite: %d values, %s'
+               % (values, 'closed' if closed else 'open'))
+        expect(s.client().call(b'version\r\n').startswith(b'VERSION'), 'served after')
+        s.stop_ok()
+    finally:
+        s.kill()
+    print('shortreply: out of memory after %d of 20 values: the connection closed, no END'
+          % values)
+
+
 def unseeded_state(w0):
     """The state the maps' hash had after the first word of a 16-byte key
     before it was seeded (rcuslot 0.2.0's first maps): what an attacker who
@@ -544,7 +590,7 @@ def collide(args):
 
 
 MODES = ['evict', 'expiry', 'flush', 'full', 'replies', 'nodelay', 'emfile', 'signals',
-         'sockpath', 'rss', 'collide']
+         'sockpath', 'rss', 'collide', 'shortreply']
 
 
 def main():
