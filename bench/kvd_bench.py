@@ -77,6 +77,14 @@ def start(which, kvd, threads):
     return kt.memcached('-t', str(threads), '-m', '64')
 
 
+def alternating(reps):
+    """(rep, server) for each repetition, the order alternating so that
+    neither server always runs first."""
+    for rep in range(reps):
+        for which in (('kvd', 'memcached') if rep % 2 == 0 else ('memcached', 'kvd')):
+            yield rep, which
+
+
 def stop(which, server):
     """kvd must stop cleanly (a failure is a finding); memcached is killed."""
     if which == 'kvd':
@@ -141,18 +149,16 @@ def run(args):
         cfg = config(share)
         for threads in THREADS:
             for conc in CONCURRENCY:
-                for rep in range(args.reps):
-                    order = ['kvd', 'memcached'] if rep % 2 == 0 else ['memcached', 'kvd']
-                    for which in order:
-                        s = start(which, args.kvd, threads)
-                        try:
-                            tps, avg, p99 = memaslap(s, cfg, args.seconds, conc)
-                        finally:
-                            stop(which, s)
-                        rows.append((mix, threads, conc, rep, which, tps, avg, p99))
-                        print('%-5s t=%d c=%-3d rep %d %-9s %8d req/s  mean %6.1f us  '
-                              'p99 <= %d us' % (mix, threads, conc, rep, which, tps, avg, p99),
-                              flush=True)
+                for rep, which in alternating(args.reps):
+                    s = start(which, args.kvd, threads)
+                    try:
+                        tps, avg, p99 = memaslap(s, cfg, args.seconds, conc)
+                    finally:
+                        stop(which, s)
+                    rows.append((mix, threads, conc, rep, which, tps, avg, p99))
+                    print('%-5s t=%d c=%-3d rep %d %-9s %8d req/s  mean %6.1f us  '
+                          'p99 <= %d us' % (mix, threads, conc, rep, which, tps, avg, p99),
+                          flush=True)
         os.unlink(cfg)
     with open(os.path.join(args.out, 'kvd-runs.csv'), 'w') as f:
         f.write('mix,threads,concurrency,rep,server,req_per_s,mean_us,p99_us\n')
@@ -282,17 +288,15 @@ def hitratio(args):
     for alpha in HR_ALPHAS:
         reqs, lens = hr_workload(alpha, nkeys, nreq, seed=int(alpha * 100))
         for threads in HR_THREADS:
-            for rep in range(args.reps):
-                order = ['kvd', 'memcached'] if rep % 2 == 0 else ['memcached', 'kvd']
-                for which in order:
-                    s = hr_start(which, args.kvd, threads)
-                    try:
-                        ratio, rps = hr_drive(s, reqs, lens, warm)
-                    finally:
-                        stop(which, s)
-                    rows.append((alpha, threads, rep, which, ratio, rps))
-                    print('alpha %.2f t=%d rep %d %-9s hit ratio %.4f  %6d req/s' %
-                          (alpha, threads, rep, which, ratio, rps), flush=True)
+            for rep, which in alternating(args.reps):
+                s = hr_start(which, args.kvd, threads)
+                try:
+                    ratio, rps = hr_drive(s, reqs, lens, warm)
+                finally:
+                    stop(which, s)
+                rows.append((alpha, threads, rep, which, ratio, rps))
+                print('alpha %.2f t=%d rep %d %-9s hit ratio %.4f  %6d req/s' %
+                      (alpha, threads, rep, which, ratio, rps), flush=True)
     # the plot: -t 2, as before; the table: both
     with open(os.path.join(args.out, 'kvd-hitratio.csv'), 'w') as f:
         f.write('alpha,kvd_hit_ratio,memcached_hit_ratio,kvd_req_per_s,memcached_req_per_s\n')
@@ -365,26 +369,24 @@ def evict(args):
     rows = []
     try:
         for threads in THREADS:
-            for rep in range(args.reps):
-                order = ['kvd', 'memcached'] if rep % 2 == 0 else ['memcached', 'kvd']
-                for which in order:
-                    if which == 'kvd':
-                        s = kt.kvd(args.kvd, '-t', str(threads), '-m', str(EV_MB))
-                    else:
-                        s = evicting_memcached(threads, EV_MB)
-                    try:
-                        prefill(s, EV_KEYS)
-                        before = int(server_stats(s)['evictions'])
-                        tps, avg, p99 = memaslap(s, cfg, args.seconds, EV_CONCURRENCY,
-                                                 EV_KEYS)
-                        evicted = int(server_stats(s)['evictions']) - before
-                    finally:
-                        stop(which, s)
-                    kt.expect(evicted > 0, '%s evicted nothing during the run' % which)
-                    rows.append((threads, rep, which, tps, avg, p99, evicted))
-                    print('evict t=%d rep %d %-9s %8d req/s  mean %6.1f us  p99 <= %d us  '
-                          '%d evicted' % (threads, rep, which, tps, avg, p99, evicted),
-                          flush=True)
+            for rep, which in alternating(args.reps):
+                if which == 'kvd':
+                    s = kt.kvd(args.kvd, '-t', str(threads), '-m', str(EV_MB))
+                else:
+                    s = evicting_memcached(threads, EV_MB)
+                try:
+                    prefill(s, EV_KEYS)
+                    before = int(server_stats(s)['evictions'])
+                    tps, avg, p99 = memaslap(s, cfg, args.seconds, EV_CONCURRENCY,
+                                             EV_KEYS)
+                    evicted = int(server_stats(s)['evictions']) - before
+                finally:
+                    stop(which, s)
+                kt.expect(evicted > 0, '%s evicted nothing during the run' % which)
+                rows.append((threads, rep, which, tps, avg, p99, evicted))
+                print('evict t=%d rep %d %-9s %8d req/s  mean %6.1f us  p99 <= %d us  '
+                      '%d evicted' % (threads, rep, which, tps, avg, p99, evicted),
+                      flush=True)
     finally:
         os.unlink(cfg)
     table = ['| server threads | kvd req/s | memcached req/s | kvd / memcached | '

@@ -218,7 +218,7 @@ END_TEST
  * which names the generated function by its address, so the location is
  * not compared.
  */
-static void batch_add_oom_inside(int which)
+static int batch_add_oom_inside(int which)
 {
 	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
 	struct tslot_old sold = slot_old();
@@ -238,6 +238,7 @@ static void batch_add_oom_inside(int which)
 		tmap_batch_add(&b, &mold);
 	else
 		llist_batch_add(&b, &lold);
+	return 0; /* not reached when the check works */
 }
 
 START_TEST(test_batch_add_out_of_memory_inside_section)
@@ -247,27 +248,11 @@ START_TEST(test_batch_add_out_of_memory_inside_section)
 		"a read-side critical section (it would wait for itself "
 		"forever) (";
 	char got[1024] = "";
-	int fds[2], status;
-	ssize_t n, len = 0;
-	pid_t pid;
+	int status;
 
 	if (!misuse_checked_here(LOCKED))
 		return;
-	ck_assert_int_eq(pipe(fds), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		dup2(fds[1], STDERR_FILENO);
-		close(fds[0]);
-		batch_add_oom_inside(_i);
-		_exit(0); /* not reached when the check works */
-	}
-	close(fds[1]);
-	while ((n = read(fds[0], got + len, sizeof(got) - 1 - (size_t)len)) > 0)
-		len += n;
-	got[len] = '\0';
-	close(fds[0]);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	status = misuse_run(batch_add_oom_inside, _i, got, sizeof(got));
 	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT,
 		      "batch_add %d did not abort (status %#x), stderr: %s", _i,
 		      status, got);

@@ -78,31 +78,39 @@ void offline_sleep_ms(int ms)
 	rcuslot_thread_online();
 }
 
-void misuse_expect_message(int (*fn)(int run), const char *what,
-			   const char *file, int index)
+int misuse_run(int (*fn)(int arg), int arg, char *got, size_t size)
 {
-	char want[512], got[1024] = "";
 	int fds[2], status;
 	ssize_t n, len = 0;
 	pid_t pid;
 
-	snprintf(want, sizeof(want), "rcuslot: %s (%s:%d)\n", what, file,
-		 fn(0));
 	ck_assert_int_eq(pipe(fds), 0);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		dup2(fds[1], STDERR_FILENO);
 		close(fds[0]);
-		fn(1);
+		fn(arg);
 		_exit(0); /* not reached when the check works */
 	}
 	close(fds[1]);
-	while ((n = read(fds[0], got + len, sizeof(got) - 1 - (size_t)len)) > 0)
+	while ((n = read(fds[0], got + len, size - 1 - (size_t)len)) > 0)
 		len += n;
 	got[len] = '\0';
 	close(fds[0]);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return status;
+}
+
+void misuse_expect_message(int (*fn)(int run), const char *what,
+			   const char *file, int index)
+{
+	char want[512], got[1024] = "";
+	int status;
+
+	snprintf(want, sizeof(want), "rcuslot: %s (%s:%d)\n", what, file,
+		 fn(0));
+	status = misuse_run(fn, 1, got, sizeof(got));
 	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT,
 		      "misuse %d did not abort (status %#x), stderr: %s", index,
 		      status, got);

@@ -54,6 +54,12 @@ enum misuse_when {
 };
 
 /*
+ * Run fn(arg) in a child with its stderr read into got (size bytes, NUL
+ * terminated); its wait status.
+ */
+int misuse_run(int (*fn)(int arg), int arg, char *got, size_t size);
+
+/*
  * Run fn(1) in a child: it must die of SIGABRT having written exactly
  * "rcuslot: <what> (<file>:<fn(0)>)" on stderr. `index` names the case.
  */
