@@ -867,9 +867,9 @@ int main(int argc, char **argv)
 	       ctl.batches, elapsed, ctl.by_change[RENUMBER],
 	       ctl.by_change[SPLIT], ctl.by_change[MERGE],
 	       ctl.by_change[REANNOUNCE], ctl.errors);
-	printf("asn_lookup: %ld readers: %lu lookups (%.0f%% in a range), %lu "
+	printf("asn_lookup: %ld reader%s: %lu lookups (%.0f%% in a range), %lu "
 	       "block checks\n",
-	       nreaders, lookups,
+	       nreaders, nreaders == 1 ? "" : "s", lookups,
 	       lookups ? 100.0 * (double)hits / (double)lookups : 0.0, checks);
 
 	/* Every range freed, and every tree node back with the allocator. */
