@@ -19,6 +19,7 @@
 #ifndef RCUSLOT_CORE_H
 #define RCUSLOT_CORE_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -110,6 +111,91 @@ RCUSLOT_PRIV_EXPORT void rcuslot_priv_barrier(const struct rcu_flavor_struct *fl
 
 /* ThreadSanitizer builds: the address that stands for "a grace period". */
 extern RCUSLOT_PRIV_EXPORT char rcuslot_priv_tsan_gp;
+
+/*
+ * The ordered map's compiled core (rcuslot/tree.h, lib/tree.c): a
+ * copy-on-write B+-tree. Readers walk a published version inline; updates
+ * build the next version here, under the tree's writer lock.
+ *
+ * A node holds up to RCUSLOT_PRIV_TREE_FANOUT entries in key order. Leaves
+ * (level 0) hold objects; an internal node holds children, each with the
+ * key word of its least object. A key word is the key itself for integer
+ * keys (order-preserving, as a uint64_t) and the object's address for
+ * other keys, compared through the tree's function. Once a version is
+ * published its nodes never change where readers look (n, level, total,
+ * key, ptr); the fields after them are the writer's.
+ */
+#define RCUSLOT_PRIV_TREE_FANOUT 32
+/* Deep enough for any tree that fits in memory: nodes other than the
+ * root's path are at least a quarter full (lib/tree.c). */
+#define RCUSLOT_PRIV_TREE_DEPTH 24
+
+struct rcuslot_priv_tnode {
+	unsigned short n;     /* entries */
+	unsigned short level; /* 0: a leaf */
+	unsigned int rcuslot_priv_pad;
+	unsigned long total; /* the root's: objects in the version */
+	uint64_t key[RCUSLOT_PRIV_TREE_FANOUT];
+	void *ptr[RCUSLOT_PRIV_TREE_FANOUT];
+	/* The writer's: never read by readers. */
+	uint64_t gen;                     /* the transaction that built it */
+	struct rcuslot_priv_tnode *next;  /* spares; retired chain */
+	void *rcuslot_priv_rcu[2];        /* a struct rcu_head (lib/tree.c) */
+};
+
+/* The tree a generated `struct name` holds. */
+struct rcuslot_priv_tree {
+	struct rcuslot_priv_tnode *root; /* the published version */
+	pthread_mutex_t lock;            /* the writer lock */
+	uint64_t gen;                    /* under lock: transactions begun */
+	uintptr_t owner;                 /* the lock holder (relaxed atomics) */
+	unsigned long count;             /* the published version's objects */
+};
+
+/* A transaction: the working version and what it needs to end. */
+struct rcuslot_priv_txn {
+	struct rcuslot_priv_tree *tree; /* NULL once ended */
+	struct rcuslot_priv_tnode *root;
+	unsigned long total;
+	uint64_t gen;
+	struct rcuslot_priv_tnode *spare;   /* allocated ahead of need */
+	struct rcuslot_priv_tnode *retired; /* published nodes replaced */
+	void **out;                         /* objects taken out */
+	size_t nout, capout;
+	unsigned int nspare;
+	unsigned int single; /* a single-key update: no out array */
+};
+
+/*
+ * Compare a key with an entry's key word: <0, 0, >0. NULL for integer
+ * keys, whose key word is the key (`word` argument of the calls below).
+ */
+typedef int rcuslot_priv_tree_cmp(const void *key, uint64_t word);
+
+enum { RCUSLOT_PRIV_TREE_INSERT, RCUSLOT_PRIV_TREE_UPSERT, RCUSLOT_PRIV_TREE_REPLACE };
+
+RCUSLOT_PRIV_EXPORT int rcuslot_priv_tree_begin(struct rcuslot_priv_tree *t,
+						struct rcuslot_priv_txn *x, int single);
+RCUSLOT_PRIV_EXPORT int rcuslot_priv_tree_put(struct rcuslot_priv_txn *x, rcuslot_priv_tree_cmp *cmp,
+					      const void *key, uint64_t word, void *obj,
+					      int mode, void **old);
+RCUSLOT_PRIV_EXPORT int rcuslot_priv_tree_del(struct rcuslot_priv_txn *x, rcuslot_priv_tree_cmp *cmp,
+					      const void *key, uint64_t word, void **old);
+RCUSLOT_PRIV_EXPORT void *rcuslot_priv_tree_get(const struct rcuslot_priv_txn *x,
+						rcuslot_priv_tree_cmp *cmp, const void *key,
+						uint64_t word);
+/* Publish the working version, release the lock, retire the replaced
+ * nodes; the objects taken out stay in x->out for the caller. */
+RCUSLOT_PRIV_EXPORT void rcuslot_priv_tree_publish(struct rcuslot_priv_txn *x,
+						   const struct rcu_flavor_struct *fl);
+RCUSLOT_PRIV_EXPORT void rcuslot_priv_tree_abort(struct rcuslot_priv_txn *x);
+RCUSLOT_PRIV_EXPORT void rcuslot_priv_tree_out_done(struct rcuslot_priv_txn *x);
+/* destroy: unpublish the whole tree; then, after a grace period, drain it. */
+RCUSLOT_PRIV_EXPORT struct rcuslot_priv_tnode *rcuslot_priv_tree_detach(struct rcuslot_priv_tree *t);
+RCUSLOT_PRIV_EXPORT void rcuslot_priv_tree_drain(struct rcuslot_priv_tnode *root,
+						 rcuslot_priv_free_fn *free_fn);
+/* Debug builds: the thread's read-side sections, counted (views). */
+RCUSLOT_PRIV_EXPORT unsigned long *rcuslot_priv_dbg_sections(void);
 
 /* The debug registry and reporter (rcuslot/debug.h). */
 struct rcuslot_priv_dbg_loc {

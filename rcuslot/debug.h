@@ -118,6 +118,16 @@ RCUSLOT_PRIV_END_DECLS
 			RCUSLOT_PRIV_DBG_FAIL(fn, "called without a matching rcuslot_read_lock"); \
 	} while (0)
 
+/*
+ * A read-side section ended (the outermost read_unlock; under qsbr, a
+ * quiescent state or going offline): views taken before are stale.
+ */
+#define RCUSLOT_PRIV_DBG_SECTION_END(fl)                                       \
+	do {                                                                   \
+		if (RCUSLOT_PRIV_FLAVOR_IS_QSBR(fl) || !RCUSLOT_PRIV_DBG_READING(fl)) \
+			(*rcuslot_priv_dbg_sections())++;                      \
+	} while (0)
+
 /* An old handle now owns obj: the registry holds it, the handle is tagged. */
 #define RCUSLOT_PRIV_DBG_TAG(type, obj) ((type *)rcuslot_priv_dbg_own(obj))
 /* A handle is consumed: the one consumer of its object, or abort. */
@@ -136,6 +146,7 @@ RCUSLOT_PRIV_END_DECLS
 #define RCUSLOT_PRIV_DBG_REGISTERED(fl, fn) do { } while (0)
 #define RCUSLOT_PRIV_DBG_READ_SIDE(fl, fn) do { } while (0)
 #define RCUSLOT_PRIV_DBG_UNLOCKED(fl, fn) do { } while (0)
+#define RCUSLOT_PRIV_DBG_SECTION_END(fl) do { } while (0)
 #define RCUSLOT_PRIV_DBG_TAG(type, obj) (obj)
 /* Release: the raw value; the paths that may meet a tag strip it. */
 #define RCUSLOT_PRIV_DBG_CONSUME(type, fn, raw) (raw)

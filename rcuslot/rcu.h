@@ -68,6 +68,7 @@ RCUSLOT_PRIV_BEGIN_DECLS
 		RCUSLOT_PRIV_DBG_UNLOCKED(fl, #P "read_unlock");               \
 		RCUSLOT_PRIV_TSAN_READER_DONE();                               \
 		RCUSLOT_PRIV_URCU_OF(fl, read_unlock)();                       \
+		RCUSLOT_PRIV_DBG_SECTION_END(fl);                              \
 	}
 
 #define RCUSLOT_PRIV_DEF_WAIT(P, fl)                                           \
@@ -93,11 +94,13 @@ RCUSLOT_PRIV_BEGIN_DECLS
 	{                                                                      \
 		RCUSLOT_PRIV_TSAN_READER_DONE();                               \
 		RCUSLOT_PRIV_URCU_OF(fl, quiescent_state)();                   \
+		RCUSLOT_PRIV_DBG_SECTION_END(fl);                              \
 	}                                                                      \
 	RCUSLOT_PRIV_FUNC void P##thread_offline(void)                         \
 	{                                                                      \
 		RCUSLOT_PRIV_TSAN_READER_DONE();                               \
 		RCUSLOT_PRIV_URCU_OF(fl, thread_offline)();                    \
+		RCUSLOT_PRIV_DBG_SECTION_END(fl);                              \
 	}                                                                      \
 	RCUSLOT_PRIV_FUNC void P##thread_online(void)                          \
 	{                                                                      \

@@ -24,5 +24,6 @@
 #include <rcuslot/map.h>
 #include <rcuslot/ref.h>
 #include <rcuslot/list.h>
+#include <rcuslot/tree.h>
 
 #endif /* RCUSLOT_RCUSLOT_H */

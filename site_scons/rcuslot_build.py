@@ -203,7 +203,7 @@ def soname(version):
     return 'librcuslot.so.' + (major if major != '0' else '0.' + minor)
 
 
-LIB_SOURCES = ['flavor', 'defer', 'batch', 'debug', 'symbolize', 'seed']
+LIB_SOURCES = ['flavor', 'defer', 'batch', 'debug', 'symbolize', 'seed', 'tree']
 LIB_VERSION_SCRIPT = 'rcuslot/lib/librcuslot.map'
 _libraries = {}
 
