@@ -27,18 +27,28 @@ extern uint64_t treeicount_probe[TREEICOUNT_PROBES];
  * (the values read) so that nothing is optimised away; each setup builds
  * its map of TREEICOUNT_KEYS keys, every value its key.
  */
-void treeicount_tree_setup(void); /* treeicount_tree.c: RCU_TREE_DEFINE */
+/* treeicount_tree.c: RCU_TREE_DEFINE. The scan visits TREEBENCH_SCAN
+ * entries from a ceil; the update is upsert + old_defer; txn does its n
+ * changes as one transaction. */
+void treeicount_tree_setup(void);
 long treeicount_find_tree(long n);
 long treeicount_ceil_tree(long n);
-long treeicount_scan_tree(long n);  /* TREEBENCH_SCAN entries from a ceil */
-void treeicount_gtree_setup(void);  /* treeicount_glib.c: GTree */
-long treeicount_find_gtree(long n); /* no lock */
-long treeicount_find_gtree_rwlock(long n); /* under a pthread_rwlock */
+long treeicount_scan_tree(long n);
+long treeicount_update_tree(long n);
+long treeicount_txn_tree(long n);
+/* treeicount_glib.c: GTree, without a lock and under a pthread_rwlock (the
+ * update: g_tree_replace under the write lock). */
+void treeicount_gtree_setup(void);
+long treeicount_find_gtree(long n);
+long treeicount_find_gtree_rwlock(long n);
 long treeicount_ceil_gtree(long n);
 long treeicount_scan_gtree(long n);
-void treeicount_map_setup(void); /* treeicount_map.c: RCU_MAP_DEFINE */
+long treeicount_update_gtree(long n);
+/* treeicount_map.c: RCU_MAP_DEFINE. */
+void treeicount_map_setup(void);
 long treeicount_find_map(long n);
-void treeicount_skiplist_setup(void); /* treeicount_cds.cc: libcds */
+/* treeicount_cds.cc: libcds. */
+void treeicount_skiplist_setup(void);
 long treeicount_find_skiplist(long n);
 void treeicount_avl_setup(void);
 long treeicount_find_avl(long n);

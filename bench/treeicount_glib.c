@@ -19,6 +19,7 @@ struct entry {
 };
 
 static GTree *tree;
+static struct entry *objects;
 static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
 
 #define KEY(k) ((gpointer)(uintptr_t)(k))
@@ -31,13 +32,23 @@ static gint key_cmp(gconstpointer a, gconstpointer b, gpointer data)
 	return (x > y) - (x < y);
 }
 
+/* The build's objects are one array; updates' are malloc'd. */
+static void entry_free(gpointer p)
+{
+	struct entry *e = p;
+
+	if (e < objects || e >= objects + TREEICOUNT_KEYS)
+		free(e);
+}
+
 void treeicount_gtree_setup(void)
 {
 	struct entry *e = calloc(TREEICOUNT_KEYS, sizeof(*e));
 
 	if (!e)
 		abort();
-	tree = g_tree_new_full(key_cmp, NULL, NULL, NULL);
+	objects = e;
+	tree = g_tree_new_full(key_cmp, NULL, NULL, entry_free);
 	for (uint64_t i = 0; i < TREEICOUNT_KEYS; i++) {
 		e[i].key = e[i].value = treebench_key(i);
 		g_tree_insert(tree, KEY(e[i].key), &e[i]);
@@ -112,4 +123,19 @@ long treeicount_scan_gtree(long n)
 		pthread_rwlock_unlock(&lock);
 	}
 	return sum;
+}
+
+long treeicount_update_gtree(long n)
+{
+	for (long i = 0; i < n; i++) {
+		struct entry *e = malloc(sizeof(*e));
+
+		if (!e)
+			abort();
+		e->key = e->value = treeicount_probe[i % TREEICOUNT_PROBES];
+		pthread_rwlock_wrlock(&lock);
+		g_tree_replace(tree, KEY(e->key), e);
+		pthread_rwlock_unlock(&lock);
+	}
+	return n;
 }

@@ -27,6 +27,12 @@ static const struct loop {
 	void (*setup)(void);
 	long (*run)(long n);
 } loops[] = {
+	{ "find-tree", treeicount_tree_setup, treeicount_find_tree },
+	{ "ceil-tree", treeicount_tree_setup, treeicount_ceil_tree },
+	{ "scan-tree", treeicount_tree_setup, treeicount_scan_tree },
+	{ "update-tree", treeicount_tree_setup, treeicount_update_tree },
+	{ "txn-tree", treeicount_tree_setup, treeicount_txn_tree },
+	{ "update-gtree", treeicount_gtree_setup, treeicount_update_gtree },
 	{ "find-gtree", treeicount_gtree_setup, treeicount_find_gtree },
 	{ "find-gtree-rwlock", treeicount_gtree_setup,
 	  treeicount_find_gtree_rwlock },

@@ -13,8 +13,8 @@ import rcuslot_build as rb
 
 # The sources of each program, less its GLib and libcds files (which need
 # their own flags).
-TREEBENCH_C = ['treebench.c', 'treebench_map.c']
-TREEICOUNT_C = ['treeicount_main.c', 'treeicount_map.c']
+TREEBENCH_C = ['treebench.c', 'treebench_tree.c', 'treebench_map.c']
+TREEICOUNT_C = ['treeicount_main.c', 'treeicount_tree.c', 'treeicount_map.c']
 ICOUNT_FIELDS = ['loop', 'keys', 'instr_per_op']
 # What each loop measures, for the table.
 ICOUNT_WHAT = {
@@ -28,6 +28,9 @@ ICOUNT_WHAT = {
     'find-skiplist': 'libcds SkipListMap find (general_buffered RCU)',
     'find-avl': 'libcds BronsonAVLTreeMap find (general_buffered RCU)',
     'find-map': 'RCU_MAP_DEFINE find (hash, read section)',
+    'update-tree': 'RCU_TREE_DEFINE upsert + old_defer (one change)',
+    'txn-tree': 'RCU_TREE_DEFINE txn_upsert, per change, in one transaction',
+    'update-gtree': 'GTree g_tree_replace under the write lock (one change)',
 }
 ICOUNT_KEYS = 100000  # TREEICOUNT_KEYS in bench/treeicount.h
 
