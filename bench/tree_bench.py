@@ -293,6 +293,11 @@ def write_report(a, info, impls, med, txn_med, icount, elapsed):
         say('|---|---:|')
         for loop, v in icount.items():
             say('| %s | %.2f |' % (loop, v))
+        say()
+        say('find: a point lookup of a present key; ceil: the least key >= a key '
+            'that is not in the map; scan: 16 entries ascending from such a ceil; '
+            'update: one change; txn-tree: one change inside a transaction of '
+            '1,000 to 11,000 changes (the difference of the two).')
 
     targets(say, med, txn_med, icount, a)
 
@@ -345,6 +350,11 @@ def targets(say, med, txn_med, icount, a):
     r = ratio(ts, gs)
     rows.append(('single-key updates >= 0.5x GTree+rwlock\'s (no readers)',
                  '%s / %s = %s' % (human(ts), human(gs), fmt_ratio(r)), verdict(r, 0.5)))
+    iu, igu = icount.get('update-tree'), icount.get('update-gtree')
+    if iu and igu:
+        rows.append(('(instructions per single-key update: GTree / tree, callgrind)',
+                     '%s / %s = %s' % (fmt_icount(igu), fmt_icount(iu),
+                                       fmt_ratio(ratio(igu, iu))), ''))
     tu = get(med, TREE, 'lookup', n, 1, 'max', 'updates_per_s')
     gu = get(med, GTREE, 'lookup', n, 1, 'max', 'updates_per_s')
     rows.append(('(the same with 1 reader doing lookups)',
@@ -355,6 +365,12 @@ def targets(say, med, txn_med, icount, a):
     rows.append(('10,000-change transaction >= 3x the same single-key updates',
                  '%s / %s = %s changes/s' % (human(tb), human(t1), fmt_ratio(r)),
                  verdict(r, 3)))
+    itx = icount.get('txn-tree')
+    if iu and itx:
+        rows.append(('(instructions per change: single-key update / in one transaction of '
+                     '1,000 to 11,000 changes, callgrind)',
+                     '%s / %s = %s' % (fmt_icount(iu), fmt_icount(itx),
+                                       fmt_ratio(ratio(iu, itx))), ''))
     by = get(med, TREE, 'lookup', 1000000, 1, 0, 'bytes_per_entry')
     rows.append(('<= 40 bytes of tree per entry at 1,000,000 keys',
                  '-' if by is None else '%.1f' % by, verdict(by, 40, False)))

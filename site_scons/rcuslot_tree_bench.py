@@ -70,13 +70,13 @@ def icount_all(target, source, env):
 
 def bench_run(target, source, env):
     """bench/tree_bench.py with treebench; its output shown as it comes
-    and logged next to the results (tree-run.log)."""
+    and logged in build/tree-bench.log."""
     outdir = os.path.dirname(target[0].abspath)
     argv = [sys.executable, source[1].abspath, '--treebench', source[0].abspath,
             '--out', outdir, '--icount', source[2].abspath] + \
         shlex.split(env.get('BENCH_ARGS', ''))
     print('tree_bench: %s' % ' '.join(shlex.quote(a) for a in argv))
-    return rb.run_streamed(argv, dict(os.environ), os.path.join(outdir, 'tree-run.log'),
+    return rb.run_streamed(argv, dict(os.environ), env.File('#build/tree-bench.log').abspath,
                            status_line=False)
 
 
