@@ -271,7 +271,8 @@ RCUSLOT_PRIV_TREE_INLINE const void *rcuslot_priv_tit_get(const struct rcuslot_p
 }
 
 /* Integer keys in their natural order, as unsigned 64-bit words. */
-#define RCUSLOT_PRIV_TREE_SIGNED(t) ((t)-1 < (t)0)
+/* Signed: -1's top bit shifts down as -1, not as 1 (no `< 0`: -Wtype-limits). */
+#define RCUSLOT_PRIV_TREE_SIGNED(t) (((t)-1 >> (sizeof(t) * 8 - 1)) != 1)
 #define RCUSLOT_PRIV_TREE_IWORD(k)                                             \
 	((uint64_t)(k) ^ (RCUSLOT_PRIV_TREE_SIGNED(__typeof__(k)) ? (uint64_t)1 << 63 : 0))
 

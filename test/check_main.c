@@ -13,6 +13,7 @@
 #include "check_map.h"
 #include "check_list.h"
 #include "check_rcuslot.h"
+#include "check_tree.h"
 #include "failalloc.h"
 #include "testobj.h"
 
@@ -141,6 +142,8 @@ int main(void)
 	srunner_add_suite(sr, list_suite());
 	srunner_add_suite(sr, list_concurrency_suite());
 	srunner_add_suite(sr, list_promises_suite());
+	srunner_add_suite(sr, tree_suite());
+	srunner_add_suite(sr, tree_concurrency_suite());
 	srunner_add_suite(sr, contracts_suite());
 #ifdef RCUSLOT_DEBUG
 	srunner_add_suite(sr, debug_suite());

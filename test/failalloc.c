@@ -6,11 +6,12 @@
 
 #include "failalloc.h"
 
-static atomic_long calls, failures, countdown;
+static atomic_long calls, failures, countdown, live;
 static atomic_int fail_all;
 
 void *failalloc_malloc(size_t size)
 {
+	void *ptr;
 	long left;
 
 	atomic_fetch_add(&calls, 1);
@@ -20,12 +21,22 @@ void *failalloc_malloc(size_t size)
 		atomic_fetch_add(&failures, 1);
 		return NULL;
 	}
-	return malloc(size);
+	ptr = malloc(size);
+	if (ptr)
+		atomic_fetch_add(&live, 1);
+	return ptr;
 }
 
 void failalloc_free(void *ptr)
 {
+	if (ptr)
+		atomic_fetch_sub(&live, 1);
 	free(ptr);
+}
+
+long failalloc_live(void)
+{
+	return atomic_load(&live);
 }
 
 void failalloc_install(void)

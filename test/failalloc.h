@@ -20,6 +20,8 @@ void failalloc_fail_all(int on);
 long failalloc_calls(void);
 long failalloc_failures(void);
 void failalloc_reset(void);
+/* Blocks allocated and not yet freed, since the process started. */
+long failalloc_live(void);
 
 /* Make it the kit's allocator (aborts if the kit already holds memory). */
 void failalloc_install(void);

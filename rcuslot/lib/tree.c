@@ -331,8 +331,11 @@ static unsigned merge_need(const struct path *p)
 	return k;
 }
 
-/* Children c of nd is under MIN_FILL: borrow from a sibling, or merge with it. */
-static void rebalance(txn *x, node *nd, unsigned c)
+/*
+ * Child c of nd fell under MIN_FILL: borrow from a sibling, or merge with
+ * it; returns whether they merged (nd lost an entry).
+ */
+static int rebalance(txn *x, node *nd, unsigned c)
 {
 	unsigned li = c + 1 < nd->n ? c : c - 1, ri = li + 1;
 	node *l = own(x, (node *)nd->ptr[li]), *r;
@@ -347,7 +350,10 @@ static void rebalance(txn *x, node *nd, unsigned c)
 		l->total += r->total;
 		drop(x, r);
 		del_at(nd, ri);
-	} else {
+		nd->key[li] = l->key[0];
+		return 1;
+	}
+	{
 		unsigned want = (l->n + r->n) / 2;
 
 		if (l->n < want) {
@@ -374,11 +380,18 @@ static void rebalance(txn *x, node *nd, unsigned c)
 		nd->key[ri] = r->key[0];
 	}
 	nd->key[li] = l->key[0];
+	return 0;
 }
 
+/*
+ * Only a node that lost an entry is rebalanced (nodes left small by an
+ * end split stay as they are until then): that bounds the sibling copies
+ * by merge_need().
+ */
 static void do_delete(txn *x, struct path *p)
 {
 	unsigned leaf = p->h - 1;
+	int shrank = 1;
 	node *root;
 
 	own_path(x, p);
@@ -390,13 +403,16 @@ static void do_delete(txn *x, struct path *p)
 		node *child = (node *)nd->ptr[c];
 
 		nd->total--;
-		if (child->n == 0) {
+		if (!shrank) {
+			nd->key[c] = child->key[0];
+		} else if (child->n == 0) {
 			drop(x, child);
 			del_at(nd, c);
 		} else if (child->n < MIN_FILL && nd->n > 1) {
-			rebalance(x, nd, c);
+			shrank = rebalance(x, nd, c);
 		} else {
 			nd->key[c] = child->key[0];
+			shrank = 0;
 		}
 	}
 	root = x->root;
