@@ -30,15 +30,7 @@ static void entry_free(struct entry *e)
 	treebench_free(e);
 }
 
-/*
- * rcuslot/tree.h tests whether the key type is signed with (t)-1 < (t)0,
- * which gcc's -Wtype-limits (-Wextra) flags for an unsigned key: silenced
- * here until the header does it without the warning.
- */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wtype-limits"
 RCU_TREE_DEFINE(tb_tree, struct entry, key, entry_free);
-#pragma GCC diagnostic pop
 
 static struct tb_tree tree = RCU_TREE_INITIALIZER;
 static struct entry *objects;
