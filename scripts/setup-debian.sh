@@ -8,7 +8,7 @@ set -eu
 PACKAGES="gcc g++ clang libclang-rt-dev binutils scons pkg-config liburcu-dev
 	check sparse doxygen man-db cppcheck clang-tidy clang-format valgrind libglib2.0-dev
 	memcached libmemcached-tools python3-pymemcache cmake meson ninja-build
-	abigail-tools debhelper dpkg-dev devscripts fakeroot lintian blhc"
+	abigail-tools debhelper dpkg-dev devscripts fakeroot lintian blhc libcds-dev"
 
 missing=""
 for p in $PACKAGES; do
