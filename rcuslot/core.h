@@ -167,6 +167,29 @@ struct rcuslot_priv_txn {
 };
 
 /*
+ * How many of a node's integer key words are <= k: five branch-free steps
+ * over all 32 slots, then one for the last slot, clamped to n. Unused
+ * slots hold UINT64_MAX (lib/tree.c keeps them so), which sorts after
+ * every key; only a search for UINT64_MAX itself counts them, hence the
+ * clamp.
+ */
+static inline __attribute__((always_inline, unused)) unsigned
+rcuslot_priv_tnode_ub64(const struct rcuslot_priv_tnode *nd, uint64_t k)
+{
+	const uint64_t *a = nd->key;
+	unsigned i = 0, n = nd->n;
+
+	RCUSLOT_PRIV_STATIC_ASSERT(RCUSLOT_PRIV_TREE_FANOUT == 32, "five steps search 32 slots");
+	i += a[i + 15] <= k ? 16u : 0u;
+	i += a[i + 7] <= k ? 8u : 0u;
+	i += a[i + 3] <= k ? 4u : 0u;
+	i += a[i + 1] <= k ? 2u : 0u;
+	i += a[i] <= k ? 1u : 0u;
+	i += a[31] <= k; /* reached only when the first 31 are <= k */
+	return i < n ? i : n;
+}
+
+/*
  * Compare a key with an entry's key word: <0, 0, >0. NULL for integer
  * keys, whose key word is the key (`word` argument of the calls below).
  */

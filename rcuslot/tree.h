@@ -143,18 +143,21 @@ RCUSLOT_PRIV_BEGIN_DECLS
 							    __ATOMIC_CONSUME))
 
 /*
- * An iteration: the path from the root to the current leaf entry, in one
- * version. `end` bounds a range: an integer tree's upper key word, or for
- * other keys the last entry's position (leaf and index).
+ * An iteration: the current leaf and index (leaf NULL: done), and the
+ * path of ancestors above it, in one version. A range ends past an integer
+ * tree's upper key word `hi` (bounded 1) or, for other keys, after the
+ * last entry's position, end_nd[end_idx] (bounded 2).
  */
 struct rcuslot_priv_tit {
-	const struct rcuslot_priv_tnode *nd[RCUSLOT_PRIV_TREE_DEPTH];
-	unsigned char idx[RCUSLOT_PRIV_TREE_DEPTH];
-	unsigned char h;       /* path length; 0: done */
-	unsigned char bounded; /* 0; 1: stop past hi; 2: stop after end_nd[end_idx] */
+	const struct rcuslot_priv_tnode *leaf;
+	unsigned i;
+	unsigned char bounded;
 	unsigned char end_idx;
+	unsigned char h; /* ancestors on the path */
 	uint64_t hi;
 	const struct rcuslot_priv_tnode *end_nd;
+	const struct rcuslot_priv_tnode *nd[RCUSLOT_PRIV_TREE_DEPTH];
+	unsigned char idx[RCUSLOT_PRIV_TREE_DEPTH];
 };
 
 RCUSLOT_PRIV_TREE_INLINE const struct rcuslot_priv_tnode *
@@ -163,111 +166,84 @@ rcuslot_priv_tnode_child(const struct rcuslot_priv_tnode *nd, unsigned i)
 	return (const struct rcuslot_priv_tnode *)nd->ptr[i];
 }
 
-/* Entries of a node whose integer key word is <= k; branch-free (nodes are never empty). */
-RCUSLOT_PRIV_TREE_INLINE unsigned rcuslot_priv_tnode_ub64(const struct rcuslot_priv_tnode *nd,
-							  uint64_t k)
+/* Descend from nd, pushed as ancestor h unless a leaf, by first or last children. */
+RCUSLOT_PRIV_TREE_INLINE void rcuslot_priv_tit_down(struct rcuslot_priv_tit *it,
+						    const struct rcuslot_priv_tnode *nd, int last)
 {
-	const uint64_t *b = nd->key;
-	unsigned n = nd->n;
+	while (nd->level > 0) {
+		unsigned c = last ? nd->n - 1u : 0u;
 
-	while (n > 1) {
-		unsigned half = n / 2;
-
-		b = b[half] <= k ? b + half : b;
-		n -= half;
+		it->nd[it->h] = nd;
+		it->idx[it->h++] = (unsigned char)c;
+		nd = rcuslot_priv_tnode_child(nd, c);
 	}
-	return (unsigned)(b - nd->key) + (*b <= k);
-}
-
-/* Descend from it->nd[d] (set) by its first, or last, child down to a leaf. */
-RCUSLOT_PRIV_TREE_INLINE void rcuslot_priv_tit_down(struct rcuslot_priv_tit *it, unsigned d,
-						    int last)
-{
-	const struct rcuslot_priv_tnode *nd = it->nd[d];
-
-	for (;;) {
-		unsigned i = last ? nd->n - 1u : 0u;
-
-		it->idx[d] = (unsigned char)i;
-		if (nd->level == 0)
-			break;
-		nd = rcuslot_priv_tnode_child(nd, i);
-		it->nd[++d] = nd;
-	}
-	it->h = (unsigned char)(d + 1);
+	it->leaf = nd;
+	it->i = last ? nd->n - 1u : 0u;
 }
 
 RCUSLOT_PRIV_TREE_INLINE void rcuslot_priv_tit_start(struct rcuslot_priv_tit *it,
 						     const struct rcuslot_priv_tnode *root, int last)
 {
+	it->leaf = NULL;
 	it->h = 0;
 	it->bounded = 0;
-	if (root) {
-		it->nd[0] = root;
-		rcuslot_priv_tit_down(it, 0, last);
-	}
+	if (root)
+		rcuslot_priv_tit_down(it, root, last);
 }
 
-/* The leaf index is one past its leaf: move to the next leaf, or end. */
+/* The leaf is done: on to the next one, or the end. */
 RCUSLOT_PRIV_TREE_INLINE void rcuslot_priv_tit_climb(struct rcuslot_priv_tit *it)
 {
-	unsigned d = it->h - 1u;
+	while (it->h > 0) {
+		unsigned d = it->h - 1u;
 
-	while (d-- > 0) {
 		if (it->idx[d] + 1u < it->nd[d]->n) {
 			it->idx[d]++;
-			it->nd[d + 1] = rcuslot_priv_tnode_child(it->nd[d], it->idx[d]);
-			rcuslot_priv_tit_down(it, d + 1, 0);
+			rcuslot_priv_tit_down(it, rcuslot_priv_tnode_child(it->nd[d], it->idx[d]), 0);
 			return;
 		}
+		it->h--;
 	}
-	it->h = 0;
+	it->leaf = NULL;
 }
 
 RCUSLOT_PRIV_TREE_INLINE void rcuslot_priv_tit_next(struct rcuslot_priv_tit *it)
 {
-	unsigned l = it->h - 1u;
-
-	if (it->bounded == 2 && it->nd[l] == it->end_nd && it->idx[l] == it->end_idx) {
-		it->h = 0;
+	if (caa_unlikely(it->bounded == 2) && it->leaf == it->end_nd && it->i == it->end_idx) {
+		it->leaf = NULL;
 		return;
 	}
-	if (++it->idx[l] >= it->nd[l]->n)
+	if (caa_unlikely(++it->i >= it->leaf->n))
 		rcuslot_priv_tit_climb(it);
 }
 
 RCUSLOT_PRIV_TREE_INLINE void rcuslot_priv_tit_prev(struct rcuslot_priv_tit *it)
 {
-	unsigned d = it->h - 1u;
-
-	if (it->idx[d] > 0) {
-		it->idx[d]--;
+	if (it->i > 0) {
+		it->i--;
 		return;
 	}
-	while (d-- > 0) {
+	while (it->h > 0) {
+		unsigned d = it->h - 1u;
+
 		if (it->idx[d] > 0) {
 			it->idx[d]--;
-			it->nd[d + 1] = rcuslot_priv_tnode_child(it->nd[d], it->idx[d]);
-			rcuslot_priv_tit_down(it, d + 1, 1);
+			rcuslot_priv_tit_down(it, rcuslot_priv_tnode_child(it->nd[d], it->idx[d]), 1);
 			return;
 		}
+		it->h--;
 	}
-	it->h = 0;
+	it->leaf = NULL;
 }
 
 /* The current entry's object, or NULL when the walk is over. */
 RCUSLOT_PRIV_TREE_INLINE const void *rcuslot_priv_tit_get(const struct rcuslot_priv_tit *it)
 {
-	const struct rcuslot_priv_tnode *leaf;
-	unsigned i;
-
-	if (!it->h)
+	if (!it->leaf)
 		return NULL;
-	leaf = it->nd[it->h - 1];
-	i = it->idx[it->h - 1];
-	if (it->bounded == 1 && leaf->key[i] > it->hi)
+	if (it->bounded == 1 && it->leaf->key[it->i] > it->hi)
 		return NULL;
-	return leaf->ptr[i];
+	return it->leaf->ptr[it->i];
 }
 
 /* Integer keys in their natural order, as unsigned 64-bit words. */
@@ -471,29 +447,28 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
 		*leaf = nd;                                                    \
 		return c;                                                      \
 	}                                                                      \
-	/* The least entry >= sk, as a position in *it (it->h 0: none). */     \
+	/* The least entry >= sk, as a position in *it (it->leaf NULL: none). */ \
 	RCUSLOT_PRIV_TREE_INLINE void name##_priv_seek_ge(struct rcuslot_priv_tit *it, \
 							  const struct rcuslot_priv_tnode *nd, \
 							  name##_priv_sk sk)   \
 	{                                                                      \
-		unsigned d = 0, c;                                             \
+		unsigned c;                                                    \
                                                                                \
+		it->leaf = NULL;                                               \
 		it->h = 0;                                                     \
 		it->bounded = 0;                                               \
 		if (!nd)                                                       \
 			return;                                                \
-		for (;; d++) {                                                 \
-			it->nd[d] = nd;                                        \
-			if (nd->level == 0)                                    \
-				break;                                         \
+		while (nd->level > 0) {                                        \
 			c = name##_priv_ub(nd, sk);                            \
 			c = c ? c - 1 : 0;                                     \
-			it->idx[d] = (unsigned char)c;                         \
+			it->nd[it->h] = nd;                                    \
+			it->idx[it->h++] = (unsigned char)c;                   \
 			nd = rcuslot_priv_tnode_child(nd, c);                  \
 		}                                                              \
-		it->idx[d] = (unsigned char)name##_priv_lb(nd, sk);            \
-		it->h = (unsigned char)(d + 1);                                \
-		if (it->idx[d] >= nd->n)                                       \
+		it->leaf = nd;                                                 \
+		it->i = name##_priv_lb(nd, sk);                                \
+		if (it->i >= nd->n)                                            \
 			rcuslot_priv_tit_climb(it);                            \
 	}                                                                      \
 	RCUSLOT_PRIV_TREE_INLINE const type *name##_priv_it_get(const struct rcuslot_priv_tit *it) \
@@ -546,11 +521,10 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
 		unsigned c;                                                    \
                                                                                \
 		name##_priv_seek_ge(&it, root, slo);                           \
-		if (!it.h)                                                     \
+		if (!it.leaf)                                                  \
 			return it;                                             \
-		leaf = it.nd[it.h - 1];                                        \
-		if (!name##_priv_word_le(leaf->key[it.idx[it.h - 1]], shi)) {  \
-			it.h = 0; /* nothing in [lo, hi], or lo > hi */        \
+		if (!name##_priv_word_le(it.leaf->key[it.i], shi)) {           \
+			it.leaf = NULL; /* nothing in [lo, hi], or lo > hi */  \
 			return it;                                             \
 		}                                                              \
 		if (!name##_priv_cmp) {                                        \

@@ -45,7 +45,7 @@ struct path {
 };
 
 /* The thread's identity for the writer lock's owner: a TLS address, never 0. */
-static __thread char self_mark;
+static __thread char self_mark __attribute__((tls_model("initial-exec")));
 
 static uintptr_t self_id(void)
 {
@@ -63,6 +63,9 @@ static int kcmp(rcuslot_priv_tree_cmp *cmp, const void *key, uint64_t kw, uint64
 static unsigned count_le(const node *nd, rcuslot_priv_tree_cmp *cmp, const void *key, uint64_t kw)
 {
 	unsigned lo = 0, hi = nd->n;
+
+	if (!cmp)
+		return rcuslot_priv_tnode_ub64(nd, kw);
 
 	while (lo < hi) {
 		unsigned mid = lo + (hi - lo) / 2;
@@ -169,7 +172,7 @@ static node *own(txn *x, node *nd)
 	c->n = nd->n;
 	c->level = nd->level;
 	c->total = nd->total;
-	memcpy(c->key, nd->key, nd->n * sizeof(c->key[0]));
+	memcpy(c->key, nd->key, sizeof(c->key)); /* with the padding */
 	memcpy(c->ptr, nd->ptr, nd->n * sizeof(c->ptr[0]));
 	nd->next = x->retired;
 	x->retired = nd;
@@ -215,6 +218,13 @@ static unsigned long subtree_total(const node *nd)
 	return t;
 }
 
+/* Unused key slots hold UINT64_MAX: the readers' search reads all 32 (core.h). */
+static void pad(node *nd)
+{
+	for (unsigned i = nd->n; i < FANOUT; i++)
+		nd->key[i] = UINT64_MAX;
+}
+
 static void ins_at(node *nd, unsigned i, uint64_t w, void *ptr)
 {
 	memmove(&nd->key[i + 1], &nd->key[i], (nd->n - i) * sizeof(nd->key[0]));
@@ -229,6 +239,7 @@ static void del_at(node *nd, unsigned i)
 	memmove(&nd->key[i], &nd->key[i + 1], (nd->n - i - 1) * sizeof(nd->key[0]));
 	memmove(&nd->ptr[i], &nd->ptr[i + 1], (nd->n - i - 1) * sizeof(nd->ptr[0]));
 	nd->n--;
+	nd->key[nd->n] = UINT64_MAX;
 }
 
 /* Insert into a full node; returns the new right sibling. */
@@ -252,6 +263,8 @@ static node *split_ins(txn *x, node *nd, unsigned i, uint64_t w, void *ptr)
 	memcpy(nd->ptr, pp, left * sizeof(pp[0]));
 	memcpy(r->key, k + left, r->n * sizeof(k[0]));
 	memcpy(r->ptr, pp + left, r->n * sizeof(pp[0]));
+	pad(nd);
+	pad(r);
 	nd->total = subtree_total(nd);
 	r->total = subtree_total(r);
 	return r;
@@ -276,6 +289,7 @@ static void do_insert(txn *x, struct path *p, uint64_t w, void *obj)
 
 		leaf->level = 0;
 		ins_at(leaf, 0, w, obj);
+		pad(leaf);
 		leaf->total = 1;
 		x->root = leaf;
 		return;
@@ -317,6 +331,7 @@ static void do_insert(txn *x, struct path *p, uint64_t w, void *obj)
 		r->key[1] = carry->key[0];
 		r->ptr[1] = carry;
 		r->total = l->total + carry->total;
+		pad(r);
 		x->root = r;
 	}
 }
@@ -375,6 +390,8 @@ static int rebalance(txn *x, node *nd, unsigned c)
 			l->n = (unsigned short)want;
 			r->n = (unsigned short)(r->n + m);
 		}
+		pad(l);
+		pad(r);
 		l->total = subtree_total(l);
 		r->total = subtree_total(r);
 		nd->key[ri] = r->key[0];
