@@ -1214,8 +1214,10 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * @par Debug builds:
  * Abort when called outside a read-side critical section, from an
  * unregistered thread (except under bp), or after the section the view
- * was taken in ended, also in a later section (under qsbr: after the
- * thread's next quiescent state or going offline).
+ * was taken in ended, also in a later section. Under qsbr, where the check
+ * cannot tell nested sections apart, any rcuslot_read_unlock(), quiescent
+ * state or going offline after TREE_view() ends the view's section, even
+ * an inner unlock of a nested section.
  * @proto const ENTRY *TREE_view_find(const struct TREE_view *v, TREE_key key);
  */
 /**
