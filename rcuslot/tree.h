@@ -392,8 +392,9 @@ RCUSLOT_PRIV_TREE_INLINE const void *rcuslot_priv_tit_get(const struct rcuslot_p
  *
  * **What a concurrent reader observes.** Every update, of one key or a
  * whole transaction, builds a new version of the tree next to the
- * published one (copying the nodes it changes, never writing one a reader
- * can reach) and publishes it with one release store of the root. A
+ * published one (copying the nodes it changes: what readers read in a
+ * published node never changes) and publishes it with one release store
+ * of the root. A
  * lookup answers from the version it loaded. A walk loads the root once
  * and walks that version to its end: it sees exactly the objects of one
  * committed version, in key order, never a mix of two updates. A view
@@ -1110,10 +1111,10 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * update and commit, read in O(1).
  *
  * @param t  The tree.
- * @return The count: exact for the updater that just returned, a snapshot
- *         for others, which a concurrent update may change at once. It may
- *         differ from the version a reader in progress walks:
- *         TREE_view_count() is a view's own count.
+ * @return The count as the latest commit the caller has seen stored it (an
+ *         updater sees at least its own): a snapshot, which a concurrent
+ *         update may change at once. It may differ from the version a reader
+ *         in progress walks: TREE_view_count() is a view's own count.
  *
  * @par Context:
  * Any thread, registered or not, inside or outside a read-side critical
@@ -1208,7 +1209,8 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * A registered thread (any thread under bp), inside the read-side critical
  * section in which the view was taken, on the thread that took it.
  * @par Grace period:
- * Never waits and never blocks: it loads nothing from the tree itself.
+ * Never waits and never blocks: it reads the view's version, never the
+ * tree's root.
  * @par Memory ordering:
  * None of its own: TREE_view()'s load ordered the version.
  * @par Debug builds:
@@ -1436,9 +1438,9 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * has that key.
  *
  * The update takes the tree's writer lock, allocates what it needs, builds
- * the new version by copying the nodes on `obj`'s path (it never writes a
- * node a reader can reach), publishes it with one release store, and
- * retires the nodes it replaced with one call_rcu.
+ * the new version by copying the nodes on `obj`'s path (what readers read
+ * in a published node never changes), publishes it with one release store,
+ * and retires the nodes it replaced with one call_rcu.
  *
  * @param t    The tree.
  * @param obj  The object, fully built, its key set, in no tree: readers may
@@ -1576,7 +1578,7 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * @return 0; `copy`'s non-zero error, with the tree unchanged; `-EINVAL`
  *         when `copy` built an object under another key (freed, the tree
  *         unchanged); `-ENOMEM` when a node could not be allocated (the
- *         new object freed, the tree unchanged); `-EDEADLK` (as
+ *         new object, if any, freed; the tree unchanged); `-EDEADLK` (as
  *         TREE_insert(); `copy` is not called). Declared
  *         `warn_unused_result`.
  *
@@ -1798,8 +1800,8 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * @contract TREE_txn_commit
  * @brief Publish every change of a transaction at once.
  *
- * Publish the transaction's version with one release store of the root,
- * release the writer lock, retire the nodes it replaced with one call_rcu,
+ * Publish the transaction's version with one release store of the root
+ * (none when it changed nothing), release the writer lock, retire the nodes it replaced with one call_rcu,
  * and add every object the transaction took out (replaced or removed,
  * including objects it had inserted itself) to `retired`. The transaction
  * has ended.
