@@ -142,8 +142,8 @@ int main(void)
 	srunner_add_suite(sr, list_suite());
 	srunner_add_suite(sr, list_concurrency_suite());
 	srunner_add_suite(sr, list_promises_suite());
-	srunner_add_suite(sr, tree_suite());
 	srunner_add_suite(sr, tree_promises_suite());
+	srunner_add_suite(sr, tree_suite());
 	srunner_add_suite(sr, contracts_suite());
 #ifdef RCUSLOT_DEBUG
 	srunner_add_suite(sr, debug_suite());
