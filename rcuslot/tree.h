@@ -304,32 +304,14 @@ RCUSLOT_PRIV_TREE_INLINE const void *rcuslot_priv_tit_get(const struct rcuslot_p
  *
  * Read `TREE_floor` as `as_tree_floor` after
  * `RCU_TREE_DEFINE(as_tree, struct asrange, start, asrange_free)`, `ENTRY`
- * as `struct asrange` and `KEY` as `uint32_t`:
+ * as `struct asrange` and `KEY` as `uint32_t`. The examples use that
+ * instantiation, a table of address ranges keyed by their start:
  *
- * @code
- * struct asrange {
- *         uint32_t start;          // the key: never changes while in a tree
- *         uint32_t end, asn;
- * };
- * static void asrange_free(struct asrange *r) { free(r); }
+ * @snippet tree_snippets.c define
  *
- * RCU_TREE_DEFINE(as_tree, struct asrange, start, asrange_free);
+ * and a reader, which finds the range that holds an address:
  *
- * static struct as_tree ranges = RCU_TREE_INITIALIZER;
- *
- * uint32_t asn_of(uint32_t ip)             // a reader
- * {
- *         const struct asrange *r;
- *         uint32_t asn = 0;
- *
- *         RCUSLOT_READ_SCOPE({
- *                 r = as_tree_floor(&ranges, ip);
- *                 if (r && ip <= r->end)
- *                         asn = r->asn;
- *         })
- *         return asn;
- * }
- * @endcode
+ * @snippet tree_snippets.c floor
  *
  * **Initialization.** A tree is set up statically with
  * RCU_TREE_INITIALIZER (or zeroed, as any static variable) or by
@@ -556,6 +538,9 @@ RCUSLOT_PRIV_TREE_INLINE const void *rcuslot_priv_tit_get(const struct rcuslot_p
  * update the same tree, must not wait for a grace period, and should be
  * short (the tree's other updaters wait). It may look the tree up only
  * inside a read-side critical section of its own or the caller's.
+ *
+ * @par Example:
+ * @snippet tree_snippets.c copy_update
  * @proto typedef int TREE_copy_fn(const ENTRY *old, ENTRY **new_out, void *arg);
  */
 #define RCUSLOT_PRIV_TREE_DEF_TYPES(name, type)                                \
@@ -898,6 +883,9 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * Any thread, before any reader or updater can reach the tree.
  * @par Grace period:
  * Never waits.
+ *
+ * @par Example:
+ * @snippet tree_snippets.c init
  * @proto int TREE_init(struct TREE *t);
  */
 #define RCUSLOT_PRIV_TREE_DEF_INIT(name)                                       \
@@ -943,6 +931,9 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * @par Debug builds:
  * Abort when called inside a read-side critical section (except under
  * qsbr, where it cannot be told).
+ *
+ * @par Example:
+ * @snippet tree_snippets.c destroy
  * @proto void TREE_destroy(struct TREE *t);
  */
 #define RCUSLOT_PRIV_TREE_DEF_DESTROY(name, type, fl)                          \
@@ -1014,6 +1005,9 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * As TREE_find().
  * @par Debug builds:
  * As TREE_find().
+ *
+ * @par Example:
+ * @snippet tree_snippets.c floor
  * @proto const ENTRY *TREE_floor(struct TREE *t, TREE_key key);
  */
 /**
@@ -1190,6 +1184,9 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * @par Debug builds:
  * As TREE_find(); the view records its section, for the checks of the
  * view's functions.
+ *
+ * @par Example:
+ * @snippet tree_snippets.c view
  * @proto struct TREE_view TREE_view(struct TREE *t);
  */
 /**
@@ -1220,6 +1217,9 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * cannot tell nested sections apart, any rcuslot_read_unlock(), quiescent
  * state or going offline after TREE_view() ends the view's section, even
  * an inner unlock of a nested section.
+ *
+ * @par Example:
+ * @snippet tree_snippets.c view
  * @proto const ENTRY *TREE_view_find(const struct TREE_view *v, TREE_key key);
  */
 /**
@@ -1374,6 +1374,9 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * As TREE_insert().
  * @par Debug builds:
  * As TREE_insert().
+ *
+ * @par Example:
+ * @snippet tree_snippets.c upsert
  * @proto int TREE_upsert(struct TREE *t, ENTRY *obj, struct TREE_old *old_out);
  */
 /**
@@ -1466,6 +1469,9 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * Abort when called from an unregistered thread (except under bp), or by
  * the thread that holds a transaction on this tree (instead of returning
  * `-EDEADLK`).
+ *
+ * @par Example:
+ * @snippet tree_snippets.c insert
  * @proto int TREE_insert(struct TREE *t, ENTRY *obj);
  */
 #define RCUSLOT_PRIV_TREE_DEF_INSERT(name, type, fl)                           \
@@ -1522,6 +1528,9 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * them.
  * @par Debug builds:
  * As TREE_insert().
+ *
+ * @par Example:
+ * @snippet tree_snippets.c remove
  * @proto int TREE_remove(struct TREE *t, TREE_key key, struct TREE_old *old_out);
  */
 #define RCUSLOT_PRIV_TREE_DEF_REMOVE(name, type, fl)                           \
@@ -1593,6 +1602,9 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * @par Debug builds:
  * As TREE_insert(), and abort when `copy` returns 0 without writing
  * `*new_out`.
+ *
+ * @par Example:
+ * @snippet tree_snippets.c copy_update
  * @proto int TREE_copy_update(struct TREE *t, TREE_key key, TREE_copy_fn *copy, void *arg,
  *		     struct TREE_old *old_out);
  */
@@ -1678,6 +1690,9 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * @par Debug builds:
  * Abort when the transaction was committed or aborted already (instead of
  * returning `-EINVAL`).
+ *
+ * @par Example:
+ * @snippet tree_snippets.c txn
  * @proto int TREE_txn_insert(struct TREE_txn *txn, ENTRY *obj);
  */
 /**
@@ -1747,6 +1762,9 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * Abort when called from an unregistered thread (except under bp), or by
  * the thread that holds a transaction on this tree (instead of returning
  * `-EDEADLK`).
+ *
+ * @par Example:
+ * @snippet tree_snippets.c txn
  * @proto int TREE_txn_begin(struct TREE *t, struct TREE_txn *txn);
  */
 /**
@@ -1794,6 +1812,9 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * Never waits.
  * @par Debug builds:
  * As TREE_txn_insert().
+ *
+ * @par Example:
+ * @snippet tree_snippets.c txn
  * @proto const ENTRY *TREE_txn_find(struct TREE_txn *txn, TREE_key key);
  */
 /**
@@ -1831,6 +1852,9 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * @par Debug builds:
  * Abort when called inside a read-side critical section (except under
  * qsbr), or when the transaction was committed or aborted already.
+ *
+ * @par Example:
+ * @snippet tree_snippets.c txn
  * @proto int TREE_txn_commit(struct TREE_txn *txn, struct rcuslot_batch *retired);
  */
 /**
@@ -1854,6 +1878,9 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * @par Debug builds:
  * Abort when the transaction was committed or aborted already (release
  * builds: it does nothing).
+ *
+ * @par Example:
+ * @snippet tree_snippets.c txn
  * @proto void TREE_txn_abort(struct TREE_txn *txn);
  */
 #define RCUSLOT_PRIV_TREE_DEF_TXN(name, type, fl)                              \
@@ -1964,6 +1991,9 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * @par Debug builds:
  * Abort when called inside a read-side critical section, or when the
  * object was already consumed through a copy of the handle.
+ *
+ * @par Example:
+ * @snippet tree_snippets.c remove
  * @proto void TREE_old_free(struct TREE_old *old);
  */
 /**
@@ -2009,6 +2039,9 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * Abort when called inside a read-side critical section, from an
  * unregistered thread (except under bp), or when the object was already
  * consumed through a copy of the handle.
+ *
+ * @par Example:
+ * @snippet tree_snippets.c upsert
  * @proto void TREE_old_defer(struct TREE_old *old);
  */
 /**

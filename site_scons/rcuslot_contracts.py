@@ -57,7 +57,7 @@ PAGES = {
              'doc/list_signatures.c', 'doc/list_snippets.c'),
     'tree': ('rcuslot/tree.h', 'RCU_TREE_DEFINE() generates',
              'RCU_TREE_DEFINE(TREE, ENTRY, key, free_fn)',
-             'doc/tree_signatures.c', None),
+             'doc/tree_signatures.c', 'doc/tree_snippets.c'),
     'ref': ('rcuslot/ref.h', 'RCU_SLOT_DEFINE_REF() adds to a slot',
             'RCU_SLOT_DEFINE_REF(NAME, TYPE, ref, free_fn)',
             'doc/signatures.c with `RCUSLOT_DOC_REF`', None),
