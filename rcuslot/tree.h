@@ -103,6 +103,7 @@ RCUSLOT_PRIV_BEGIN_DECLS
  * RCU_TREE_FOREACH() over the keys in `[lo, hi]`, both included, in
  * ascending order; nothing when `lo > hi`. `lo` and `hi` are evaluated
  * once, before the walk.
+ * @snippet tree_snippets.c range
  */
 #define RCU_TREE_FOREACH_RANGE(name, t, obj, lo, hi)                           \
 	RCUSLOT_PRIV_TREE_FOREACH(name, obj, name##_priv_it_range(t, lo, hi),  \
@@ -2121,8 +2122,9 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * at most 64 bits; anything else is a compile error here), freed by
  * `free_fn` (callable as `free_fn(type *)`), with its old handle, view and
  * transaction types and its operations (name_find, name_floor,
- * name_insert, name_txn_begin, ...). Once per tree type, at file scope,
- * followed by a semicolon:
+ * name_insert, name_txn_begin, ...: each on its own page, TREE_find() and
+ * the others, for the placeholder names TREE and ENTRY). Once per tree
+ * type, at file scope, followed by a semicolon:
  * @code
  * struct asrange {
  *         uint32_t start;          // the key: never changes while in a tree
