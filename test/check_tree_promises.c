@@ -43,7 +43,7 @@ static void fill_even(struct ttree *t, long n)
 /* --- allocation failure at every allocation ----------------------------- */
 
 #define SWEEP_KEYS 2000
-#define SWEEP_SPAN (2 * SWEEP_KEYS)
+#define SWEEP_SPAN (2L * SWEEP_KEYS)
 
 /* The model: the value under each key, or -1. */
 static long model[SWEEP_SPAN];
