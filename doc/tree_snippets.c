@@ -88,12 +88,14 @@ static uint32_t asn_of(uint32_t ip)
 /* [range] */
 static unsigned ranges_starting_in(uint32_t lo, uint32_t hi)
 {
-	const struct asrange *r;
 	unsigned n = 0;
 
 	RCUSLOT_READ_SCOPE({
-		RCU_TREE_FOREACH_RANGE(as_tree, &ranges, r, lo, hi)
-		n++;
+		const struct asrange *r;
+
+		RCU_TREE_FOREACH_RANGE(as_tree, &ranges, r, lo, hi) {
+			n++;
+		}
 	})
 	return n;
 }

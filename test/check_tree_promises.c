@@ -60,8 +60,7 @@ static void check_model(struct ttree *t)
 		const struct tent *o;
 		long n = 0;
 
-		RCU_TREE_FOREACH(ttree, t, o)
-		{
+		RCU_TREE_FOREACH(ttree, t, o) {
 			ck_assert(tent_intact(o));
 			ck_assert_uint_lt(o->key, SWEEP_SPAN);
 			ck_assert_int_eq(o->value, model[o->key]);
@@ -538,7 +537,7 @@ START_TEST(test_view_answers_none)
 		ck_assert_uint_eq(ttree_view_floor(&v, 19)->key, 18);
 		ck_assert_uint_eq(ttree_view_ceil(&v, 1)->key, 2);
 		RCU_TREE_VIEW_FOREACH(ttree, &v, o)
-		n++;
+			n++;
 		ck_assert_uint_eq(ttree_view_count(&v), n);
 		ck_assert_uint_eq(n, 10);
 	})
@@ -610,8 +609,7 @@ START_TEST(test_parked_reader_holds_its_version)
 	v = ttree_view(&parked);
 	ck_assert_int_eq(pthread_create(&th, NULL, parked_updater, NULL), 0);
 	/* Walk half, let the updater take things out, walk the rest. */
-	RCU_TREE_VIEW_FOREACH(ttree, &v, o)
-	{
+	RCU_TREE_VIEW_FOREACH(ttree, &v, o) {
 		ck_assert(tent_intact(o));
 		if (++n == 50)
 			nap_ms(30);
@@ -701,8 +699,7 @@ static void *snap_reader(void *arg)
 			struct ttree_view v = ttree_view(&snap);
 			long sum = 0, n = 0, vn = 0;
 
-			RCU_TREE_FOREACH(ttree, &snap, o)
-			{
+			RCU_TREE_FOREACH(ttree, &snap, o) {
 				sum += o->value;
 				n++;
 			}
@@ -710,8 +707,7 @@ static void *snap_reader(void *arg)
 			    (n != SNAP_KEYS && n != SNAP_KEYS + SNAP_EXTRA))
 				atomic_fetch_add(&snap_torn, 1);
 			sum = 0;
-			RCU_TREE_VIEW_FOREACH(ttree, &v, o)
-			{
+			RCU_TREE_VIEW_FOREACH(ttree, &v, o) {
 				sum += o->value;
 				vn++;
 			}
