@@ -2,8 +2,8 @@
 """The reference pages of the generated API, from the contracts in the headers.
 
 Each generated operation's contract sits in its header (rcuslot/slot.h,
-map.h, list.h, ref.h) right above the generator macro that generates it, as
-a doc comment that starts with a marker line. The comments lie inside the
+map.h, list.h, tree.h, ref.h) right above the generator macro that
+generates it, as a doc comment that starts with a marker line. The comments lie inside the
 headers' `@cond RCUSLOT_INTERNAL` sections, so Doxygen skips them there; this
 script writes them out, for the placeholder instantiation, as the pages
 Doxygen reads (build/doc/gen/slot_api.h, ...) and the signature checks
@@ -55,6 +55,9 @@ PAGES = {
     'list': ('rcuslot/list.h', 'RCU_LIST_DEFINE() generates',
              'RCU_LIST_DEFINE(LIST, ENTRY, member, free_fn)',
              'doc/list_signatures.c', 'doc/list_snippets.c'),
+    'tree': ('rcuslot/tree.h', 'RCU_TREE_DEFINE() generates',
+             'RCU_TREE_DEFINE(TREE, ENTRY, key, free_fn)',
+             'doc/tree_signatures.c', 'doc/tree_snippets.c'),
     'ref': ('rcuslot/ref.h', 'RCU_SLOT_DEFINE_REF() adds to a slot',
             'RCU_SLOT_DEFINE_REF(NAME, TYPE, ref, free_fn)',
             'doc/signatures.c with `RCUSLOT_DOC_REF`', None),

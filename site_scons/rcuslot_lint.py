@@ -122,7 +122,7 @@ def spdx_check(target, source, env):
 # generators: only the comments that start with @contract count there, see
 # site_scons/rcuslot_contracts.py) and the kit-wide headers.
 GENERATOR_HEADERS = ['rcuslot/slot.h', 'rcuslot/map.h', 'rcuslot/list.h',
-                     'rcuslot/ref.h']
+                     'rcuslot/ref.h', 'rcuslot/tree.h']
 CONTRACT_SOURCES = GENERATOR_HEADERS + [
     'rcuslot/batch.h', 'rcuslot/reclaim.h', 'rcuslot/rcu.h', 'rcuslot/poll.h',
     'rcuslot/core.h', 'rcuslot/guard.h', 'rcuslot/fork.h', 'rcuslot/flavor.h',

@@ -142,6 +142,7 @@ int main(void)
 	srunner_add_suite(sr, list_suite());
 	srunner_add_suite(sr, list_concurrency_suite());
 	srunner_add_suite(sr, list_promises_suite());
+	srunner_add_suite(sr, tree_promises_suite());
 	srunner_add_suite(sr, tree_suite());
 	srunner_add_suite(sr, tree_concurrency_suite());
 	srunner_add_suite(sr, contracts_suite());

@@ -1,0 +1,1194 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The ordered map's promises (rcuslot/tree.h's contracts) that the unit
+ * suite does not reach, each tried where it could break: allocation failure
+ * at every allocation of every kind of update; -EDEADLK for every update by
+ * a transaction's holder; an ended transaction is inert; an abort gives back
+ * what it was given; a commit adds to a batch that holds others' objects;
+ * empty handles; a parked reader holds its objects across a removal, a
+ * commit and destroy; the writer lock blocks updaters and never readers;
+ * snapshots under a transaction updater; and, in debug builds, every misuse
+ * the pages say aborts, with its exact line.
+ *
+ * The entry (check_tree.h) is ledgered and poisoned when freed, so an
+ * object freed twice, too early or never fails a test without a sanitizer.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check_tree.h"
+#include "check_rcuslot.h"
+#include "failalloc.h"
+
+/* Sleep without a quiescent state: under qsbr the caller stays online. */
+static void nap_ms(int ms)
+{
+	struct timespec ts = { 0, (long)ms * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Keys 0, 2, ..., 2 * (n - 1), each with the value of its key. */
+static void fill_even(struct ttree *t, long n)
+{
+	for (long i = 0; i < n; i++)
+		ck_assert_int_eq(
+			ttree_insert(t, tent_new((uint64_t)i * 2, i * 2)), 0);
+}
+
+/* --- allocation failure at every allocation ----------------------------- */
+
+#define SWEEP_KEYS 2000
+#define SWEEP_SPAN (2L * SWEEP_KEYS)
+
+/* The model: the value under each key, or -1. */
+static long model[SWEEP_SPAN];
+
+/* The tree holds exactly the model, each object intact. */
+static void check_model(struct ttree *t)
+{
+	long want = 0;
+
+	for (long k = 0; k < SWEEP_SPAN; k++)
+		want += model[k] >= 0;
+	ck_assert_uint_eq(ttree_count(t), (unsigned long)want);
+	RCUSLOT_READ_SCOPE({
+		const struct tent *o;
+		long n = 0;
+
+		RCU_TREE_FOREACH(ttree, t, o) {
+			ck_assert(tent_intact(o));
+			ck_assert_uint_lt(o->key, SWEEP_SPAN);
+			ck_assert_int_eq(o->value, model[o->key]);
+			n++;
+		}
+		ck_assert_int_eq(n, want);
+	})
+}
+
+enum sweep_kind {
+	S_INSERT,
+	S_UPSERT_NEW,
+	S_UPSERT_OLD,
+	S_REPLACE,
+	S_REMOVE,
+	S_COPY_NEW,
+	S_COPY_OLD,
+	S_COPY_DEL,
+	S_TXN_INSERT,
+	S_TXN_UPSERT,
+	S_TXN_REMOVE,
+	S_KINDS
+};
+
+/* copy_update's callback for the sweep: a new object, or NULL to remove. */
+struct sweep_arg {
+	uint64_t key;
+	int remove;
+};
+
+static int sweep_copy(const struct tent *old, struct tent **new_out, void *arg)
+{
+	const struct sweep_arg *a = arg;
+
+	(void)old;
+	*new_out = a->remove ? NULL : tent_new(a->key, 7);
+	return 0;
+}
+
+/*
+ * One update of `kind` on `key`, failed at allocation `nth`: its status.
+ * On -ENOMEM, checks what the pages promise there (the object the caller's,
+ * the handle empty, a copy freed, the transaction as it was and usable).
+ */
+static int sweep_one(struct ttree *t, int kind, uint64_t key, long nth)
+{
+	struct ttree_old old = { (struct tent *)&old }; /* must be written */
+	struct tent *obj =
+		kind == S_REMOVE || kind == S_COPY_NEW || kind == S_COPY_OLD ||
+				kind == S_COPY_DEL || kind == S_TXN_REMOVE
+			? NULL
+			: tent_new(key, 1000 + nth);
+	long frees = atomic_load(&tent_frees);
+	int err;
+
+	if (kind >= S_TXN_INSERT) {
+		struct ttree_txn x;
+		struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+		const struct tent *before;
+
+		ck_assert_int_eq(ttree_txn_begin(t, &x), 0);
+		before = ttree_txn_find(&x, key);
+		failalloc_fail_nth(nth);
+		err = kind == S_TXN_INSERT   ? ttree_txn_insert(&x, obj)
+		      : kind == S_TXN_UPSERT ? ttree_txn_upsert(&x, obj)
+					     : ttree_txn_remove(&x, key);
+		failalloc_fail_nth(0);
+		if (err == -ENOMEM) {
+			/* As it was: the same object under the key; and usable. */
+			ck_assert_ptr_eq(ttree_txn_find(&x, key), before);
+			err = kind == S_TXN_INSERT ? ttree_txn_insert(&x, obj)
+			      : kind == S_TXN_UPSERT
+				      ? ttree_txn_upsert(&x, obj)
+				      : ttree_txn_remove(&x, key);
+			ck_assert_int_eq(err, 0);
+			ck_assert_ptr_eq(ttree_txn_find(&x, key), obj);
+			ttree_txn_abort(&x);
+			if (obj) {
+				ck_assert(tent_intact(obj));
+				tent_free(obj);
+			}
+			ck_assert_int_eq(atomic_load(&tent_frees),
+					 frees + (obj != NULL));
+			return -ENOMEM;
+		}
+		ck_assert_int_eq(err, 0);
+		ck_assert_int_eq(ttree_txn_commit(&x, &b), 0);
+		rcuslot_batch_free(&b);
+		return 0;
+	}
+	failalloc_fail_nth(nth);
+	switch (kind) {
+	case S_INSERT:
+		err = ttree_insert(t, obj);
+		old.rcuslot_priv_obj = NULL;
+		break;
+	case S_UPSERT_NEW:
+	case S_UPSERT_OLD:
+		err = ttree_upsert(t, obj, &old);
+		break;
+	case S_REPLACE:
+		err = ttree_replace(t, obj, &old);
+		break;
+	case S_REMOVE:
+		err = ttree_remove(t, key, &old);
+		break;
+	default: {
+		struct sweep_arg a = { key, kind == S_COPY_DEL };
+
+		err = ttree_copy_update(t, key, sweep_copy, &a, &old);
+		break;
+	}
+	}
+	failalloc_fail_nth(0);
+	if (err == -ENOMEM) {
+		ck_assert(ttree_old_is_empty(&old));
+		if (obj) {
+			/* The caller's: intact, never freed by the tree. */
+			ck_assert(tent_intact(obj));
+			ck_assert_int_eq(atomic_load(&tent_frees), frees);
+			tent_free(obj);
+		} else if (kind == S_COPY_NEW || kind == S_COPY_OLD) {
+			/* The copy the tree could not take: freed with free_fn. */
+			ck_assert_int_eq(atomic_load(&tent_frees), frees + 1);
+		}
+		return err;
+	}
+	ck_assert_int_eq(err, 0);
+	ttree_old_free(&old);
+	return 0;
+}
+
+/* Apply a successful update of `kind` on `key` to the model. */
+static void sweep_model(int kind, uint64_t key, long nth)
+{
+	switch (kind) {
+	case S_REMOVE:
+	case S_COPY_DEL:
+	case S_TXN_REMOVE:
+		model[key] = -1;
+		break;
+	case S_COPY_NEW:
+	case S_COPY_OLD:
+		model[key] = 7;
+		break;
+	default:
+		model[key] = 1000 + nth;
+	}
+}
+
+START_TEST(test_alloc_failure_sweep)
+{
+	static struct ttree t;
+	long blocks, failures = 0;
+
+	rcuslot_barrier();
+	blocks = failalloc_live();
+	for (long k = 0; k < SWEEP_SPAN; k++)
+		model[k] = k % 2 ? -1 : k;
+	fill_even(&t, SWEEP_KEYS);
+	for (int kind = 0; kind < S_KINDS; kind++) {
+		/* A key of its own: odd ones are absent, even ones present. */
+		int absent = kind == S_INSERT || kind == S_UPSERT_NEW ||
+			     kind == S_COPY_NEW || kind == S_TXN_INSERT;
+		uint64_t key = (uint64_t)kind * 300 + (uint64_t)absent;
+		long nth;
+
+		for (nth = 1; nth < 64; nth++) {
+			int err = sweep_one(&t, kind, key, nth);
+
+			if (err == 0) {
+				sweep_model(kind, key, nth);
+				check_model(&t);
+				break;
+			}
+			ck_assert_int_eq(err, -ENOMEM);
+			failures++;
+			/* Unchanged, whatever allocation failed. */
+			check_model(&t);
+		}
+		ck_assert_int_lt(nth, 64);
+	}
+	/* Every kind allocates: each failed at least once. */
+	ck_assert_int_ge(failures, S_KINDS);
+	ttree_destroy(&t);
+	rcuslot_barrier();
+	/* Nothing leaked on any failure path. */
+	ck_assert_int_eq(failalloc_live(), blocks);
+}
+END_TEST
+
+/* --- the transaction's holder, and ended transactions ------------------ */
+
+#ifndef RCUSLOT_DEBUG
+static struct ttree deadlk_tree;
+
+/* A copy callback that tries to update its own tree: it holds the lock. */
+static int copy_tries_update(const struct tent *old, struct tent **new_out,
+			     void *arg)
+{
+	struct ttree_txn y;
+	struct tent *e = arg;
+
+	(void)old;
+	ck_assert_int_eq(ttree_txn_begin(&deadlk_tree, &y), -EDEADLK);
+	ck_assert_int_eq(ttree_txn_insert(&y, e), -EINVAL); /* left ended */
+	ck_assert_int_eq(ttree_insert(&deadlk_tree, e), -EDEADLK);
+	*new_out = NULL;
+	return 0;
+}
+
+static int copy_never(const struct tent *old, struct tent **new_out, void *arg)
+{
+	(void)old;
+	(void)new_out;
+	(void)arg;
+	ck_abort_msg("copy called by a transaction's holder");
+	return 0;
+}
+
+/* Release builds: every update by a transaction's holder is -EDEADLK, nothing else. */
+START_TEST(test_deadlk_every_update)
+{
+	struct ttree *t = &deadlk_tree;
+	struct ttree_txn x, y;
+	struct ttree_old old = { (struct tent *)&old };
+	struct tent *e = tent_new(1, 10);
+
+	fill_even(t, 10);
+	ck_assert_int_eq(ttree_txn_begin(t, &x), 0);
+	ck_assert_int_eq(ttree_insert(t, e), -EDEADLK);
+	ck_assert_int_eq(ttree_upsert(t, e, &old), -EDEADLK);
+	ck_assert(ttree_old_is_empty(&old));
+	old.rcuslot_priv_obj = (struct tent *)&old;
+	ck_assert_int_eq(ttree_replace(t, e, &old), -EDEADLK);
+	ck_assert(ttree_old_is_empty(&old));
+	old.rcuslot_priv_obj = (struct tent *)&old;
+	ck_assert_int_eq(ttree_remove(t, 2, &old), -EDEADLK);
+	ck_assert(ttree_old_is_empty(&old));
+	old.rcuslot_priv_obj = (struct tent *)&old;
+	ck_assert_int_eq(ttree_copy_update(t, 2, copy_never, NULL, &old),
+			 -EDEADLK);
+	ck_assert(ttree_old_is_empty(&old));
+	ck_assert_int_eq(ttree_txn_begin(t, &y), -EDEADLK);
+	ck_assert_int_eq(ttree_txn_insert(&y, e),
+			 -EINVAL); /* y was left ended */
+	/* The holder's own transaction is unharmed. */
+	ck_assert_int_eq(ttree_txn_insert(&x, e), 0);
+	ttree_txn_abort(&x);
+	ck_assert(tent_intact(e));
+	/* Inside copy_update's callback, the caller holds the lock too. */
+	ck_assert_int_eq(ttree_copy_update(t, 2, copy_tries_update, e, &old),
+			 0);
+	ttree_old_free(&old);
+	RCUSLOT_READ_SCOPE({
+		ck_assert_ptr_null(ttree_find(t, 1));
+		ck_assert_ptr_null(ttree_find(t, 2));
+	})
+	ck_assert_uint_eq(ttree_count(t), 9);
+	tent_free(e);
+	ttree_destroy(t);
+}
+END_TEST
+
+/* Release builds: a transaction that ended is inert; -EINVAL, NULL, nothing. */
+START_TEST(test_txn_ended_is_inert)
+{
+	static struct ttree t;
+	struct ttree_txn x;
+	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+	struct tent *e = tent_new(3, 0);
+
+	fill_even(&t, 10);
+	for (int ended_by_commit = 0; ended_by_commit < 2; ended_by_commit++) {
+		ck_assert_int_eq(ttree_txn_begin(&t, &x), 0);
+		ck_assert_int_eq(ttree_txn_remove(&x, 4), 0);
+		if (ended_by_commit) {
+			ck_assert_int_eq(ttree_txn_commit(&x, &b), 0);
+			ck_assert_uint_eq(rcuslot_batch_count(&b), 1);
+		} else {
+			ttree_txn_abort(&x);
+		}
+		ck_assert_int_eq(ttree_txn_insert(&x, e), -EINVAL);
+		ck_assert_int_eq(ttree_txn_upsert(&x, e), -EINVAL);
+		ck_assert_int_eq(ttree_txn_remove(&x, 6), -EINVAL);
+		ck_assert_ptr_null(ttree_txn_find(&x, 6));
+		ck_assert_int_eq(ttree_txn_commit(&x, &b), -EINVAL);
+		ttree_txn_abort(&x); /* does nothing */
+		ck_assert_uint_eq(rcuslot_batch_count(&b),
+				  (size_t)ended_by_commit);
+		/* Nothing more published (round 0 added one, round 1 removed one). */
+		ck_assert_uint_eq(ttree_count(&t), 10);
+		/* The lock is free: a single-key update works. */
+		ck_assert_int_eq(
+			ttree_insert(
+				&t,
+				tent_new(100 + (uint64_t)ended_by_commit, 0)),
+			0);
+	}
+	rcuslot_batch_free(&b);
+	tent_free(e);
+	ttree_destroy(&t);
+}
+END_TEST
+
+/* Release builds: a callback that returns 0 without writing *new_out changes nothing. */
+static int copy_untouched(const struct tent *old, struct tent **new_out,
+			  void *arg)
+{
+	(void)old;
+	(void)new_out;
+	(void)arg;
+	return 0;
+}
+
+START_TEST(test_copy_untouched_changes_nothing)
+{
+	static struct ttree t;
+	struct ttree_old old = { (struct tent *)&old };
+
+	fill_even(&t, 10);
+	ck_assert_int_eq(ttree_copy_update(&t, 4, copy_untouched, NULL, &old),
+			 0);
+	ck_assert(ttree_old_is_empty(&old));
+	ck_assert_int_eq(ttree_copy_update(&t, 5, copy_untouched, NULL, &old),
+			 0);
+	ck_assert(ttree_old_is_empty(&old));
+	ck_assert_uint_eq(ttree_count(&t), 10);
+	RCUSLOT_READ_SCOPE({
+		ck_assert_int_eq(ttree_find(&t, 4)->value, 4);
+		ck_assert_ptr_null(ttree_find(&t, 5));
+	})
+	ttree_destroy(&t);
+}
+END_TEST
+#endif /* !RCUSLOT_DEBUG */
+
+/* --- what a transaction gives back and hands on ------------------------ */
+
+/*
+ * An abort: every object given (even one the transaction then replaced or
+ * removed) is the caller's again, intact; every published object it took
+ * out stays in the tree; nothing is freed.
+ */
+START_TEST(test_txn_abort_gives_back)
+{
+	static struct ttree t;
+	struct ttree_txn x;
+	struct tent *given[4];
+
+	fill_even(&t, 100);
+	ck_assert_int_eq(ttree_txn_begin(&t, &x), 0);
+	given[0] = tent_new(10, -1); /* replaces a published object */
+	ck_assert_int_eq(ttree_txn_upsert(&x, given[0]), 0);
+	given[1] = tent_new(11, -1); /* inserted, then replaced by given[2] */
+	ck_assert_int_eq(ttree_txn_insert(&x, given[1]), 0);
+	given[2] = tent_new(11, -2);
+	ck_assert_int_eq(ttree_txn_upsert(&x, given[2]), 0);
+	given[3] = tent_new(13, -1); /* inserted, then removed */
+	ck_assert_int_eq(ttree_txn_insert(&x, given[3]), 0);
+	ck_assert_int_eq(ttree_txn_remove(&x, 13), 0);
+	ck_assert_int_eq(ttree_txn_remove(&x, 20), 0); /* a published one */
+	ck_assert_ptr_eq(ttree_txn_find(&x, 11), given[2]);
+	ttree_txn_abort(&x);
+	ck_assert_int_eq(atomic_load(&tent_frees), 0);
+	for (int i = 0; i < 4; i++) {
+		ck_assert(tent_intact(given[i]));
+		tent_free(given[i]);
+	}
+	ck_assert_uint_eq(ttree_count(&t), 100);
+	RCUSLOT_READ_SCOPE({
+		ck_assert_int_eq(ttree_find(&t, 10)->value, 10);
+		ck_assert_int_eq(ttree_find(&t, 20)->value, 20);
+		ck_assert_ptr_null(ttree_find(&t, 11));
+	})
+	ttree_destroy(&t);
+}
+END_TEST
+
+RCU_SLOT_DEFINE(tent_slot, struct tent, tent_free);
+
+/*
+ * A commit adds what it took out to a batch the caller owns, which may hold
+ * other containers' objects already; nothing is freed before the batch is.
+ */
+START_TEST(test_txn_commit_into_shared_batch)
+{
+	static struct ttree t;
+	static struct tent_slot s;
+	struct tent_slot_old sold;
+	struct ttree_txn x;
+	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+	struct tent *inserted = tent_new(1001, 5);
+
+	tent_slot_init(&s, tent_new(9999, 0));
+	sold = tent_slot_replace(&s, NULL);
+	tent_slot_batch_add(&b, &sold);
+	fill_even(&t, 100);
+	ck_assert_int_eq(ttree_txn_begin(&t, &x), 0);
+	for (uint64_t k = 0; k < 20; k += 2)
+		ck_assert_int_eq(ttree_txn_remove(&x, k), 0);
+	ck_assert_int_eq(ttree_txn_upsert(&x, tent_new(40, 1)), 0);
+	ck_assert_int_eq(ttree_txn_insert(&x, inserted), 0);
+	ck_assert_int_eq(ttree_txn_upsert(&x, tent_new(1001, 6)),
+			 0); /* its own */
+	ck_assert_int_eq(ttree_txn_commit(&x, &b), 0);
+	ck_assert_uint_eq(rcuslot_batch_count(&b), 1 + 10 + 1 + 1);
+	ck_assert_int_eq(atomic_load(&tent_frees), 0);
+	ck_assert(tent_intact(inserted));
+	rcuslot_batch_free(&b);
+	ck_assert_int_eq(atomic_load(&tent_frees), 13);
+	ck_assert_uint_eq(ttree_count(&t), 91);
+	tent_slot_destroy(&s);
+	ttree_destroy(&t);
+}
+END_TEST
+
+/* --- old handles and views that own or find nothing -------------------- */
+
+START_TEST(test_empty_handles_do_nothing)
+{
+	static struct ttree t;
+	struct ttree_old old;
+	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+	unsigned long waited;
+
+	fill_even(&t, 4);
+	ck_assert_int_eq(ttree_remove(&t, 3, &old), -ENOENT);
+	ck_assert(ttree_old_is_empty(&old));
+	rcuslot_barrier();
+	waited = rcuslot_grace_periods_waited();
+	ttree_old_free(&old);
+	ck_assert_ptr_null(ttree_old_reclaim(&old));
+	ttree_old_defer(&old);
+	ttree_batch_add(&b, &old);
+	ck_assert_uint_eq(rcuslot_batch_count(&b), 0);
+	ck_assert_uint_eq(rcuslot_grace_periods_waited(), waited);
+	ck_assert(ttree_old_is_empty(&old));
+	/* A consumed handle is empty: consuming it again is a no-op. */
+	ck_assert_int_eq(ttree_remove(&t, 2, &old), 0);
+	ttree_old_free(&old);
+	ck_assert(ttree_old_is_empty(&old));
+	ttree_old_free(&old);
+	ttree_old_defer(&old);
+	ck_assert_int_eq(atomic_load(&tent_frees), 1);
+	ttree_destroy(&t);
+}
+END_TEST
+
+/* A view answers NULL where its version has nothing, whatever comes later. */
+START_TEST(test_view_answers_none)
+{
+	static struct ttree t;
+
+	RCUSLOT_READ_SCOPE({
+		struct ttree_view v = ttree_view(&t);
+
+		fill_even(&t, 10); /* after the view: not in its version */
+		ck_assert_ptr_null(ttree_view_first(&v));
+		ck_assert_ptr_null(ttree_view_last(&v));
+		ck_assert_ptr_null(ttree_view_find(&v, 4));
+		ck_assert_ptr_null(ttree_view_floor(&v, 100));
+		ck_assert_ptr_null(ttree_view_ceil(&v, 0));
+		ck_assert_uint_eq(ttree_view_count(&v), 0);
+	})
+	RCUSLOT_READ_SCOPE({
+		struct ttree_view v = ttree_view(&t);
+		const struct tent *o;
+		unsigned long n = 0;
+
+		ck_assert_ptr_null(ttree_view_find(&v, 1));
+		ck_assert_ptr_null(ttree_view_find(&v, 5));
+		ck_assert_ptr_null(ttree_view_ceil(&v, 19));
+		ck_assert_uint_eq(ttree_view_floor(&v, 19)->key, 18);
+		ck_assert_uint_eq(ttree_view_ceil(&v, 1)->key, 2);
+		RCU_TREE_VIEW_FOREACH(ttree, &v, o)
+			n++;
+		ck_assert_uint_eq(ttree_view_count(&v), n);
+		ck_assert_uint_eq(n, 10);
+	})
+	ttree_destroy(&t);
+}
+END_TEST
+
+/* --- a parked reader --------------------------------------------------- */
+
+static struct ttree parked;
+static atomic_int parked_done;
+static int parked_path;
+
+/* What the other thread does while the test thread is parked in a section. */
+static void *parked_updater(void *arg)
+{
+	struct ttree_old old;
+	struct ttree_txn x;
+	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+
+	(void)arg;
+	rcuslot_register_thread();
+	switch (parked_path) {
+	case 0: /* remove, then free: waits for the reader */
+		ck_assert_int_eq(ttree_remove(&parked, 10, &old), 0);
+		ttree_old_free(&old);
+		break;
+	case 1: /* replace, then reclaim */
+		ck_assert_int_eq(ttree_upsert(&parked, tent_new(10, -1), &old),
+				 0);
+		tent_free(ttree_old_reclaim(&old));
+		break;
+	case 2: /* a transaction's commit, its batch freed */
+		ck_assert_int_eq(ttree_txn_begin(&parked, &x), 0);
+		for (uint64_t k = 0; k < 200; k += 2)
+			ck_assert_int_eq(ttree_txn_remove(&x, k), 0);
+		ck_assert_int_eq(ttree_txn_commit(&x, &b), 0);
+		rcuslot_batch_free(&b);
+		break;
+	default: /* destroy */
+		ttree_destroy(&parked);
+		break;
+	}
+	atomic_store(&parked_done, 1);
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+#define PARKED_PATHS 4
+
+/*
+ * The object a reader found, and every node of the version it walks, stay
+ * valid and unchanged until its outermost section ends, whatever is taken
+ * out meanwhile: the updater's free, reclaim, batch and destroy wait.
+ */
+START_TEST(test_parked_reader_holds_its_version)
+{
+	pthread_t th;
+	const struct tent *found, *o;
+	struct ttree_view v;
+	long n = 0;
+
+	parked_path = _i;
+	atomic_store(&parked_done, 0);
+	fill_even(&parked, 100);
+	rcuslot_read_lock();
+	rcuslot_read_lock(); /* nested: only the outermost unlock ends it */
+	found = ttree_find(&parked, 10);
+	v = ttree_view(&parked);
+	ck_assert_int_eq(pthread_create(&th, NULL, parked_updater, NULL), 0);
+	/* Walk half, let the updater take things out, walk the rest. */
+	RCU_TREE_VIEW_FOREACH(ttree, &v, o) {
+		ck_assert(tent_intact(o));
+		if (++n == 50)
+			nap_ms(30);
+	}
+	ck_assert_int_eq(n, 100);
+	ck_assert_uint_eq(ttree_view_count(&v), 100);
+	/* Not the view after this: qsbr's debug check ends it at any unlock. */
+	rcuslot_read_unlock();
+	nap_ms(20);
+	ck_assert_int_eq(atomic_load(&parked_done), 0);
+	ck_assert(tent_intact(found));
+	ck_assert_int_eq(found->value, 10);
+	ck_assert_int_eq(atomic_load(&tent_frees), 0);
+	rcuslot_read_unlock();
+	offline_join(th);
+	ck_assert_int_eq(atomic_load(&parked_done), 1);
+	ck_assert_int_ge(atomic_load(&tent_frees), 1);
+	ttree_destroy(&parked);
+}
+END_TEST
+
+/* --- the writer lock ---------------------------------------------------- */
+
+static struct ttree locked;
+static atomic_int locked_inserted;
+
+static void *blocked_inserter(void *arg)
+{
+	(void)arg;
+	rcuslot_register_thread();
+	ck_assert_int_eq(ttree_insert(&locked, tent_new(7, 7)), 0);
+	atomic_store(&locked_inserted, 1);
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+/*
+ * A transaction holds the lock until its end: another thread's update
+ * waits for it, and lands after it; readers never wait.
+ */
+START_TEST(test_txn_lock_blocks_updaters_not_readers)
+{
+	pthread_t th;
+	struct ttree_txn x;
+	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+
+	atomic_store(&locked_inserted, 0);
+	fill_even(&locked, 10);
+	ck_assert_int_eq(ttree_txn_begin(&locked, &x), 0);
+	ck_assert_int_eq(ttree_txn_insert(&x, tent_new(5, 5)), 0);
+	ck_assert_int_eq(pthread_create(&th, NULL, blocked_inserter, NULL), 0);
+	offline_sleep_ms(50);
+	ck_assert_int_eq(atomic_load(&locked_inserted), 0);
+	RCUSLOT_READ_SCOPE({
+		ck_assert_int_eq(ttree_find(&locked, 4)->value, 4);
+		ck_assert_ptr_null(ttree_find(&locked, 5));
+		ck_assert_ptr_null(ttree_find(&locked, 7));
+	})
+	ck_assert_int_eq(ttree_txn_commit(&x, &b), 0);
+	rcuslot_batch_free(&b);
+	offline_join(th);
+	ck_assert_int_eq(atomic_load(&locked_inserted), 1);
+	ck_assert_uint_eq(ttree_count(&locked), 12);
+	ttree_destroy(&locked);
+}
+END_TEST
+
+/* --- snapshots under a transaction updater ----------------------------- */
+
+#define SNAP_KEYS 500
+#define SNAP_EXTRA 100
+#define SNAP_TXNS 300
+#define SNAP_READERS 2
+
+static struct ttree snap;
+static atomic_int snap_stop;
+static atomic_long snap_torn, snap_reads;
+
+/* Value moves between keys: the sum is always SNAP_KEYS * 100. */
+static void *snap_reader(void *arg)
+{
+	(void)arg;
+	rcuslot_register_thread();
+	while (!atomic_load(&snap_stop)) {
+		RCUSLOT_READ_SCOPE({
+			const struct tent *o;
+			struct ttree_view v = ttree_view(&snap);
+			long sum = 0, n = 0, vn = 0;
+
+			RCU_TREE_FOREACH(ttree, &snap, o) {
+				sum += o->value;
+				n++;
+			}
+			if (sum != SNAP_KEYS * 100L ||
+			    (n != SNAP_KEYS && n != SNAP_KEYS + SNAP_EXTRA))
+				atomic_fetch_add(&snap_torn, 1);
+			sum = 0;
+			RCU_TREE_VIEW_FOREACH(ttree, &v, o) {
+				sum += o->value;
+				vn++;
+			}
+			/* The view's count, walk and lookups agree: one version. */
+			if (sum != SNAP_KEYS * 100L ||
+			    (unsigned long)vn != ttree_view_count(&v) ||
+			    (vn == SNAP_KEYS) !=
+				    (ttree_view_find(&v, 100000) == NULL))
+				atomic_fetch_add(&snap_torn, 1);
+			/* Key 0 is replaced often and never removed. */
+			if (!ttree_find(&snap, 0))
+				atomic_fetch_add(&snap_torn, 1);
+		})
+		rcuslot_quiescent_state();
+		atomic_fetch_add(&snap_reads, 1);
+	}
+	rcuslot_unregister_thread();
+	return NULL;
+}
+
+START_TEST(test_snapshots_under_transactions)
+{
+	pthread_t rd[SNAP_READERS];
+	uint64_t seed = 12345;
+
+	atomic_store(&snap_stop, 0);
+	atomic_store(&snap_torn, 0);
+	atomic_store(&snap_reads, 0);
+	for (uint64_t k = 0; k < SNAP_KEYS; k++)
+		ck_assert_int_eq(ttree_insert(&snap, tent_new(k, 100)), 0);
+	for (int r = 0; r < SNAP_READERS; r++)
+		ck_assert_int_eq(
+			pthread_create(&rd[r], NULL, snap_reader, NULL), 0);
+	for (int i = 0; i < SNAP_TXNS; i++) {
+		struct ttree_txn x;
+		struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+		struct ttree_old old;
+
+		ck_assert_int_eq(ttree_txn_begin(&snap, &x), 0);
+		if (i % 10 == 5) {
+			/* 100 keys at once, or none. */
+			for (uint64_t k = 0; k < SNAP_EXTRA; k++)
+				ck_assert_int_eq(
+					ttree_txn_insert(
+						&x, tent_new(100000 + k, 0)),
+					0);
+		} else if (i % 10 == 9) {
+			for (uint64_t k = 0; k < SNAP_EXTRA; k++)
+				ck_assert_int_eq(
+					ttree_txn_remove(&x, 100000 + k), 0);
+		} else {
+			/* Move value between a few pairs of keys. */
+			for (int m = 0; m < 8; m++) {
+				uint64_t a, c;
+				long va, vc, d;
+
+				seed = seed * 6364136223846793005u +
+				       1442695040888963407u;
+				a = (seed >> 33) % SNAP_KEYS;
+				c = (seed >> 13) % SNAP_KEYS;
+				if (a == c)
+					continue;
+				va = ttree_txn_find(&x, a)->value;
+				vc = ttree_txn_find(&x, c)->value;
+				d = (long)(seed >> 50) % 50;
+				ck_assert_int_eq(
+					ttree_txn_upsert(&x,
+							 tent_new(a, va - d)),
+					0);
+				ck_assert_int_eq(
+					ttree_txn_upsert(&x,
+							 tent_new(c, vc + d)),
+					0);
+			}
+		}
+		ck_assert_int_eq(ttree_txn_commit(&x, &b), 0);
+		rcuslot_batch_defer(&b);
+		/* A single-key replace of key 0, its value kept. */
+		RCUSLOT_READ_SCOPE({
+			long v0 = ttree_find(&snap, 0)->value;
+
+			ck_assert_int_eq(
+				ttree_upsert(&snap, tent_new(0, v0), &old), 0);
+		})
+		ttree_old_defer(&old);
+		if (i % 50 == 0)
+			offline_sleep_ms(1); /* let the readers in */
+	}
+	atomic_store(&snap_stop, 1);
+	for (int r = 0; r < SNAP_READERS; r++)
+		offline_join(rd[r]);
+	ck_assert_int_eq(atomic_load(&snap_torn), 0);
+	ck_assert_int_gt(atomic_load(&snap_reads), 0);
+	ttree_destroy(&snap);
+}
+END_TEST
+
+/* --- debug builds: every misuse the pages say aborts -------------------- */
+
+#ifdef RCUSLOT_DEBUG
+
+/* The misuse statement follows AT(run) on the same line. */
+#define AT(run)                                                                \
+	if (!(run))                                                            \
+		return __LINE__;                                               \
+	else
+
+static struct ttree dbg;
+/* Where a misuse's status goes: the misuse aborts before it is read. */
+static volatile int sink;
+
+static void dbg_fill(void)
+{
+	fill_even(&dbg, 10);
+}
+
+static struct ttree_old dbg_removed(void)
+{
+	struct ttree_old old;
+
+	dbg_fill();
+	ck_assert_int_eq(ttree_remove(&dbg, 2, &old), 0);
+	return old;
+}
+
+static int find_outside(int run)
+{
+	if (run)
+		dbg_fill();
+	AT(run)(void) ttree_find(&dbg, 2);
+	return 0;
+}
+
+static int find_offline(int run)
+{
+	if (run) {
+		dbg_fill();
+		rcuslot_thread_offline();
+	}
+	AT(run)(void) ttree_find(&dbg, 2);
+	return 0;
+}
+
+static int find_unregistered(int run)
+{
+	if (run) {
+		dbg_fill();
+		rcuslot_unregister_thread();
+	}
+	AT(run)(void) ttree_find(&dbg, 2);
+	return 0;
+}
+
+static int view_outside(int run)
+{
+	struct ttree_view v = { NULL, 0 };
+
+	if (run) {
+		dbg_fill();
+		rcuslot_read_lock();
+		v = ttree_view(&dbg);
+		rcuslot_read_unlock();
+	}
+	AT(run)(void) ttree_view_count(&v);
+	return 0;
+}
+
+/* A view used in a later section than its own. */
+static int view_after_section(int run)
+{
+	struct ttree_view v = { NULL, 0 };
+
+	if (run) {
+		dbg_fill();
+		rcuslot_read_lock();
+		v = ttree_view(&dbg);
+		rcuslot_read_unlock();
+		rcuslot_quiescent_state();
+		rcuslot_read_lock();
+	}
+	AT(run)(void) ttree_view_find(&v, 2);
+	return 0;
+}
+
+static int destroy_inside(int run)
+{
+	if (run) {
+		dbg_fill();
+		rcuslot_read_lock();
+	}
+	AT(run) ttree_destroy(&dbg);
+	return 0;
+}
+
+static int insert_unregistered(int run)
+{
+	struct tent *e = NULL;
+
+	if (run) {
+		e = tent_new(1, 0);
+		rcuslot_unregister_thread();
+	}
+	AT(run) sink = ttree_insert(&dbg, e);
+	return 0;
+}
+
+static int insert_by_holder(int run)
+{
+	struct ttree_txn x;
+	struct tent *e = NULL;
+
+	if (run) {
+		e = tent_new(1, 0);
+		ck_assert_int_eq(ttree_txn_begin(&dbg, &x), 0);
+	}
+	AT(run) sink = ttree_insert(&dbg, e);
+	return 0;
+}
+
+static int begin_twice(int run)
+{
+	struct ttree_txn x, y;
+
+	if (run)
+		ck_assert_int_eq(ttree_txn_begin(&dbg, &x), 0);
+	AT(run) sink = ttree_txn_begin(&dbg, &y);
+	return 0;
+}
+
+static int begin_unregistered(int run)
+{
+	struct ttree_txn x;
+
+	if (run)
+		rcuslot_unregister_thread();
+	AT(run) sink = ttree_txn_begin(&dbg, &x);
+	return 0;
+}
+
+static int dbg_untouched(const struct tent *old, struct tent **new_out,
+			 void *arg)
+{
+	(void)old;
+	(void)new_out;
+	(void)arg;
+	return 0;
+}
+
+static int copy_untouched_aborts(int run)
+{
+	struct ttree_old old;
+
+	if (run)
+		dbg_fill();
+	AT(run) sink = ttree_copy_update(&dbg, 2, dbg_untouched, NULL, &old);
+	return 0;
+}
+
+/* A committed transaction `x`, for the uses after its end. */
+static void dbg_committed(struct ttree_txn *x)
+{
+	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+
+	ck_assert_int_eq(ttree_txn_begin(&dbg, x), 0);
+	ck_assert_int_eq(ttree_txn_commit(x, &b), 0);
+}
+
+static int txn_insert_after_commit(int run)
+{
+	struct ttree_txn x;
+	struct tent *e = NULL;
+
+	if (run) {
+		e = tent_new(1, 0);
+		dbg_committed(&x);
+	}
+	AT(run) sink = ttree_txn_insert(&x, e);
+	return 0;
+}
+
+static int commit_twice(int run)
+{
+	struct ttree_txn x;
+	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+
+	if (run)
+		dbg_committed(&x);
+	AT(run) sink = ttree_txn_commit(&x, &b);
+	return 0;
+}
+
+static int abort_after_commit(int run)
+{
+	struct ttree_txn x;
+
+	if (run)
+		dbg_committed(&x);
+	AT(run) ttree_txn_abort(&x);
+	return 0;
+}
+
+static int commit_inside(int run)
+{
+	struct ttree_txn x;
+	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+
+	if (run) {
+		ck_assert_int_eq(ttree_txn_begin(&dbg, &x), 0);
+		rcuslot_read_lock();
+	}
+	AT(run) sink = ttree_txn_commit(&x, &b);
+	return 0;
+}
+
+static int free_inside(int run)
+{
+	struct ttree_old old;
+
+	if (run) {
+		old = dbg_removed();
+		rcuslot_read_lock();
+	}
+	AT(run) ttree_old_free(&old);
+	return 0;
+}
+
+static int free_copy_twice(int run)
+{
+	struct ttree_old old, copy;
+
+	if (run) {
+		old = dbg_removed();
+		copy = old;
+		ttree_old_free(&old);
+	}
+	AT(run) ttree_old_free(&copy);
+	return 0;
+}
+
+static int defer_inside(int run)
+{
+	struct ttree_old old;
+
+	if (run) {
+		old = dbg_removed();
+		rcuslot_read_lock();
+	}
+	AT(run) ttree_old_defer(&old);
+	return 0;
+}
+
+static int defer_unregistered(int run)
+{
+	struct ttree_old old;
+
+	if (run) {
+		old = dbg_removed();
+		rcuslot_unregister_thread();
+	}
+	AT(run) ttree_old_defer(&old);
+	return 0;
+}
+
+static int defer_copy_twice(int run)
+{
+	struct ttree_old old, copy;
+
+	if (run) {
+		old = dbg_removed();
+		copy = old;
+		ttree_old_defer(&old);
+	}
+	AT(run) ttree_old_defer(&copy);
+	return 0;
+}
+
+static int batch_copy_twice(int run)
+{
+	struct ttree_old old, copy;
+	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+
+	if (run) {
+		old = dbg_removed();
+		copy = old;
+		ttree_batch_add(&b, &old);
+	}
+	AT(run) ttree_batch_add(&b, &copy);
+	return 0;
+}
+
+#define WAITS                                                                  \
+	"called inside a read-side critical section (it would wait for "       \
+	"itself forever)"
+#define UNREG                                                                  \
+	"called from a thread that is not registered "                         \
+	"(rcuslot_register_thread)"
+#define TWICE                                                                  \
+	"consumed an old handle that was already consumed (through a copy of " \
+	"it?)"
+#define HOLDER                                                                 \
+	"called by the thread that holds a transaction on this tree (it "      \
+	"would wait for itself)"
+#define ENDED "called on a transaction that was committed or aborted already"
+
+static const struct misuse {
+	int (*fn)(int run);
+	const char *what;
+	enum misuse_when when; /* which flavors can show it (check_rcuslot.h) */
+} misuses[] = {
+	{ find_outside,
+	  "ttree_find called outside a read-side critical section", LOCKED },
+	{ find_offline, "ttree_find called from an offline thread", OFFLINE },
+	{ find_unregistered, "ttree_find " UNREG, REG },
+	{ view_outside,
+	  "ttree_view_count called outside a read-side critical section",
+	  LOCKED },
+	{ view_after_section,
+	  "ttree_view_find called on a view after the read-side critical "
+	  "section it "
+	  "was taken in",
+	  ANY },
+	{ destroy_inside, "ttree_destroy " WAITS, LOCKED },
+	{ insert_unregistered, "ttree_insert " UNREG, REG },
+	{ insert_by_holder, "ttree_insert " HOLDER, ANY },
+	{ begin_twice, "ttree_txn_begin " HOLDER, ANY },
+	{ begin_unregistered, "ttree_txn_begin " UNREG, REG },
+	{ copy_untouched_aborts,
+	  "ttree_copy_update got 0 from a copy callback that did not write "
+	  "*new_out "
+	  "(write the new object, NULL to empty, or old for no change)",
+	  ANY },
+	{ txn_insert_after_commit, "ttree_txn_insert " ENDED, ANY },
+	{ commit_twice, "ttree_txn_commit " ENDED, ANY },
+	{ abort_after_commit, "ttree_txn_abort " ENDED, ANY },
+	{ commit_inside, "ttree_txn_commit " WAITS, LOCKED },
+	{ free_inside, "ttree_old_free " WAITS, LOCKED },
+	{ free_copy_twice, "ttree_old_free " TWICE, ANY },
+	{ defer_inside, "ttree_old_defer " WAITS, LOCKED },
+	{ defer_unregistered, "ttree_old_defer " UNREG, REG },
+	{ defer_copy_twice, "ttree_old_defer " TWICE, ANY },
+	{ batch_copy_twice, "ttree_batch_add " TWICE, ANY },
+};
+
+#define NMISUSES ((int)(sizeof(misuses) / sizeof(misuses[0])))
+
+static const struct misuse *checked[NMISUSES];
+static int nchecked;
+
+START_TEST(test_tree_misuse_message)
+{
+	misuse_expect_message(checked[_i]->fn, checked[_i]->what,
+			      "check_tree_promises.c", _i);
+}
+END_TEST
+
+#endif /* RCUSLOT_DEBUG */
+
+Suite *tree_promises_suite(void)
+{
+	TCase *tc;
+	Suite *s = rcu_suite("tree-promises", &tc, tree_setup, tree_teardown);
+
+	tcase_add_test(tc, test_alloc_failure_sweep);
+#ifndef RCUSLOT_DEBUG
+	tcase_add_test(tc, test_deadlk_every_update);
+	tcase_add_test(tc, test_txn_ended_is_inert);
+	tcase_add_test(tc, test_copy_untouched_changes_nothing);
+#endif
+	tcase_add_test(tc, test_txn_abort_gives_back);
+	tcase_add_test(tc, test_txn_commit_into_shared_batch);
+	tcase_add_test(tc, test_empty_handles_do_nothing);
+	tcase_add_test(tc, test_view_answers_none);
+	tcase_add_loop_test(tc, test_parked_reader_holds_its_version, 0,
+			    PARKED_PATHS);
+	tcase_add_test(tc, test_txn_lock_blocks_updaters_not_readers);
+	tcase_add_test(tc, test_snapshots_under_transactions);
+#ifdef RCUSLOT_DEBUG
+	for (int i = 0; i < NMISUSES; i++)
+		if (misuse_checked_here(misuses[i].when))
+			checked[nchecked++] = &misuses[i];
+	tcase_add_loop_test(tc, test_tree_misuse_message, 0, nchecked);
+#endif
+	return s;
+}
