@@ -214,7 +214,9 @@ RCUSLOT_PRIV_EXPORT void rcuslot_priv_tree_publish(struct rcuslot_priv_txn *x,
 RCUSLOT_PRIV_EXPORT void rcuslot_priv_tree_abort(struct rcuslot_priv_txn *x);
 RCUSLOT_PRIV_EXPORT void rcuslot_priv_tree_out_done(struct rcuslot_priv_txn *x);
 /* destroy: unpublish the whole tree; then, after a grace period, drain it. */
-RCUSLOT_PRIV_EXPORT struct rcuslot_priv_tnode *rcuslot_priv_tree_detach(struct rcuslot_priv_tree *t);
+/* -EDEADLK (nothing done) when the caller holds the tree's transaction. */
+RCUSLOT_PRIV_EXPORT int rcuslot_priv_tree_detach(struct rcuslot_priv_tree *t,
+						 struct rcuslot_priv_tnode **root);
 RCUSLOT_PRIV_EXPORT void rcuslot_priv_tree_drain(struct rcuslot_priv_tnode *root,
 						 rcuslot_priv_free_fn *free_fn);
 /* Debug builds: the thread's read-side sections, counted (views). */

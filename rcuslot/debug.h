@@ -119,12 +119,18 @@ RCUSLOT_PRIV_END_DECLS
 	} while (0)
 
 /*
- * A read-side section ended (the outermost read_unlock; under qsbr, a
- * quiescent state or going offline): views taken before are stale.
+ * A read-side section ended, and views taken in it are stale: at the
+ * outermost read_unlock (not under qsbr, whose read locks are no-ops), and
+ * under qsbr at a quiescent state or going offline.
  */
 #define RCUSLOT_PRIV_DBG_SECTION_END(fl)                                       \
 	do {                                                                   \
-		if (RCUSLOT_PRIV_FLAVOR_IS_QSBR(fl) || !RCUSLOT_PRIV_DBG_READING(fl)) \
+		if (!RCUSLOT_PRIV_FLAVOR_IS_QSBR(fl) && !RCUSLOT_PRIV_DBG_READING(fl)) \
+			(*rcuslot_priv_dbg_sections())++;                      \
+	} while (0)
+#define RCUSLOT_PRIV_DBG_QUIESCENT(fl)                                         \
+	do {                                                                   \
+		if (RCUSLOT_PRIV_FLAVOR_IS_QSBR(fl))                           \
 			(*rcuslot_priv_dbg_sections())++;                      \
 	} while (0)
 
@@ -147,6 +153,7 @@ RCUSLOT_PRIV_END_DECLS
 #define RCUSLOT_PRIV_DBG_READ_SIDE(fl, fn) do { } while (0)
 #define RCUSLOT_PRIV_DBG_UNLOCKED(fl, fn) do { } while (0)
 #define RCUSLOT_PRIV_DBG_SECTION_END(fl) do { } while (0)
+#define RCUSLOT_PRIV_DBG_QUIESCENT(fl) do { } while (0)
 #define RCUSLOT_PRIV_DBG_TAG(type, obj) (obj)
 /* Release: the raw value; the paths that may meet a tag strip it. */
 #define RCUSLOT_PRIV_DBG_CONSUME(type, fn, raw) (raw)

@@ -94,13 +94,13 @@ RCUSLOT_PRIV_BEGIN_DECLS
 	{                                                                      \
 		RCUSLOT_PRIV_TSAN_READER_DONE();                               \
 		RCUSLOT_PRIV_URCU_OF(fl, quiescent_state)();                   \
-		RCUSLOT_PRIV_DBG_SECTION_END(fl);                              \
+		RCUSLOT_PRIV_DBG_QUIESCENT(fl);                                \
 	}                                                                      \
 	RCUSLOT_PRIV_FUNC void P##thread_offline(void)                         \
 	{                                                                      \
 		RCUSLOT_PRIV_TSAN_READER_DONE();                               \
 		RCUSLOT_PRIV_URCU_OF(fl, thread_offline)();                    \
-		RCUSLOT_PRIV_DBG_SECTION_END(fl);                              \
+		RCUSLOT_PRIV_DBG_QUIESCENT(fl);                                \
 	}                                                                      \
 	RCUSLOT_PRIV_FUNC void P##thread_online(void)                          \
 	{                                                                      \
@@ -265,6 +265,7 @@ RCUSLOT_PRIV_FUNC void rcuslot_quiescent_state(void)
 {
 	RCUSLOT_PRIV_TSAN_READER_DONE();
 	RCUSLOT_PRIV_URCU(quiescent_state)();
+	RCUSLOT_PRIV_DBG_QUIESCENT(RCUSLOT_FLAVOR);
 }
 
 /**
@@ -275,6 +276,7 @@ RCUSLOT_PRIV_FUNC void rcuslot_thread_offline(void)
 {
 	RCUSLOT_PRIV_TSAN_READER_DONE();
 	RCUSLOT_PRIV_URCU(thread_offline)();
+	RCUSLOT_PRIV_DBG_QUIESCENT(RCUSLOT_FLAVOR);
 }
 
 /** qsbr: bring the thread back online. A no-op for the other flavors. */

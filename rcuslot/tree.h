@@ -253,9 +253,16 @@ RCUSLOT_PRIV_TREE_INLINE const void *rcuslot_priv_tit_get(const struct rcuslot_p
 #define RCUSLOT_PRIV_TREE_IWORD(k)                                             \
 	((uint64_t)(k) ^ (RCUSLOT_PRIV_TREE_SIGNED(__typeof__(k)) ? (uint64_t)1 << 63 : 0))
 
-/* __builtin_classify_type: 1 integer, 2 char, 3 enum, 4 bool. */
+/*
+ * __builtin_classify_type: 1 integer, 2 char, 3 enum, 4 bool. sparse does
+ * not know it; the compilers make the check.
+ */
+#ifdef __CHECKER__
+#define RCUSLOT_PRIV_TREE_IS_INTEGER(x) (sizeof(x) <= 8)
+#else
 #define RCUSLOT_PRIV_TREE_IS_INTEGER(x)                                        \
 	(__builtin_classify_type(x) >= 1 && __builtin_classify_type(x) <= 4 && sizeof(x) <= 8)
+#endif
 
 /* --- the generated types ------------------------------------------------ */
 
@@ -896,7 +903,8 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * @par Context:
  * Any thread, outside every read-side critical section (under qsbr it may
  * be online: liburcu's wait takes it offline), and not one that holds a
- * transaction on this tree (it would wait for its own lock: not detected).
+ * transaction on this tree: that call does nothing (it would wait for its
+ * own lock).
  * @par Grace period:
  * Waits for one, unless the tree was empty.
  * @par Memory ordering:
@@ -905,7 +913,8 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * loaded the old root, and their reads happen before free_fn.
  * @par Debug builds:
  * Abort when called inside a read-side critical section (except under
- * qsbr, where it cannot be told).
+ * qsbr, where it cannot be told), or by the thread that holds a
+ * transaction on this tree.
  *
  * @par Example:
  * @snippet tree_snippets.c destroy
@@ -918,7 +927,12 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
 		RCUSLOT_PRIV_DBG_ENTER();                                      \
                                                                                \
 		RCUSLOT_PRIV_DBG_NO_WAIT(fl, #name "_destroy");                \
-		root = rcuslot_priv_tree_detach(&t->rcuslot_priv_tree);        \
+		if (rcuslot_priv_tree_detach(&t->rcuslot_priv_tree, &root) != 0) { \
+			RCUSLOT_PRIV_DBG_FAIL(#name "_destroy", "called by the thread that holds " \
+					      "a transaction on this tree (it would wait " \
+					      "for itself)");                  \
+			return; /* release builds: nothing done */             \
+		}                                                              \
 		if (root) {                                                    \
 			rcuslot_priv_synchronize(RCUSLOT_PRIV_FL(fl));         \
 			rcuslot_priv_tree_drain(root, name##_priv_free_void);  \
@@ -1188,10 +1202,9 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
  * @par Debug builds:
  * Abort when called outside a read-side critical section, from an
  * unregistered thread (except under bp), or after the section the view
- * was taken in ended, also in a later section. Under qsbr, where the check
- * cannot tell nested sections apart, any rcuslot_read_unlock(), quiescent
- * state or going offline after TREE_view() ends the view's section, even
- * an inner unlock of a nested section.
+ * was taken in ended, also in a later section: at its outermost
+ * rcuslot_read_unlock(), or under qsbr (whose read locks are no-ops) at
+ * the thread's next quiescent state or going offline.
  *
  * @par Example:
  * @snippet tree_snippets.c view

@@ -46,6 +46,9 @@ static void shuffle(uint64_t *a, long n, uint64_t seed)
 			ck_abort_msg("%s:%d: %s", __FILE__, __LINE__, #cond);  \
 	} while (0)
 
+/* An old handle's object (debug builds tag the handle's value). */
+#define OLD_OBJ(old) ((struct tent *)rcuslot_priv_strip((old).rcuslot_priv_obj))
+
 static void insert_key(struct ttree *t, uint64_t key, long value)
 {
 	ck_assert_int_eq(ttree_insert(t, tent_new(key, value)), 0);
@@ -186,7 +189,7 @@ static void order_case(long n, int order)
 	for (long i = 0; i < n; i++) {
 		if (keys[i] % 20 == 0) {
 			ck_assert_int_eq(ttree_remove(&t, keys[i], &old), 0);
-			ck_assert_uint_eq(old.rcuslot_priv_obj->key, keys[i]);
+			ck_assert_uint_eq(OLD_OBJ(old)->key, keys[i]);
 			ttree_batch_add(&batch, &old); /* one grace period for all */
 		}
 	}
@@ -341,7 +344,7 @@ START_TEST(test_string_and_custom_keys)
 
 		ck_assert_int_eq(name_tree_insert(&names, dup), -EEXIST);
 		ck_assert_int_eq(name_tree_upsert(&names, dup, &nold), 0);
-		ck_assert_str_eq(nold.rcuslot_priv_obj->name, "alpha");
+		ck_assert_str_eq(((struct skey *)rcuslot_priv_strip(nold.rcuslot_priv_obj))->name, "alpha");
 		name_tree_old_free(&nold);
 	}
 	RCUSLOT_READ_SCOPE({
@@ -546,7 +549,7 @@ START_TEST(test_updates)
 	ck_assert_uint_eq(ttree_count(&t), 1);
 	/* replace: the old object comes back in the handle. */
 	ck_assert_int_eq(ttree_replace(&t, b, &old), 0);
-	ck_assert_ptr_eq(old.rcuslot_priv_obj, a);
+	ck_assert_ptr_eq(OLD_OBJ(old), a);
 	ttree_old_free(&old);
 	RCUSLOT_READ_SCOPE({ ck_assert_ptr_eq(ttree_find(&t, 1), b); })
 	/* replace of an absent key: -ENOENT, empty handle, caller keeps c. */
@@ -559,7 +562,7 @@ START_TEST(test_updates)
 		struct tent *c2 = tent_new(2, 301);
 
 		ck_assert_int_eq(ttree_upsert(&t, c2, &old), 0);
-		ck_assert_ptr_eq(old.rcuslot_priv_obj, c);
+		ck_assert_ptr_eq(OLD_OBJ(old), c);
 		ttree_old_defer(&old);
 	}
 	ck_assert_uint_eq(ttree_count(&t), 2);
@@ -627,7 +630,7 @@ START_TEST(test_copy_update)
 	/* Present: replace, the old one in the handle. */
 	ck_assert_int_eq(ttree_copy_update(&t, 42, copy_fn, &a, &old), 0);
 	ck_assert_int_eq(a.calls, 2);
-	ck_assert_ptr_eq(old.rcuslot_priv_obj, a.seen);
+	ck_assert_ptr_eq(OLD_OBJ(old), a.seen);
 	ttree_old_free(&old);
 	RCUSLOT_READ_SCOPE({ ck_assert_int_eq(ttree_find(&t, 42)->value, 1001); })
 	/* No change, an error, a copy under another key: the tree as it was. */
@@ -758,7 +761,7 @@ START_TEST(test_txn_deadlock_refused)
 	static struct ttree t, other;
 	struct ttree_txn x, y;
 	struct ttree_old old;
-	struct tent *e = tent_new(1, 0);
+	struct tent *e = tent_new(1, 0), *e2;
 
 	ck_assert_int_eq(ttree_txn_begin(&t, &x), 0);
 	ck_assert_int_eq(ttree_txn_begin(&t, &y), -EDEADLK);
@@ -767,7 +770,12 @@ START_TEST(test_txn_deadlock_refused)
 	ck_assert(ttree_old_is_empty(&old));
 	ck_assert_int_eq(ttree_txn_begin(&other, &y), 0); /* another tree is fine */
 	ttree_txn_abort(&y);
+	e2 = tent_new(2, 0);
+	ck_assert_int_eq(ttree_txn_insert(&x, e2), 0);
+	ttree_destroy(&t); /* by the holder: nothing done */
+	ck_assert_ptr_nonnull(ttree_txn_find(&x, 2));
 	ttree_txn_abort(&x);
+	tent_free(e2);
 	/* Used after its end: -EINVAL, nothing else. */
 	ck_assert_int_eq(ttree_txn_insert(&x, e), -EINVAL);
 	ck_assert_int_eq(ttree_insert(&t, e), 0);

@@ -616,8 +616,8 @@ START_TEST(test_parked_reader_holds_its_version)
 	}
 	ck_assert_int_eq(n, 100);
 	ck_assert_uint_eq(ttree_view_count(&v), 100);
-	/* Not the view after this: qsbr's debug check ends it at any unlock. */
-	rcuslot_read_unlock();
+	rcuslot_read_unlock(); /* the inner one: the view still answers */
+	ck_assert_uint_eq(ttree_view_count(&v), 100);
 	nap_ms(20);
 	ck_assert_int_eq(atomic_load(&parked_done), 0);
 	ck_assert(tent_intact(found));
@@ -927,6 +927,16 @@ static int insert_by_holder(int run)
 	return 0;
 }
 
+static int destroy_by_holder(int run)
+{
+	struct ttree_txn x;
+
+	if (run)
+		ck_assert_int_eq(ttree_txn_begin(&dbg, &x), 0);
+	AT(run) ttree_destroy(&dbg);
+	return 0;
+}
+
 static int begin_twice(int run)
 {
 	struct ttree_txn x, y;
@@ -1132,6 +1142,7 @@ static const struct misuse {
 	{ destroy_inside, "ttree_destroy " WAITS, LOCKED },
 	{ insert_unregistered, "ttree_insert " UNREG, REG },
 	{ insert_by_holder, "ttree_insert " HOLDER, ANY },
+	{ destroy_by_holder, "ttree_destroy " HOLDER, ANY },
 	{ begin_twice, "ttree_txn_begin " HOLDER, ANY },
 	{ begin_unregistered, "ttree_txn_begin " UNREG, REG },
 	{ copy_untouched_aborts,

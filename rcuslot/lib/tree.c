@@ -640,17 +640,18 @@ RCUSLOT_PRIV_EXPORT void rcuslot_priv_tree_abort(txn *x)
 	unlock(t);
 }
 
-RCUSLOT_PRIV_EXPORT struct rcuslot_priv_tnode *rcuslot_priv_tree_detach(struct rcuslot_priv_tree *t)
+RCUSLOT_PRIV_EXPORT int rcuslot_priv_tree_detach(struct rcuslot_priv_tree *t, node **root)
 {
-	node *root;
-
+	*root = NULL;
+	if (__atomic_load_n(&t->owner, __ATOMIC_RELAXED) == self_id())
+		return -EDEADLK;
 	pthread_mutex_lock(&t->lock);
-	root = __atomic_load_n(&t->root, __ATOMIC_RELAXED);
+	*root = __atomic_load_n(&t->root, __ATOMIC_RELAXED);
 	__atomic_store_n(&t->root, NULL, __ATOMIC_RELEASE);
 	__atomic_store_n(&t->count, 0, __ATOMIC_RELAXED);
 	t->gen++;
 	pthread_mutex_unlock(&t->lock);
-	return root;
+	return 0;
 }
 
 RCUSLOT_PRIV_EXPORT void rcuslot_priv_tree_drain(node *root, rcuslot_priv_free_fn *free_fn)
