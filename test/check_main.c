@@ -143,6 +143,7 @@ int main(void)
 	srunner_add_suite(sr, list_concurrency_suite());
 	srunner_add_suite(sr, list_promises_suite());
 	srunner_add_suite(sr, tree_suite());
+	srunner_add_suite(sr, tree_faults_suite());
 	srunner_add_suite(sr, contracts_suite());
 #ifdef RCUSLOT_DEBUG
 	srunner_add_suite(sr, debug_suite());
