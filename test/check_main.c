@@ -150,6 +150,7 @@ int main(void)
 	srunner_add_suite(sr, map_debug_suite());
 	srunner_add_suite(sr, ref_debug_suite());
 	srunner_add_suite(sr, list_debug_suite());
+	srunner_add_suite(sr, tree_debug_suite());
 	srunner_add_suite(sr, contracts_debug_suite());
 #endif
 	srunner_run_all(sr, CK_ENV);
