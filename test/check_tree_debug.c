@@ -27,6 +27,8 @@
 	else
 
 static struct ttree tree_a = RCU_TREE_INITIALIZER;
+/* The walks' cursor. */
+static const struct tent *cur;
 
 /* Tree a, holding keys 1 to 3 (run only). */
 static struct ttree *full_tree(void)
@@ -113,27 +115,24 @@ static int view_outside(int run)
 static int foreach_outside(int run)
 {
 	struct ttree *t = run ? full_tree() : NULL;
-	const struct tent *o;
 
-	AT(run) RCU_TREE_FOREACH(ttree, t, o) (void)o;
+	AT(run) RCU_TREE_FOREACH(ttree, t, cur)(void) cur;
 	return 0;
 }
 
 static int foreach_reverse_outside(int run)
 {
 	struct ttree *t = run ? full_tree() : NULL;
-	const struct tent *o;
 
-	AT(run) RCU_TREE_FOREACH_REVERSE(ttree, t, o) (void)o;
+	AT(run) RCU_TREE_FOREACH_REVERSE(ttree, t, cur)(void) cur;
 	return 0;
 }
 
 static int foreach_range_outside(int run)
 {
 	struct ttree *t = run ? full_tree() : NULL;
-	const struct tent *o;
 
-	AT(run) RCU_TREE_FOREACH_RANGE(ttree, t, o, 1, 2) (void)o;
+	AT(run) RCU_TREE_FOREACH_RANGE(ttree, t, cur, 1, 2)(void) cur;
 	return 0;
 }
 
@@ -153,13 +152,12 @@ static int find_offline(int run)
 static int foreach_offline(int run)
 {
 	struct ttree *t = NULL;
-	const struct tent *o;
 
 	if (run) {
 		t = full_tree();
 		rcuslot_thread_offline();
 	}
-	AT(run) RCU_TREE_FOREACH(ttree, t, o) (void)o;
+	AT(run) RCU_TREE_FOREACH(ttree, t, cur)(void) cur;
 	return 0;
 }
 
@@ -263,22 +261,20 @@ static int view_count_next_section(int run)
 static int view_foreach_next_section(int run)
 {
 	struct ttree_view v;
-	const struct tent *o;
 
 	if (run)
 		v = stale_view();
-	AT(run) RCU_TREE_VIEW_FOREACH(ttree, &v, o) (void)o;
+	AT(run) RCU_TREE_VIEW_FOREACH(ttree, &v, cur)(void) cur;
 	return 0;
 }
 
 static int view_range_next_section(int run)
 {
 	struct ttree_view v;
-	const struct tent *o;
 
 	if (run)
 		v = stale_view();
-	AT(run) RCU_TREE_VIEW_FOREACH_RANGE(ttree, &v, o, 1, 3) (void)o;
+	AT(run) RCU_TREE_VIEW_FOREACH_RANGE(ttree, &v, cur, 1, 3)(void) cur;
 	return 0;
 }
 
@@ -446,7 +442,8 @@ static int remove_while_holding(int run)
 	return 0;
 }
 
-static int copy_nothing(const struct tent *old, struct tent **new_out, void *arg)
+static int copy_nothing(const struct tent *old, struct tent **new_out,
+			void *arg)
 {
 	(void)arg;
 	*new_out = (struct tent *)old;
@@ -455,12 +452,13 @@ static int copy_nothing(const struct tent *old, struct tent **new_out, void *arg
 
 static int copy_update_while_holding(int run)
 {
+	struct ttree *t = &tree_a;
 	struct ttree_txn x;
 	struct ttree_old old;
 
 	if (run)
 		holding(&x);
-	AT(run) if (ttree_copy_update(&tree_a, 1, copy_nothing, NULL, &old) != 0) return 1;
+	AT(run) if (ttree_copy_update(t, 1, copy_nothing, NULL, &old)) return 1;
 	return 0;
 }
 
@@ -557,7 +555,7 @@ static int reclaim_inside(int run)
 
 /* --- a copy callback that writes nothing ------------------------------- */
 
-static int copy_untouched(const struct tent *old, struct tent **new_out, void *arg)
+static int copy_blank(const struct tent *old, struct tent **new_out, void *arg)
 {
 	(void)old;
 	(void)new_out;
@@ -567,36 +565,48 @@ static int copy_untouched(const struct tent *old, struct tent **new_out, void *a
 
 static int copy_update_untouched(int run)
 {
+	struct ttree *t = &tree_a;
 	struct ttree_old old;
 
 	if (run)
 		full_tree();
-	AT(run) if (ttree_copy_update(&tree_a, 1, copy_untouched, NULL, &old) != 0) return 1;
+	AT(run) if (ttree_copy_update(t, 1, copy_blank, NULL, &old)) return 1;
 	return 0;
 }
 
 static int copy_update_untouched_absent(int run)
 {
+	struct ttree *t = &tree_a;
 	struct ttree_old old;
 
 	if (run)
 		full_tree();
-	AT(run) if (ttree_copy_update(&tree_a, 42, copy_untouched, NULL, &old) != 0) return 1;
+	AT(run) if (ttree_copy_update(t, 42, copy_blank, NULL, &old)) return 1;
 	return 0;
 }
 
 #define OUTSIDE "called outside a read-side critical section"
 #define OFFLINE_ "called from an offline thread"
-#define UNREG "called from a thread that is not registered (rcuslot_register_thread)"
-#define STALE "called on a view after the read-side critical section it was taken in"
+#define UNREG                                                                  \
+	"called from a thread that is not registered "                         \
+	"(rcuslot_register_thread)"
+#define STALE                                                                  \
+	"called on a view after the read-side critical section it was taken "  \
+	"in"
 #define ENDED "called on a transaction that was committed or aborted already"
 #define HOLDER                                                                 \
-	"called by the thread that holds a transaction on this tree (it would " \
+	"called by the thread that holds a transaction on this tree (it "      \
+	"would "                                                               \
 	"wait for itself)"
-#define TWICE "consumed an old handle that was already consumed (through a copy of it?)"
-#define WAITS "called inside a read-side critical section (it would wait for itself forever)"
+#define TWICE                                                                  \
+	"consumed an old handle that was already consumed (through a copy of " \
+	"it?)"
+#define WAITS                                                                  \
+	"called inside a read-side critical section (it would wait for "       \
+	"itself forever)"
 #define UNTOUCHED                                                              \
-	"got 0 from a copy callback that did not write *new_out (write the new " \
+	"got 0 from a copy callback that did not write *new_out (write the "   \
+	"new "                                                                 \
 	"object, NULL to empty, or old for no change)"
 
 static const struct misuse {
@@ -611,8 +621,10 @@ static const struct misuse {
 	{ last_outside, "ttree_last " OUTSIDE, LOCKED },
 	{ view_outside, "ttree_view " OUTSIDE, LOCKED },
 	{ foreach_outside, "RCU_TREE_FOREACH(ttree) " OUTSIDE, LOCKED },
-	{ foreach_reverse_outside, "RCU_TREE_FOREACH_REVERSE(ttree) " OUTSIDE, LOCKED },
-	{ foreach_range_outside, "RCU_TREE_FOREACH_RANGE(ttree) " OUTSIDE, LOCKED },
+	{ foreach_reverse_outside, "RCU_TREE_FOREACH_REVERSE(ttree) " OUTSIDE,
+	  LOCKED },
+	{ foreach_range_outside, "RCU_TREE_FOREACH_RANGE(ttree) " OUTSIDE,
+	  LOCKED },
 	{ view_find_after_section, "ttree_view_find " OUTSIDE, LOCKED },
 	{ find_offline, "ttree_find " OFFLINE_, OFFLINE },
 	{ foreach_offline, "RCU_TREE_FOREACH(ttree) " OFFLINE_, OFFLINE },
@@ -624,8 +636,10 @@ static const struct misuse {
 	{ view_first_next_section, "ttree_view_first " STALE, ANY },
 	{ view_last_next_section, "ttree_view_last " STALE, ANY },
 	{ view_count_next_section, "ttree_view_count " STALE, ANY },
-	{ view_foreach_next_section, "RCU_TREE_VIEW_FOREACH(ttree) " STALE, ANY },
-	{ view_range_next_section, "RCU_TREE_VIEW_FOREACH_RANGE(ttree) " STALE, ANY },
+	{ view_foreach_next_section, "RCU_TREE_VIEW_FOREACH(ttree) " STALE,
+	  ANY },
+	{ view_range_next_section, "RCU_TREE_VIEW_FOREACH_RANGE(ttree) " STALE,
+	  ANY },
 	{ txn_insert_after_commit, "ttree_txn_insert " ENDED, ANY },
 	{ txn_upsert_after_abort, "ttree_txn_upsert " ENDED, ANY },
 	{ txn_remove_after_commit, "ttree_txn_remove " ENDED, ANY },
@@ -664,7 +678,8 @@ END_TEST
 
 START_TEST(test_tree_misuse_message)
 {
-	misuse_expect_message(checked[_i]->fn, checked[_i]->what, "check_tree_debug.c", _i);
+	misuse_expect_message(checked[_i]->fn, checked[_i]->what,
+			      "check_tree_debug.c", _i);
 }
 END_TEST
 
@@ -675,7 +690,6 @@ START_TEST(test_tree_correct_use_passes)
 	struct ttree_txn x, y;
 	struct ttree_old old, empty;
 	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
-	const struct tent *o;
 	long n = 0;
 
 	for (uint64_t k = 1; k <= 5; k++)
@@ -684,6 +698,7 @@ START_TEST(test_tree_correct_use_passes)
 	rcuslot_read_lock();
 	{
 		struct ttree_view v = ttree_view(&t);
+		const struct tent *o;
 
 		ck_assert_ptr_nonnull(ttree_find(&t, 1));
 		ck_assert_ptr_nonnull(ttree_floor(&t, 9));
@@ -747,7 +762,8 @@ START_TEST(test_tree_correct_use_passes)
 	RCUSLOT_READ_SCOPE({
 		struct tent *mine = tent_new(1, 1);
 
-		ck_assert_int_eq(ttree_copy_update(&t, 1, copy_nothing, NULL, &old), 0);
+		ck_assert_int_eq(
+			ttree_copy_update(&t, 1, copy_nothing, NULL, &old), 0);
 		ck_assert(ttree_old_is_empty(&old));
 		ck_assert_int_eq(ttree_txn_begin(&t, &x), 0);
 		ck_assert_int_eq(ttree_txn_upsert(&x, mine), 0);
@@ -793,13 +809,15 @@ Suite *tree_debug_suite(void)
 {
 	const char *fork = getenv("CK_FORK");
 	TCase *tc;
-	Suite *s = rcu_suite("tree-debug-checks", &tc, tree_setup, tree_teardown);
+	Suite *s =
+		rcu_suite("tree-debug-checks", &tc, tree_setup, tree_teardown);
 
 	for (int i = 0; i < NMISUSES; i++)
 		if (misuse_checked_here(misuses[i].when))
 			checked[nchecked++] = &misuses[i];
 	if (!fork || strcmp(fork, "no") != 0)
-		tcase_add_loop_test_raise_signal(tc, test_tree_misuse_aborts, SIGABRT, 0, nchecked);
+		tcase_add_loop_test_raise_signal(tc, test_tree_misuse_aborts,
+						 SIGABRT, 0, nchecked);
 	tcase_add_loop_test(tc, test_tree_misuse_message, 0, nchecked);
 	tcase_add_test(tc, test_tree_correct_use_passes);
 	if (RCUSLOT_READ_ONGOING_TRACKS_LOCK) /* not qsbr: see the test */

@@ -38,7 +38,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <time.h>
 
 #include "check_tree.h"
 #include "check_rcuslot.h"
@@ -66,6 +65,11 @@ static int met_failure(void)
 	return met;
 }
 
+static long frees(void)
+{
+	return atomic_load(&tent_frees);
+}
+
 static struct tent *old_obj(const struct ttree_old *old)
 {
 	return (struct tent *)rcuslot_priv_strip(old->rcuslot_priv_obj);
@@ -91,8 +95,9 @@ static void check_tree(struct ttree *t, const struct model *m)
 		uint64_t prev = 0;
 
 		RCU_TREE_FOREACH(ttree, t, o) {
-			if (bad < 0 && (!tent_intact(o) || o->key >= KEYS || o != m->obj[o->key] ||
-					(!first && o->key <= prev)))
+			if (bad < 0 &&
+			    (!tent_intact(o) || o->key >= KEYS ||
+			     o != m->obj[o->key] || (!first && o->key <= prev)))
 				bad = n;
 			first = 0;
 			prev = o->key;
@@ -113,7 +118,8 @@ static void check_tree(struct ttree *t, const struct model *m)
 /* After an update that succeeded: its key and the count (the run checks all at its end). */
 static void check_key(struct ttree *t, uint64_t key)
 {
-	RCUSLOT_READ_SCOPE({ ck_assert_ptr_eq(ttree_find(t, key), model.obj[key]); })
+	RCUSLOT_READ_SCOPE(
+		{ ck_assert_ptr_eq(ttree_find(t, key), model.obj[key]); })
 	ck_assert_uint_eq(ttree_count(t), (unsigned long)model.n);
 }
 
@@ -123,7 +129,7 @@ static void check_key(struct ttree *t, uint64_t key)
  */
 static void retire(struct rcuslot_batch *b, struct ttree_old *old)
 {
-	long frees0 = atomic_load(&tent_frees);
+	long frees0 = frees();
 	long held = (long)rcuslot_batch_count(b) + !ttree_old_is_empty(old);
 	unsigned long gps = rcuslot_grace_periods_waited();
 
@@ -131,11 +137,11 @@ static void retire(struct rcuslot_batch *b, struct ttree_old *old)
 	ck_assert(ttree_old_is_empty(old));
 	if (met_failure()) {
 		ck_assert_uint_eq(rcuslot_batch_count(b), 0);
-		ck_assert_int_eq(atomic_load(&tent_frees), frees0 + held);
+		ck_assert_int_eq(frees(), frees0 + held);
 		ck_assert_uint_eq(rcuslot_grace_periods_waited(), gps + 1);
 	} else {
 		ck_assert_uint_eq(rcuslot_batch_count(b), (unsigned long)held);
-		ck_assert_int_eq(atomic_load(&tent_frees), frees0);
+		ck_assert_int_eq(frees(), frees0);
 	}
 }
 
@@ -151,7 +157,8 @@ static void do_insert(struct ttree *t, uint64_t key, struct rcuslot_batch *b)
 		ck_assert_int_eq(rc, -ENOMEM);
 		ck_assert(tent_intact(e));
 		check_tree(t, &model);
-		rc = ttree_insert(t, e); /* the caller's still: it goes in now */
+		rc = ttree_insert(t,
+				  e); /* the caller's still: it goes in now */
 		ck_assert(!met_failure());
 	}
 	ck_assert_int_eq(rc, model.obj[key] ? -EEXIST : 0);
@@ -163,7 +170,8 @@ static void do_insert(struct ttree *t, uint64_t key, struct rcuslot_batch *b)
 }
 
 /* upsert, replace (replace = 1) */
-static void do_put(struct ttree *t, uint64_t key, int replace, struct rcuslot_batch *b)
+static void do_put(struct ttree *t, uint64_t key, int replace,
+		   struct rcuslot_batch *b)
 {
 	struct tent *e = tent_new(key, ++serial), *was = model.obj[key];
 	struct ttree_old old;
@@ -174,7 +182,8 @@ static void do_put(struct ttree *t, uint64_t key, int replace, struct rcuslot_ba
 		ck_assert(ttree_old_is_empty(&old));
 		ck_assert(tent_intact(e));
 		check_tree(t, &model);
-		rc = replace ? ttree_replace(t, e, &old) : ttree_upsert(t, e, &old);
+		rc = replace ? ttree_replace(t, e, &old)
+			     : ttree_upsert(t, e, &old);
 		ck_assert(!met_failure());
 	}
 	if (replace && !was) {
@@ -234,12 +243,13 @@ static int bump_fn(const struct tent *old, struct tent **new_out, void *arg)
 	return 0;
 }
 
-static void do_copy_update(struct ttree *t, uint64_t key, int remove, struct rcuslot_batch *b)
+static void do_copy_update(struct ttree *t, uint64_t key, int remove,
+			   struct rcuslot_batch *b)
 {
 	struct tent *was = model.obj[key];
 	struct bump a = { remove, 0, NULL };
 	struct ttree_old old;
-	long frees0 = atomic_load(&tent_frees);
+	long frees0 = frees();
 	int rc;
 
 	if (!was && !remove)
@@ -250,7 +260,7 @@ static void do_copy_update(struct ttree *t, uint64_t key, int remove, struct rcu
 		ck_assert_int_eq(rc, -ENOMEM);
 		ck_assert(ttree_old_is_empty(&old));
 		/* The tree could not take the copy: freed by free_fn, once. */
-		ck_assert_int_eq(atomic_load(&tent_frees), frees0 + !remove);
+		ck_assert_int_eq(frees(), frees0 + !remove);
 		check_tree(t, &model);
 		a.calls = 0;
 		rc = ttree_copy_update(t, key, bump_fn, &a, &old);
@@ -262,7 +272,8 @@ static void do_copy_update(struct ttree *t, uint64_t key, int remove, struct rcu
 	if (remove && !was) {
 		ck_assert(ttree_old_is_empty(&old));
 	} else {
-		ck_assert_int_eq(a.made ? a.made->value : 0, remove ? 0 : was->value + 1);
+		ck_assert_int_eq(a.made ? a.made->value : 0,
+				 remove ? 0 : was->value + 1);
 		model_set(&model, key, remove ? NULL : a.made);
 		retire(b, &old);
 	}
@@ -281,7 +292,8 @@ static void fill(struct ttree *t, const uint64_t *keys, long n)
 }
 
 /* The same in one transaction (one commit: cheaper than 1000 of them). */
-static void fill_range(struct ttree *t, uint64_t from, uint64_t to, uint64_t step)
+static void fill_range(struct ttree *t, uint64_t from, uint64_t to,
+		       uint64_t step)
 {
 	struct ttree_txn x;
 	struct rcuslot_batch none = RCUSLOT_BATCH_INITIALIZER;
@@ -309,7 +321,7 @@ static void empty_setup(struct ttree *t, struct rcuslot_batch *b)
 static void empty_run(struct ttree *t, struct rcuslot_batch *b)
 {
 	do_remove(t, 7, b); /* absent: nothing allocated */
-	do_put(t, 7, 1, b);  /* replace of an absent key */
+	do_put(t, 7, 1, b); /* replace of an absent key */
 	do_insert(t, 7, b);
 	do_remove(t, 7, b); /* back to an empty tree */
 	do_put(t, 9, 0, b); /* upsert into an empty tree */
@@ -451,7 +463,8 @@ static void check_txn(struct ttree_txn *x)
 	for (uint64_t k = 0; k < KEYS; k++)
 		if (bad < 0 && ttree_txn_find(x, k) != txn_model.obj[k])
 			bad = (long)k;
-	ck_assert_msg(bad < 0, "the transaction answers otherwise for key %ld", bad);
+	ck_assert_msg(bad < 0, "the transaction answers otherwise for key %ld",
+		      bad);
 }
 
 /*
@@ -464,8 +477,9 @@ static void txn_op(struct ttree *t, struct ttree_txn *x, int op, uint64_t key,
 {
 	struct tent *e = op < 2 ? tent_new(key, ++serial) : NULL;
 	struct tent *was = txn_model.obj[key];
-	int rc = op == 0 ? ttree_txn_insert(x, e) : op == 1 ? ttree_txn_upsert(x, e)
-							   : ttree_txn_remove(x, key);
+	int rc = op == 0   ? ttree_txn_insert(x, e)
+		 : op == 1 ? ttree_txn_upsert(x, e)
+			   : ttree_txn_remove(x, key);
 
 	if (met_failure()) {
 		ck_assert_int_eq(rc, -ENOMEM);
@@ -510,7 +524,8 @@ static void txn_run(struct ttree *t, struct rcuslot_batch *b)
 		uint64_t j = (uint64_t)(i * 37 % 1100);
 
 		/* Half of the keys in the tree; the op independent of that. */
-		txn_op(t, &x, (int)(j / 2 % 3), j % 2 ? j * 3 : j * 3 + 1, taken, &ntaken);
+		txn_op(t, &x, (int)(j / 2 % 3), j % 2 ? j * 3 : j * 3 + 1,
+		       taken, &ntaken);
 	}
 	/* Its own insert, upserted and removed again: both taken out. */
 	txn_op(t, &x, 0, 3001, taken, &ntaken);
@@ -518,7 +533,7 @@ static void txn_run(struct ttree *t, struct rcuslot_batch *b)
 	txn_op(t, &x, 2, 3001, taken, &ntaken);
 	check_tree(t, &model); /* nobody sees any of it yet */
 	ck_assert_int_gt(ntaken, 60);
-	frees0 = atomic_load(&tent_frees);
+	frees0 = frees();
 	gps = rcuslot_grace_periods_waited();
 	rc = ttree_txn_commit(&x, b);
 	ck_assert_int_eq(rc, 0);
@@ -527,12 +542,14 @@ static void txn_run(struct ttree *t, struct rcuslot_batch *b)
 	/* Every object taken out is in the batch, or freed after a grace period. */
 	if (met_failure()) {
 		ck_assert_uint_eq(rcuslot_grace_periods_waited(), gps + 1);
-		ck_assert_int_eq((long)rcuslot_batch_count(b) + atomic_load(&tent_frees) - frees0,
+		ck_assert_int_eq((long)rcuslot_batch_count(b) + frees() -
+					 frees0,
 				 ntaken);
-		ck_assert_int_gt(atomic_load(&tent_frees), frees0);
+		ck_assert_int_gt(frees(), frees0);
 	} else {
-		ck_assert_uint_eq(rcuslot_batch_count(b), (unsigned long)ntaken);
-		ck_assert_int_eq(atomic_load(&tent_frees), frees0);
+		ck_assert_uint_eq(rcuslot_batch_count(b),
+				  (unsigned long)ntaken);
+		ck_assert_int_eq(frees(), frees0);
 	}
 	/* The lock is free: a single-key update, then a transaction that aborts. */
 	do_insert(t, 3301, b);
@@ -582,8 +599,8 @@ static long run_once(const struct scenario *sc, long n, long *failures)
 	ttree_destroy(&t);
 	rcuslot_barrier();
 	/* Every entry freed exactly once; every block back with the allocator. */
-	ck_assert_int_eq(atomic_load(&tent_bad_frees), 0);
-	ck_assert_int_eq(atomic_load(&tent_frees), atomic_load(&tent_allocs));
+	ck_assert_int_eq(tent_bad_frees, 0);
+	ck_assert_int_eq(frees(), tent_allocs);
 	ck_assert_int_eq(failalloc_live(), live0);
 	ck_assert_int_eq(rcuslot_defer_pending(), 0);
 	return calls;
@@ -612,8 +629,10 @@ START_TEST(test_tree_alloc_failure_sweep)
 	ck_assert_int_eq(tent_ledger_live(), 0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("tree fault sweep, %s: failed allocations N = 1..%ld in turn; "
-	       "a clean run makes %ld (%ld ms)\n", sc->name, n - 1, allocs,
-	       (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	       "a clean run makes %ld (%ld ms)\n",
+	       sc->name, n - 1, allocs,
+	       (long)((t1.tv_sec - t0.tv_sec) * 1000 +
+		      (t1.tv_nsec - t0.tv_nsec) / 1000000));
 }
 END_TEST
 
@@ -657,7 +676,8 @@ START_TEST(test_tree_no_memory)
 
 	ck_assert_int_eq(ttree_remove(&one, 1, &old), -ENOMEM);
 	ck_assert(ttree_old_is_empty(&old));
-	ck_assert_int_eq(ttree_copy_update(&one, 1, bump_fn, &a, &old), -ENOMEM);
+	ck_assert_int_eq(ttree_copy_update(&one, 1, bump_fn, &a, &old),
+			 -ENOMEM);
 	ck_assert(ttree_old_is_empty(&old));
 	ck_assert_uint_eq(ttree_count(&one), 1);
 	RCUSLOT_READ_SCOPE({ ck_assert_ptr_nonnull(ttree_find(&one, 1)); })
@@ -666,14 +686,14 @@ START_TEST(test_tree_no_memory)
 	tent_free(e);
 
 	/* The commit allocates no node: it publishes; the batch falls back. */
-	frees0 = atomic_load(&tent_frees);
+	frees0 = frees();
 	gps = rcuslot_grace_periods_waited();
 	ck_assert_int_eq(ttree_txn_commit(&x, &b), 0);
 	for (uint64_t k = 100; k < 105; k++)
 		model_set(&model, k, NULL);
 	check_tree(&deep, &model);
 	ck_assert_uint_eq(rcuslot_batch_count(&b), 0);
-	ck_assert_int_eq(atomic_load(&tent_frees), frees0 + 5);
+	ck_assert_int_eq(frees(), frees0 + 5);
 	ck_assert_uint_eq(rcuslot_grace_periods_waited(), gps + 5);
 
 	ttree_destroy(&deep);

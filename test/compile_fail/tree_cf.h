@@ -20,8 +20,14 @@ struct host {
 	int id;
 };
 
-static inline void range_free(struct range *r) { free(r); }
-static inline void host_free(struct host *h) { free(h); }
+static inline void range_free(struct range *r)
+{
+	free(r);
+}
+static inline void host_free(struct host *h)
+{
+	free(h);
+}
 
 RCU_TREE_DEFINE(range_tree, struct range, start, range_free);
 RCU_TREE_DEFINE(asn_tree, struct range, asn, range_free);

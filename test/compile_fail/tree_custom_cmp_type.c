@@ -11,7 +11,10 @@ struct release {
 	struct pair version;
 	int id;
 };
-static inline void release_free(struct release *r) { free(r); }
+static inline void release_free(struct release *r)
+{
+	free(r);
+}
 
 #ifdef RCUSLOT_CF_OK
 static inline int pair_cmp(struct pair a, struct pair b)
@@ -29,4 +32,5 @@ static inline int pair_cmp(const struct pair *a, const struct pair *b)
 }
 #endif
 
-RCU_TREE_DEFINE_CUSTOM(ver_tree, struct release, version, struct pair, pair_cmp, release_free);
+RCU_TREE_DEFINE_CUSTOM(ver_tree, struct release, version, struct pair, pair_cmp,
+		       release_free);

@@ -11,6 +11,9 @@ struct price {
 #endif
 	uint32_t item;
 };
-static inline void price_free(struct price *p) { free(p); }
+static inline void price_free(struct price *p)
+{
+	free(p);
+}
 
 RCU_TREE_DEFINE(price_tree, struct price, cents, price_free);

@@ -11,6 +11,9 @@ struct named {
 #endif
 	int id;
 };
-static inline void named_free(struct named *n) { free(n); }
+static inline void named_free(struct named *n)
+{
+	free(n);
+}
 
 RCU_TREE_DEFINE(name_tree, struct named, name, named_free);

@@ -3,17 +3,19 @@
 /* expect-error: RCU_TREE_DEFINE\(ver_tree\): the key member must be an integer of at most 64 bits */
 #include "tree_cf.h"
 
-struct pair {
-	uint32_t major, minor;
-};
 struct release {
 #ifdef RCUSLOT_CF_OK
 	uint64_t version;
 #else
-	struct pair version;
+	struct pair {
+		uint32_t major, minor;
+	} version;
 #endif
 	int id;
 };
-static inline void release_free(struct release *r) { free(r); }
+static inline void release_free(struct release *r)
+{
+	free(r);
+}
 
 RCU_TREE_DEFINE(ver_tree, struct release, version, release_free);

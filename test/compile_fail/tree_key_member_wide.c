@@ -11,6 +11,9 @@ struct wide {
 #endif
 	int id;
 };
-static inline void wide_free(struct wide *w) { free(w); }
+static inline void wide_free(struct wide *w)
+{
+	free(w);
+}
 
 RCU_TREE_DEFINE(wide_tree, struct wide, key, wide_free);

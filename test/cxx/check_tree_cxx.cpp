@@ -75,7 +75,8 @@ int host_cmp(std::string_view a, std::string_view b)
 	return a.compare(b);
 }
 
-RCU_TREE_DEFINE_CUSTOM(host_tree, host, name, std::string_view, host_cmp, host_free);
+RCU_TREE_DEFINE_CUSTOM(host_tree, host, name, std::string_view, host_cmp,
+		       host_free);
 
 } // namespace app
 
@@ -83,13 +84,19 @@ using app::host;
 using app::range;
 using app::user;
 
-static_assert(std::is_same<decltype(app::range_tree_find(nullptr, 0)), const range *>::value,
+static_assert(std::is_same<decltype(app::range_tree_find(nullptr, 0)),
+			   const range *>::value,
 	      "a lookup gives a const object");
-static_assert(std::is_same<app::range_tree_key, uint32_t>::value, "the key member's type");
-static_assert(std::is_same<app::host_tree_key, std::string_view>::value, "the custom key type");
-static_assert(std::is_same<app::user_tree_key, const char *>::value, "a string tree's key");
-static_assert(sizeof(app::range_tree_old) == sizeof(void *), "an old handle is one pointer");
-static_assert(std::is_same<app::range_tree_copy_fn, int(const range *, range **, void *)>::value,
+static_assert(std::is_same<app::range_tree_key, uint32_t>::value,
+	      "the key member's type");
+static_assert(std::is_same<app::host_tree_key, std::string_view>::value,
+	      "the custom key type");
+static_assert(std::is_same<app::user_tree_key, const char *>::value,
+	      "a string tree's key");
+static_assert(sizeof(app::range_tree_old) == sizeof(void *),
+	      "an old handle is one pointer");
+static_assert(std::is_same<app::range_tree_copy_fn,
+			   int(const range *, range **, void *)>::value,
 	      "copy_update's callback type");
 
 static void setup(void)
@@ -117,7 +124,8 @@ START_TEST(test_tree_insert_find_floor)
 
 	ck_assert_int_eq(app::range_tree_init(&u), 0);
 	for (uint32_t s = 10; s <= 1000; s += 10)
-		ck_assert_int_eq(app::range_tree_insert(&t, range_new(s, s / 10)), 0);
+		ck_assert_int_eq(
+			app::range_tree_insert(&t, range_new(s, s / 10)), 0);
 	ck_assert_int_eq(app::range_tree_insert(&t, dup), -EEXIST);
 	ck_assert_uint_eq(app::range_tree_count(&t), 100);
 	RCUSLOT_READ_SCOPE({
@@ -145,14 +153,15 @@ START_TEST(test_tree_walks_and_view)
 {
 	static app::range_tree t;
 	app::range_tree_old old{};
-	const range *r;
 
 	for (uint32_t s = 1; s <= 200; s++)
-		ck_assert_int_eq(app::range_tree_insert(&t, range_new(s, s)), 0);
+		ck_assert_int_eq(app::range_tree_insert(&t, range_new(s, s)),
+				 0);
 	rcuslot_read_lock();
 	{
 		// The view type needs `struct`: the function of the same name hides it.
 		struct app::range_tree_view v = app::range_tree_view(&t);
+		const range *r;
 		uint32_t want = 1;
 		long n = 0;
 
@@ -174,7 +183,8 @@ START_TEST(test_tree_walks_and_view)
 		ck_assert_ptr_null(app::range_tree_find(&t, 100));
 		ck_assert_ptr_nonnull(app::range_tree_view_find(&v, 100));
 		ck_assert_uint_eq(app::range_tree_view_count(&v), 200);
-		ck_assert_uint_eq(app::range_tree_view_floor(&v, 1000)->start, 200);
+		ck_assert_uint_eq(app::range_tree_view_floor(&v, 1000)->start,
+				  200);
 		ck_assert_uint_eq(app::range_tree_view_ceil(&v, 0)->start, 1);
 		ck_assert_uint_eq(app::range_tree_view_first(&v)->start, 1);
 		ck_assert_uint_eq(app::range_tree_view_last(&v)->start, 200);
@@ -201,7 +211,9 @@ START_TEST(test_tree_updates)
 	app::range_tree_old old{};
 	range *a = range_new(1, 10), *b = range_new(1, 20);
 	auto bump = [](const range *o, range **new_out, void *arg) -> int {
-		*new_out = o ? range_new(o->start, o->asn + *static_cast<long *>(arg)) : nullptr;
+		*new_out = o ? range_new(o->start,
+					 o->asn + *static_cast<long *>(arg))
+			     : nullptr;
 		return 0;
 	};
 	long by = 5;
@@ -212,11 +224,14 @@ START_TEST(test_tree_updates)
 	ck_assert(!app::range_tree_old_is_empty(&old));
 	ck_assert_ptr_eq(app::range_tree_old_reclaim(&old), a);
 	delete a;
-	ck_assert_int_eq(app::range_tree_copy_update(&t, 1, bump, &by, &old), 0);
+	ck_assert_int_eq(app::range_tree_copy_update(&t, 1, bump, &by, &old),
+			 0);
 	app::range_tree_old_defer(&old);
-	ck_assert_int_eq(app::range_tree_copy_update(&t, 2, bump, &by, &old), 0); // absent: no change
+	ck_assert_int_eq(app::range_tree_copy_update(&t, 2, bump, &by, &old),
+			 0); // absent: no change
 	ck_assert(app::range_tree_old_is_empty(&old));
-	RCUSLOT_READ_SCOPE({ ck_assert_int_eq(app::range_tree_find(&t, 1)->asn, 25); })
+	RCUSLOT_READ_SCOPE(
+		{ ck_assert_int_eq(app::range_tree_find(&t, 1)->asn, 25); })
 	{
 		rcuslot_batch batch = RCUSLOT_BATCH_INITIALIZER;
 
@@ -239,15 +254,18 @@ START_TEST(test_tree_transaction)
 	std::vector<range *> mine;
 
 	for (uint32_t s = 0; s < 100; s++)
-		ck_assert_int_eq(app::range_tree_insert(&t, range_new(s, 1)), 0);
+		ck_assert_int_eq(app::range_tree_insert(&t, range_new(s, 1)),
+				 0);
 	ck_assert_int_eq(app::range_tree_txn_begin(&t, &x), 0);
 	for (uint32_t s = 100; s < 200; s++)
-		ck_assert_int_eq(app::range_tree_txn_insert(&x, range_new(s, 2)), 0);
+		ck_assert_int_eq(
+			app::range_tree_txn_insert(&x, range_new(s, 2)), 0);
 	for (uint32_t s = 0; s < 50; s++)
 		ck_assert_int_eq(app::range_tree_txn_remove(&x, s), 0);
 	ck_assert_int_eq(app::range_tree_txn_upsert(&x, range_new(60, 3)), 0);
 	ck_assert_int_eq(app::range_tree_txn_find(&x, 60)->asn, 3);
-	RCUSLOT_READ_SCOPE({ ck_assert_ptr_null(app::range_tree_find(&t, 150)); })
+	RCUSLOT_READ_SCOPE(
+		{ ck_assert_ptr_null(app::range_tree_find(&t, 150)); })
 	ck_assert_int_eq(app::range_tree_txn_commit(&x, &batch), 0);
 	ck_assert_uint_eq(rcuslot_batch_count(&batch), 51);
 	rcuslot_batch_free(&batch);
@@ -257,7 +275,8 @@ START_TEST(test_tree_transaction)
 	ck_assert_int_eq(app::range_tree_txn_begin(&t, &x), 0);
 	for (uint32_t s = 500; s < 510; s++) {
 		mine.push_back(range_new(s, 4));
-		ck_assert_int_eq(app::range_tree_txn_insert(&x, mine.back()), 0);
+		ck_assert_int_eq(app::range_tree_txn_insert(&x, mine.back()),
+				 0);
 	}
 	ck_assert_int_eq(app::range_tree_txn_remove(&x, 150), 0);
 	app::range_tree_txn_abort(&x);
@@ -277,27 +296,32 @@ START_TEST(test_tree_string_and_custom_keys)
 	static app::user_tree users;
 	static app::host_tree hosts;
 	const char *names[] = { "delta", "alpha", "charlie", "bravo" };
-	const user *u;
-	const host *h;
-	std::string seen;
-
 	for (int i = 0; i < 4; i++) {
 		user *nu = new user{};
 
 		std::snprintf(nu->name, sizeof(nu->name), "%s", names[i]);
 		nu->uid = i;
 		ck_assert_int_eq(app::user_tree_insert(&users, nu), 0);
-		ck_assert_int_eq(app::host_tree_insert(&hosts, new host{ names[i], 80 + i }), 0);
+		ck_assert_int_eq(app::host_tree_insert(
+					 &hosts, new host{ names[i], 80 + i }),
+				 0);
 	}
 	RCUSLOT_READ_SCOPE({
+		const user *u;
+		const host *h;
+		std::string seen;
+
 		RCU_TREE_FOREACH(app::user_tree, &users, u)
 			seen += u->name[0];
 		ck_assert_str_eq(seen.c_str(), "abcd");
-		ck_assert_int_eq(app::user_tree_find(&users, "charlie")->uid, 2);
-		ck_assert_str_eq(app::user_tree_floor(&users, "c")->name, "bravo");
+		ck_assert_int_eq(app::user_tree_find(&users, "charlie")->uid,
+				 2);
+		ck_assert_str_eq(app::user_tree_floor(&users, "c")->name,
+				 "bravo");
 		std::string key = "delta-and-more";
 
-		h = app::host_tree_find(&hosts, std::string_view(key).substr(0, 5));
+		h = app::host_tree_find(&hosts,
+					std::string_view(key).substr(0, 5));
 		ck_assert(h && h->port == 80);
 		ck_assert(app::host_tree_ceil(&hosts, "b")->name == "bravo");
 		seen.clear();
@@ -316,7 +340,8 @@ START_TEST(test_tree_named_flavor)
 	static app::range_ftree t;
 
 	ck_assert_int_eq(app::range_ftree_insert(&t, range_new(3, 30)), 0);
-	RCUSLOT_READ_SCOPE({ ck_assert_int_eq(app::range_ftree_find(&t, 3)->asn, 30); })
+	RCUSLOT_READ_SCOPE(
+		{ ck_assert_int_eq(app::range_ftree_find(&t, 3)->asn, 30); })
 	app::range_ftree_destroy(&t);
 	ck_assert_int_eq(app::freed.load(), 1);
 }
@@ -327,21 +352,24 @@ START_TEST(test_tree_readers_see_whole_transactions)
 {
 	static app::range_tree t;
 	const uint32_t nkeys = 64;
-	const long total = 64 * 100;
+	const long total = 64L * 100;
 	std::atomic<bool> stop{ false };
 	std::atomic<long> bad{ 0 }, rounds{ 0 };
 	std::vector<std::thread> readers;
 
 	for (uint32_t s = 0; s < nkeys; s++)
-		ck_assert_int_eq(app::range_tree_insert(&t, range_new(s, 100)), 0);
+		ck_assert_int_eq(app::range_tree_insert(&t, range_new(s, 100)),
+				 0);
+	readers.reserve(2);
 	for (int i = 0; i < 2; i++) {
 		readers.emplace_back([&] {
 			rcuslot_register_thread();
 			while (!stop.load()) {
 				long sum = 0;
-				const range *r;
 
 				RCUSLOT_READ_SCOPE({
+					const range *r;
+
 					RCU_TREE_FOREACH(app::range_tree, &t, r)
 						sum += r->asn;
 				})
@@ -357,7 +385,8 @@ START_TEST(test_tree_readers_see_whole_transactions)
 	for (int i = 0; i < 300; i++) {
 		app::range_tree_txn x;
 		rcuslot_batch batch = RCUSLOT_BATCH_INITIALIZER;
-		uint32_t from = (uint32_t)(i * 7) % nkeys, to = (uint32_t)(i * 13 + 1) % nkeys;
+		uint32_t from = (uint32_t)(i * 7) % nkeys,
+			 to = (uint32_t)(i * 13 + 1) % nkeys;
 		long a, b;
 
 		if (from == to)
@@ -365,8 +394,12 @@ START_TEST(test_tree_readers_see_whole_transactions)
 		ck_assert_int_eq(app::range_tree_txn_begin(&t, &x), 0);
 		a = app::range_tree_txn_find(&x, from)->asn;
 		b = app::range_tree_txn_find(&x, to)->asn;
-		ck_assert_int_eq(app::range_tree_txn_upsert(&x, range_new(from, a - 3)), 0);
-		ck_assert_int_eq(app::range_tree_txn_upsert(&x, range_new(to, b + 3)), 0);
+		ck_assert_int_eq(
+			app::range_tree_txn_upsert(&x, range_new(from, a - 3)),
+			0);
+		ck_assert_int_eq(
+			app::range_tree_txn_upsert(&x, range_new(to, b + 3)),
+			0);
 		ck_assert_int_eq(app::range_tree_txn_commit(&x, &batch), 0);
 		rcuslot_batch_defer(&batch);
 	}
