@@ -25,6 +25,8 @@
  * and, after destroy and rcuslot_barrier(), every block the kit took is
  * back (failalloc_live()).
  *
+ * The same for a string tree, whose separators are object addresses.
+ *
  * Then with every allocation failing: a removal copies a path, so it
  * fails with -ENOMEM and changes nothing (single-key, copy_update and in a
  * transaction alike); a commit still publishes; destroy frees everything.
@@ -637,6 +639,179 @@ START_TEST(test_tree_alloc_failure_sweep)
 END_TEST
 
 /*
+ * A string tree: its nodes hold the objects' addresses as keys, and the
+ * least key of each node is its parent's separator, so replacing or
+ * removing the first object of a leaf rewrites its parent. The same sweep
+ * over such updates, single-key and in a transaction: on failure, no
+ * separator changed (every key still found, the walk intact).
+ */
+#define SKEYS 300
+
+struct sent {
+	char name[8]; /* "k0000": zero-padded, so strcmp order is numeric */
+	long value;
+};
+
+static atomic_long sent_allocs, sent_frees;
+
+static void sent_free(struct sent *e)
+{
+	atomic_fetch_add(&sent_frees, 1);
+	free(e);
+}
+
+RCU_TREE_DEFINE_STRING(stree, struct sent, name, sent_free);
+
+static struct sent *smodel[SKEYS], *pending[SKEYS];
+
+static struct sent *sent_new(int i)
+{
+	struct sent *e = malloc(sizeof(*e));
+
+	ck_assert_ptr_nonnull(e);
+	snprintf(e->name, sizeof(e->name), "k%04d", i);
+	e->value = ++serial;
+	atomic_fetch_add(&sent_allocs, 1);
+	return e;
+}
+
+static void check_stree(struct stree *t)
+{
+	int bad = -1;
+
+	RCUSLOT_READ_SCOPE({
+		const struct sent *o;
+		char name[8];
+		int n = 0;
+
+		RCU_TREE_FOREACH(stree, t, o) {
+			while (n < SKEYS && !smodel[n])
+				n++;
+			if (bad < 0 && (n == SKEYS || o != smodel[n]))
+				bad = n;
+			n++;
+		}
+		for (int i = 0; i < SKEYS; i++) {
+			snprintf(name, sizeof(name), "k%04d", i);
+			if (bad < 0 && stree_find(t, name) != smodel[i])
+				bad = 1000 + i;
+		}
+	})
+	ck_assert_msg(bad < 0, "the string tree differs from its model at %d",
+		      bad);
+}
+
+/* upsert (remove 0) or remove (1) key i; on failure, unchanged, then again */
+static void supdate(struct stree *t, int i, int remove, struct rcuslot_batch *b)
+{
+	struct sent *e = remove ? NULL : sent_new(i);
+	struct stree_old old;
+	char name[8];
+	int rc;
+
+	snprintf(name, sizeof(name), "k%04d", i);
+	rc = remove ? stree_remove(t, name, &old) : stree_upsert(t, e, &old);
+	if (met_failure()) {
+		ck_assert_int_eq(rc, -ENOMEM);
+		ck_assert(stree_old_is_empty(&old));
+		check_stree(t);
+		rc = remove ? stree_remove(t, name, &old)
+			    : stree_upsert(t, e, &old);
+		ck_assert(!met_failure());
+	}
+	ck_assert_int_eq(rc, remove && !smodel[i] ? -ENOENT : 0);
+	ck_assert_ptr_eq(rcuslot_priv_strip(old.rcuslot_priv_obj), smodel[i]);
+	smodel[i] = e;
+	stree_batch_add(b, &old);
+	met_failure(); /* a batch chunk: its fallback is check_map_faults.c's */
+}
+
+static long srun_once(long n, long *failures)
+{
+	static struct stree t;
+	struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
+	struct stree_txn x;
+	long calls, live0;
+
+	rcuslot_barrier();
+	live0 = failalloc_live();
+	memset(smodel, 0, sizeof(smodel));
+	ck_assert_int_eq(stree_txn_begin(&t, &x), 0);
+	for (int i = 0; i < SKEYS; i++) {
+		smodel[i] = sent_new(i);
+		ck_assert_int_eq(stree_txn_insert(&x, smodel[i]), 0);
+	}
+	ck_assert_int_eq(stree_txn_commit(&x, &b), 0);
+	failalloc_reset();
+	fails_seen = 0;
+	failalloc_fail_nth(n);
+	/* Keys inserted in order: leaf j starts with key 32 j. */
+	supdate(&t, 0, 0, &b);
+	supdate(&t, 32, 0, &b);
+	supdate(&t, 64, 1, &b);
+	supdate(&t, 64, 0, &b);
+	supdate(&t, 299, 1, &b);
+	/* A transaction: the first keys of three leaves replaced, one removed. */
+	ck_assert_int_eq(stree_txn_begin(&t, &x), 0);
+	for (int i = 96; i <= 192; i += 32) {
+		struct sent *e = i == 192 ? NULL : sent_new(i);
+		char name[8];
+		int rc;
+
+		snprintf(name, sizeof(name), "k%04d", i);
+		rc = e ? stree_txn_upsert(&x, e) : stree_txn_remove(&x, name);
+		if (met_failure()) {
+			ck_assert_int_eq(rc, -ENOMEM);
+			ck_assert_ptr_eq(stree_txn_find(&x, name), smodel[i]);
+			if (e)
+				sent_free(e);
+			pending[i] = smodel[i];
+			continue;
+		}
+		ck_assert_int_eq(rc, 0);
+		ck_assert_ptr_eq(stree_txn_find(&x, name), e);
+		pending[i] = e;
+	}
+	check_stree(&t); /* nobody sees the transaction yet */
+	ck_assert_int_eq(stree_txn_commit(&x, &b), 0);
+	met_failure();
+	for (int i = 96; i <= 192; i += 32)
+		smodel[i] = pending[i];
+	calls = failalloc_calls();
+	*failures = failalloc_failures();
+	failalloc_reset();
+	check_stree(&t);
+	rcuslot_batch_free(&b);
+	stree_destroy(&t);
+	rcuslot_barrier();
+	ck_assert_int_eq(sent_frees, sent_allocs);
+	ck_assert_int_eq(failalloc_live(), live0);
+	return calls;
+}
+
+START_TEST(test_tree_string_alloc_failure_sweep)
+{
+	long n, allocs = 0, failures;
+
+	for (n = 1; n < 1000; n++) {
+		long calls = srun_once(n, &failures);
+
+		ck_assert_int_le(failures, 1);
+		if (failures == 0) {
+			allocs = calls;
+			break;
+		}
+	}
+	ck_assert_int_eq(allocs, n - 1);
+	ck_assert_int_gt(allocs, 0);
+	printf("tree fault sweep, string keys: failed allocations N = 1..%ld "
+	       "in "
+	       "turn; a clean run makes %ld\n",
+	       n - 1, allocs);
+}
+END_TEST
+
+/*
  * With every allocation failing: a removal needs a copy of its path, so it
  * fails (-ENOMEM, nothing changed, empty handle), even of the last key;
  * a transaction's removal too, and the transaction goes on; a commit of
@@ -724,6 +899,7 @@ Suite *tree_faults_suite(void)
 	Suite *s = rcu_suite("tree-faults", &tc, setup, teardown);
 
 	tcase_add_loop_test(tc, test_tree_alloc_failure_sweep, 0, NSCENARIOS);
+	tcase_add_test(tc, test_tree_string_alloc_failure_sweep);
 	tcase_add_test(tc, test_tree_no_memory);
 	return s;
 }
