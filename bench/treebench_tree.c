@@ -115,8 +115,7 @@ static int scan(uint64_t lo, uint64_t *out)
 	int n = 0, bad = 0;
 
 	rcuslot_read_lock();
-	RCU_TREE_FOREACH_RANGE(tb_tree, &tree, e, lo, UINT64_MAX)
-	{
+	RCU_TREE_FOREACH_RANGE(tb_tree, &tree, e, lo, UINT64_MAX) {
 		bad |= e->value != e->key;
 		out[n++] = e->key;
 		if (n == TREEBENCH_SCAN)

@@ -86,10 +86,10 @@ long treeicount_scan_tree(long n)
 		int k = 0;
 
 		rcuslot_read_lock();
-		RCU_TREE_FOREACH_RANGE(
-			ti_tree, &tree, e,
-			treeicount_probe[i % TREEICOUNT_PROBES] + 1, UINT64_MAX)
-		{
+		RCU_TREE_FOREACH_RANGE(ti_tree, &tree, e,
+				      treeicount_probe[i % TREEICOUNT_PROBES] +
+					      1,
+				      UINT64_MAX) {
 			sum += (long)e->value;
 			if (++k == TREEBENCH_SCAN)
 				break;

@@ -248,10 +248,16 @@ RCUSLOT_PRIV_TREE_INLINE const void *rcuslot_priv_tit_get(const struct rcuslot_p
 }
 
 /* Integer keys in their natural order, as unsigned 64-bit words. */
-/* Signed: -1's top bit shifts down as -1, not as 1 (no `< 0`: -Wtype-limits). */
+/*
+ * Signed: -1's top bit shifts down as -1, not as 1 (no `< 0`: -Wtype-limits).
+ * The type is the key's promoted one (`(k) + 0`: no qualifier on a cast,
+ * which g++ warns of): a small unsigned key becomes int, whose words
+ * still order as the keys, and every word and search key of a tree comes
+ * from the same type.
+ */
 #define RCUSLOT_PRIV_TREE_SIGNED(t) (((t)-1 >> (sizeof(t) * 8 - 1)) != 1)
 #define RCUSLOT_PRIV_TREE_IWORD(k)                                             \
-	((uint64_t)(k) ^ (RCUSLOT_PRIV_TREE_SIGNED(__typeof__(k)) ? (uint64_t)1 << 63 : 0))
+	((uint64_t)(k) ^ (RCUSLOT_PRIV_TREE_SIGNED(__typeof__((k) + 0)) ? (uint64_t)1 << 63 : 0))
 
 /*
  * __builtin_classify_type: 1 integer, 2 char, 3 enum, 4 bool. sparse does

@@ -145,12 +145,14 @@ int main(void)
 	srunner_add_suite(sr, tree_promises_suite());
 	srunner_add_suite(sr, tree_suite());
 	srunner_add_suite(sr, tree_concurrency_suite());
+	srunner_add_suite(sr, tree_faults_suite());
 	srunner_add_suite(sr, contracts_suite());
 #ifdef RCUSLOT_DEBUG
 	srunner_add_suite(sr, debug_suite());
 	srunner_add_suite(sr, map_debug_suite());
 	srunner_add_suite(sr, ref_debug_suite());
 	srunner_add_suite(sr, list_debug_suite());
+	srunner_add_suite(sr, tree_debug_suite());
 	srunner_add_suite(sr, contracts_debug_suite());
 #endif
 	srunner_run_all(sr, CK_ENV);

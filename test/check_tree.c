@@ -62,12 +62,12 @@ START_TEST(test_empty)
 	struct ttree z;
 	struct ttree_old old;
 	struct tent *e = tent_new(5, 0);
-	const struct tent *o;
 	int n = 0;
 
 	memset(&z, 0, sizeof(z)); /* a zeroed tree is an empty one */
 	RCUSLOT_READ_SCOPE({
 		struct ttree_view v = ttree_view(&t);
+		const struct tent *o;
 
 		ck_assert_ptr_null(ttree_find(&t, 5));
 		ck_assert_ptr_null(ttree_floor(&t, 5));
@@ -128,7 +128,8 @@ static void check_tens(struct ttree *t, long n)
 		TCHECK((ttree_last(t)->key) == (10 * (uint64_t)n));
 		/* Every key, and between, below and above it. */
 		for (uint64_t k = 0; k <= 10 * (uint64_t)n + 11; k++) {
-			const struct tent *f = ttree_find(t, k), *fl = ttree_floor(t, k),
+			const struct tent *f = ttree_find(t, k),
+					  *fl = ttree_floor(t, k),
 					  *ce = ttree_ceil(t, k);
 			uint64_t below = k / 10 * 10, above = (k + 9) / 10 * 10;
 
@@ -139,7 +140,9 @@ static void check_tens(struct ttree *t, long n)
 			if (below < 10)
 				TCHECK(!(fl));
 			else
-				TCHECK((fl->key) == (below > 10 * (uint64_t)n ? 10 * (uint64_t)n : below));
+				TCHECK((fl->key) == (below > 10 * (uint64_t)n
+							     ? 10 * (uint64_t)n
+							     : below));
 			if (above > 10 * (uint64_t)n)
 				TCHECK(!(ce));
 			else
@@ -190,7 +193,8 @@ static void order_case(long n, int order)
 		if (keys[i] % 20 == 0) {
 			ck_assert_int_eq(ttree_remove(&t, keys[i], &old), 0);
 			ck_assert_uint_eq(OLD_OBJ(old)->key, keys[i]);
-			ttree_batch_add(&batch, &old); /* one grace period for all */
+			ttree_batch_add(&batch,
+					&old); /* one grace period for all */
 		}
 	}
 	RCUSLOT_READ_SCOPE({
@@ -206,7 +210,8 @@ static void order_case(long n, int order)
 	for (long i = 0; i < n; i++)
 		if (keys[i] % 20 != 0) {
 			ck_assert_int_eq(ttree_remove(&t, keys[i], &old), 0);
-			ttree_batch_add(&batch, &old); /* one grace period for all */
+			ttree_batch_add(&batch,
+					&old); /* one grace period for all */
 		}
 	ck_assert_uint_eq(ttree_count(&t), 0);
 	RCUSLOT_READ_SCOPE({ ck_assert_ptr_null(ttree_first(&t)); })
@@ -254,11 +259,13 @@ RCU_TREE_DEFINE(i8_tree, struct skey, k8, skey_free);
 RCU_TREE_DEFINE(i64_tree, struct skey, k64, skey_free);
 RCU_TREE_DEFINE_STRING(name_tree, struct skey, name, skey_free);
 RCU_TREE_DEFINE_STRING(tag_tree, struct skey, tag, skey_free);
-RCU_TREE_DEFINE_CUSTOM(ver_tree, struct skey, version, struct pair, pair_cmp, skey_free);
+RCU_TREE_DEFINE_CUSTOM(ver_tree, struct skey, version, struct pair, pair_cmp,
+		       skey_free);
 
 static struct skey *skey_new(long i)
 {
-	static const char *const names[] = { "bravo", "alpha", "delta", "charlie", "echo" };
+	static const char *const names[] = { "bravo", "alpha", "delta",
+					     "charlie", "echo" };
 	struct skey *s = calloc(1, sizeof(*s));
 
 	ck_assert_ptr_nonnull(s);
@@ -303,9 +310,12 @@ START_TEST(test_signed_keys)
 		}
 		ck_assert_ptr_eq(i64_tree_first(&t64), lo);
 		ck_assert_ptr_eq(i64_tree_last(&t64), hi);
-		ck_assert_ptr_eq(i64_tree_floor(&t64, -1), i64_tree_find(&t64, -1000000007));
-		ck_assert_ptr_eq(i64_tree_floor(&t64, -1000000008), i64_tree_find(&t64, -3000000021));
-		ck_assert_ptr_eq(i64_tree_ceil(&t64, -1), i64_tree_find(&t64, 2000000014));
+		ck_assert_ptr_eq(i64_tree_floor(&t64, -1),
+				 i64_tree_find(&t64, -1000000007));
+		ck_assert_ptr_eq(i64_tree_floor(&t64, -1000000008),
+				 i64_tree_find(&t64, -3000000021));
+		ck_assert_ptr_eq(i64_tree_ceil(&t64, -1),
+				 i64_tree_find(&t64, 2000000014));
 		ck_assert_ptr_eq(i64_tree_floor(&t64, INT64_MIN), lo);
 		ck_assert_ptr_eq(i64_tree_ceil(&t64, INT64_MAX), hi);
 		int8_t prev = INT8_MIN;
@@ -330,8 +340,6 @@ START_TEST(test_string_and_custom_keys)
 	static struct tag_tree tags;
 	static struct ver_tree vers;
 	struct name_tree_old nold;
-	const struct skey *o;
-	long n = 0;
 
 	for (long i = 0; i < 5; i++)
 		ck_assert_int_eq(name_tree_insert(&names, skey_new(i)), 0);
@@ -344,14 +352,20 @@ START_TEST(test_string_and_custom_keys)
 
 		ck_assert_int_eq(name_tree_insert(&names, dup), -EEXIST);
 		ck_assert_int_eq(name_tree_upsert(&names, dup, &nold), 0);
-		ck_assert_str_eq(((struct skey *)rcuslot_priv_strip(nold.rcuslot_priv_obj))->name, "alpha");
+		ck_assert_str_eq(((struct skey *)rcuslot_priv_strip(
+					  nold.rcuslot_priv_obj))
+					 ->name,
+				 "alpha");
 		name_tree_old_free(&nold);
 	}
 	RCUSLOT_READ_SCOPE({
-		const char *want[] = { "alpha", "bravo", "charlie", "delta", "echo" };
+		const char *want[] = { "alpha", "bravo", "charlie", "delta",
+				       "echo" };
 		char last[8] = "";
 		struct pair lastv = { 0, 0 };
 		char buf[16];
+		const struct skey *o;
+		long n = 0;
 
 		RCU_TREE_FOREACH(name_tree, &names, o)
 			ck_assert_str_eq(o->name, want[n++]);
@@ -360,7 +374,8 @@ START_TEST(test_string_and_custom_keys)
 		ck_assert_str_eq(name_tree_ceil(&names, "c")->name, "charlie");
 		ck_assert_ptr_null(name_tree_floor(&names, "a"));
 		ck_assert_ptr_null(name_tree_ceil(&names, "f"));
-		snprintf(buf, sizeof(buf), "%s", "delta"); /* another pointer, same string */
+		snprintf(buf, sizeof(buf), "%s",
+			 "delta"); /* another pointer, same string */
 		ck_assert_str_eq(name_tree_find(&names, buf)->name, "delta");
 		n = 0;
 		RCU_TREE_FOREACH_RANGE(name_tree, &names, o, "b", "d")
@@ -375,7 +390,8 @@ START_TEST(test_string_and_custom_keys)
 		ck_assert_int_eq(n, 300);
 		n = 0;
 		RCU_TREE_FOREACH_RANGE(tag_tree, &tags, o, "t100", "t199") {
-			ck_assert(strcmp(o->tag, "t100") >= 0 && strcmp(o->tag, "t199") <= 0);
+			ck_assert(strcmp(o->tag, "t100") >= 0 &&
+				  strcmp(o->tag, "t199") <= 0);
 			n++;
 		}
 		/* Tags are 7 i mod 1000 for i < 300: i = 15..28 and 158..171 fall in. */
@@ -387,11 +403,16 @@ START_TEST(test_string_and_custom_keys)
 			n++;
 		}
 		ck_assert_int_eq(n, 300);
-		ck_assert_uint_eq(ver_tree_floor(&vers, (struct pair){ 1, 0 })->version.major, 0);
-		ck_assert_uint_eq(ver_tree_ceil(&vers, (struct pair){ 1, 0 })->version.major, 1);
+		ck_assert_uint_eq(ver_tree_floor(&vers, (struct pair){ 1, 0 })
+					  ->version.major,
+				  0);
+		ck_assert_uint_eq(ver_tree_ceil(&vers, (struct pair){ 1, 0 })
+					  ->version.major,
+				  1);
 		n = 0;
-		RCU_TREE_FOREACH_RANGE(ver_tree, &vers, o, ((struct pair){ 1, 0 }),
-				       ((struct pair){ 1, UINT32_MAX }))
+		RCU_TREE_FOREACH_RANGE(ver_tree, &vers, o,
+				      ((struct pair){ 1, 0 }),
+				      ((struct pair){ 1, UINT32_MAX }))
 			n++;
 		ck_assert_int_eq(n, 100);
 	})
@@ -425,7 +446,8 @@ static void check_model(struct ttree *t, const char *in, const long *val)
 
 		RCU_TREE_FOREACH(ttree, t, o) {
 			TCHECK(n == 0 || o->key > prev);
-			TCHECK(o->key < MODEL_KEYS && in[o->key] && o->value == val[o->key]);
+			TCHECK(o->key < MODEL_KEYS && in[o->key] &&
+			       o->value == val[o->key]);
 			prev = o->key;
 			n++;
 		}
@@ -434,7 +456,8 @@ static void check_model(struct ttree *t, const char *in, const long *val)
 		TCHECK((n) == (want));
 		TCHECK((ttree_count(t)) == ((unsigned long)want));
 		for (uint64_t k = 0; k < MODEL_KEYS; k += 13) {
-			const struct tent *fl = ttree_floor(t, k), *ce = ttree_ceil(t, k);
+			const struct tent *fl = ttree_floor(t, k),
+					  *ce = ttree_ceil(t, k);
 			long j = (long)k;
 
 			while (j >= 0 && !in[j])
@@ -443,7 +466,8 @@ static void check_model(struct ttree *t, const char *in, const long *val)
 			j = (long)k;
 			while (j < MODEL_KEYS && !in[j])
 				j++;
-			TCHECK(j == MODEL_KEYS ? !ce : ce && ce->key == (uint64_t)j);
+			TCHECK(j == MODEL_KEYS ? !ce
+					       : ce && ce->key == (uint64_t)j);
 		}
 	})
 }
@@ -476,7 +500,8 @@ static void random_model(uint64_t seed)
 			else
 				in[k] = 1, val[k] = step;
 		} else if (op < 6) {
-			TCHECK(ttree_remove(&t, k, &old) == (in[k] ? 0 : -ENOENT));
+			TCHECK(ttree_remove(&t, k, &old) ==
+			       (in[k] ? 0 : -ENOENT));
 			in[k] = 0;
 			ttree_old_defer(&old);
 		} else if (op == 6) {
@@ -499,13 +524,15 @@ static void random_model(uint64_t seed)
 				uint64_t j = rnd(&seed) % MODEL_KEYS;
 
 				if (rnd(&seed) % 2) {
-					struct tent *e = tent_new(j, step * 1000 + c);
+					struct tent *e =
+						tent_new(j, step * 1000 + c);
 
 					given[ngiven++] = e;
 					TCHECK(ttree_txn_upsert(&x, e) == 0);
 					in[j] = 1, val[j] = e->value;
 				} else {
-					TCHECK(ttree_txn_remove(&x, j) == (in[j] ? 0 : -ENOENT));
+					TCHECK(ttree_txn_remove(&x, j) ==
+					       (in[j] ? 0 : -ENOENT));
 					in[j] = 0;
 				}
 			}
@@ -540,7 +567,8 @@ START_TEST(test_updates)
 {
 	static struct ttree t;
 	struct ttree_old old;
-	struct tent *a = tent_new(1, 100), *b = tent_new(1, 200), *c = tent_new(2, 300);
+	struct tent *a = tent_new(1, 100), *b = tent_new(1, 200),
+		    *c = tent_new(2, 300);
 
 	ck_assert_int_eq(ttree_insert(&t, a), 0);
 	/* -EEXIST: the caller still owns b, the tree is unchanged. */
@@ -600,7 +628,8 @@ static int copy_fn(const struct tent *old, struct tent **new_out, void *p)
 	a->seen = old;
 	switch (a->what) {
 	case 0:
-		*new_out = tent_new(old ? old->key : 42, old ? old->value + 1000 : 1);
+		*new_out = tent_new(old ? old->key : 42,
+				    old ? old->value + 1000 : 1);
 		return 0;
 	case 1:
 		*new_out = NULL;
@@ -632,7 +661,8 @@ START_TEST(test_copy_update)
 	ck_assert_int_eq(a.calls, 2);
 	ck_assert_ptr_eq(OLD_OBJ(old), a.seen);
 	ttree_old_free(&old);
-	RCUSLOT_READ_SCOPE({ ck_assert_int_eq(ttree_find(&t, 42)->value, 1001); })
+	RCUSLOT_READ_SCOPE(
+		{ ck_assert_int_eq(ttree_find(&t, 42)->value, 1001); })
 	/* No change, an error, a copy under another key: the tree as it was. */
 	a.what = 2;
 	ck_assert_int_eq(ttree_copy_update(&t, 42, copy_fn, &a, &old), 0);
@@ -643,7 +673,8 @@ START_TEST(test_copy_update)
 	a.what = 4;
 	ck_assert_int_eq(ttree_copy_update(&t, 42, copy_fn, &a, &old), -EINVAL);
 	ck_assert(ttree_old_is_empty(&old));
-	ck_assert_int_eq(atomic_load(&tent_allocs) - atomic_load(&tent_frees), 1);
+	ck_assert_int_eq(atomic_load(&tent_allocs) - atomic_load(&tent_frees),
+			 1);
 	RCUSLOT_READ_SCOPE({
 		ck_assert_int_eq(ttree_find(&t, 42)->value, 1001);
 		ck_assert_ptr_null(ttree_find(&t, 43));
@@ -680,7 +711,8 @@ START_TEST(test_txn)
 		ck_assert_int_eq(ttree_txn_remove(&x, k), 0);
 	ck_assert_int_eq(ttree_txn_upsert(&x, tent_new(60, 2)), 0);
 	ck_assert_int_eq(ttree_txn_insert(&x, self), 0);
-	ck_assert_int_eq(ttree_txn_upsert(&x, tent_new(500, 3)), 0); /* takes out its own */
+	ck_assert_int_eq(ttree_txn_upsert(&x, tent_new(500, 3)),
+			 0); /* takes out its own */
 	/* Errors leave the transaction as it was, and usable. */
 	ck_assert_int_eq(ttree_txn_insert(&x, dup), -EEXIST);
 	ck_assert_int_eq(ttree_txn_remove(&x, 1000), -ENOENT);
@@ -768,7 +800,8 @@ START_TEST(test_txn_deadlock_refused)
 	ck_assert_int_eq(ttree_insert(&t, e), -EDEADLK);
 	ck_assert_int_eq(ttree_remove(&t, 1, &old), -EDEADLK);
 	ck_assert(ttree_old_is_empty(&old));
-	ck_assert_int_eq(ttree_txn_begin(&other, &y), 0); /* another tree is fine */
+	ck_assert_int_eq(ttree_txn_begin(&other, &y),
+			 0); /* another tree is fine */
 	ttree_txn_abort(&y);
 	e2 = tent_new(2, 0);
 	ck_assert_int_eq(ttree_txn_insert(&x, e2), 0);
@@ -796,7 +829,8 @@ START_TEST(test_txn_copies_once)
 	before = failalloc_calls();
 	ck_assert_int_eq(ttree_txn_begin(&t, &x), 0);
 	for (long i = 0; i < n; i++)
-		ck_assert_int_eq(ttree_txn_insert(&x, tent_new((uint64_t)i * 3, 0)), 0);
+		ck_assert_int_eq(
+			ttree_txn_insert(&x, tent_new((uint64_t)i * 3, 0)), 0);
 	ck_assert_int_eq(ttree_txn_commit(&x, &batch), 0);
 	txn_allocs = failalloc_calls() - before;
 	before = failalloc_calls();
@@ -867,7 +901,7 @@ START_TEST(test_destroy_reuse_and_memory)
 			insert_key(&t, k * 7919 % 4001, 0);
 		ck_assert_int_gt(failalloc_live(), blocks + 4000 / 32);
 		ttree_destroy(&t);
-		ck_assert_int_eq(atomic_load(&tent_frees), 4000 * (round + 1));
+		ck_assert_int_eq(atomic_load(&tent_frees), 4000L * (round + 1));
 		ck_assert_uint_eq(ttree_count(&t), 0);
 		rcuslot_barrier();
 		/* An empty tree holds no memory: every node is back. */

@@ -48,13 +48,15 @@ static struct ttree tree;
 static atomic_ulong clock_now;
 static atomic_ulong reader_begin[READERS];
 static atomic_int stop;
-static atomic_long walks, views, bad_walks, bad_views, torn, early_frees, missing;
+static atomic_long walks, views, bad_walks, bad_views, torn, early_frees,
+	missing;
 
 static void check_not_held(struct tent *e)
 {
 	uint64_t unpub = atomic_load(&e->unpub);
 
-	if (unpub == 0) /* never taken out by a stamped updater: never published */
+	if (unpub ==
+	    0) /* never taken out by a stamped updater: never published */
 		return;
 	for (int r = 0; r < READERS; r++) {
 		unsigned long b = atomic_load(&reader_begin[r]);
@@ -80,7 +82,8 @@ static void stamp(const struct tent *e)
 	uint64_t zero = 0, now = atomic_fetch_add(&clock_now, 1);
 
 	if (e)
-		atomic_compare_exchange_strong(&((struct tent *)e)->unpub, &zero, now);
+		atomic_compare_exchange_strong(&((struct tent *)e)->unpub,
+					       &zero, now);
 }
 
 /* What a reader checks of one version, however it walked it. */
@@ -151,19 +154,20 @@ static void walk_once(int r)
 static void view_once(int r, uint64_t *seed)
 {
 	struct tally t = { 0, 0, 0, 0, 0, 0, 1 };
-	const struct tent *e;
-	long block = 0, all = 0;
 
 	reader_section_begin(r);
 	{
 		struct ttree_view v = ttree_view(&tree);
+		const struct tent *e;
+		long block = 0, all = 0;
 
 		for (uint64_t k = 0; k < STABLE; k++) {
 			e = ttree_view_find(&v, k);
 			if (e)
 				tally_add(&t, e);
 		}
-		RCU_TREE_VIEW_FOREACH_RANGE(ttree, &v, e, BLOCK_LO, BLOCK_LO + BLOCK - 1)
+		RCU_TREE_VIEW_FOREACH_RANGE(ttree, &v, e, BLOCK_LO,
+					   BLOCK_LO + BLOCK - 1)
 			block++;
 		RCU_TREE_VIEW_FOREACH(ttree, &v, e)
 			all++;
@@ -255,16 +259,23 @@ static void *mover(void *arg)
 
 		ck_assert_int_eq(ttree_txn_begin(&tree, &x), 0);
 		for (long c = 0; c + 1 < changes || c == 0; c += 2) {
-			uint64_t from = rnd(&seed) % STABLE, to = rnd(&seed) % STABLE;
+			uint64_t from = rnd(&seed) % STABLE,
+				 to = rnd(&seed) % STABLE;
 			const struct tent *a = ttree_txn_find(&x, from), *z;
 			long amount = (long)(rnd(&seed) % 5);
 
 			ck_assert_ptr_nonnull(a);
 			stamp(a);
-			ck_assert_int_eq(ttree_txn_upsert(&x, tent_new(from, a->value - amount)), 0);
+			ck_assert_int_eq(
+				ttree_txn_upsert(
+					&x, tent_new(from, a->value - amount)),
+				0);
 			z = ttree_txn_find(&x, to);
 			stamp(z);
-			ck_assert_int_eq(ttree_txn_upsert(&x, tent_new(to, z->value + amount)), 0);
+			ck_assert_int_eq(
+				ttree_txn_upsert(
+					&x, tent_new(to, z->value + amount)),
+				0);
 		}
 		ck_assert_int_eq(ttree_txn_commit(&x, &b), 0);
 		retire_batch(&t, &b);
@@ -289,7 +300,9 @@ static void *blocker(void *arg)
 		ck_assert_int_eq(ttree_txn_begin(&tree, &x), 0);
 		for (uint64_t k = BLOCK_LO; k < BLOCK_LO + BLOCK; k++) {
 			if (i % 2 == 0) {
-				ck_assert_int_eq(ttree_txn_insert(&x, tent_new(k, i)), 0);
+				ck_assert_int_eq(
+					ttree_txn_insert(&x, tent_new(k, i)),
+					0);
 			} else {
 				stamp(ttree_txn_find(&x, k));
 				ck_assert_int_eq(ttree_txn_remove(&x, k), 0);
@@ -328,7 +341,9 @@ static void *single(void *arg)
 		if (i % 2)
 			rcuslot_read_lock();
 		if (i % 3 == 0) {
-			ck_assert_int_eq(ttree_copy_update(&tree, k, same_value, NULL, &old), 0);
+			ck_assert_int_eq(ttree_copy_update(&tree, k, same_value,
+							   NULL, &old),
+					 0);
 			ck_assert(!ttree_old_is_empty(&old));
 		} else {
 			uint64_t tk = TRANSIENT_LO + rnd(&seed) % TRANSIENTS;
@@ -337,10 +352,12 @@ static void *single(void *arg)
 
 			if (err == -EEXIST) {
 				tent_free(e);
-				RCUSLOT_READ_SCOPE({ /* only this thread removes */
-					stamp(ttree_find(&tree, tk));
-				})
-				ck_assert_int_eq(ttree_remove(&tree, tk, &old), 0);
+				RCUSLOT_READ_SCOPE(
+					{ /* only this thread removes */
+					  stamp(ttree_find(&tree, tk));
+					})
+				ck_assert_int_eq(ttree_remove(&tree, tk, &old),
+						 0);
 			} else {
 				ck_assert_int_eq(err, 0);
 			}
@@ -364,7 +381,9 @@ START_TEST(test_snapshots_and_grace_periods)
 	for (uint64_t k = 0; k < STABLE; k++)
 		ck_assert_int_eq(ttree_insert(&tree, tent_new(k, 100)), 0);
 	for (int r = 0; r < READERS; r++)
-		ck_assert_int_eq(pthread_create(&readers[r], NULL, reader, (void *)(intptr_t)r), 0);
+		ck_assert_int_eq(pthread_create(&readers[r], NULL, reader,
+						(void *)(intptr_t)r),
+				 0);
 	ck_assert_int_eq(pthread_create(&updaters[0], NULL, mover, NULL), 0);
 	ck_assert_int_eq(pthread_create(&updaters[1], NULL, blocker, NULL), 0);
 	ck_assert_int_eq(pthread_create(&updaters[2], NULL, single, NULL), 0);
@@ -378,8 +397,10 @@ START_TEST(test_snapshots_and_grace_periods)
 	       atomic_load(&views));
 	{
 		long nwalks = atomic_load(&walks), nviews = atomic_load(&views),
-		     ntorn = atomic_load(&torn), nbad_walks = atomic_load(&bad_walks),
-		     nbad_views = atomic_load(&bad_views), nmissing = atomic_load(&missing),
+		     ntorn = atomic_load(&torn),
+		     nbad_walks = atomic_load(&bad_walks),
+		     nbad_views = atomic_load(&bad_views),
+		     nmissing = atomic_load(&missing),
 		     nearly = atomic_load(&early_frees);
 
 		ck_assert_int_gt(nwalks, 0);
@@ -392,10 +413,11 @@ START_TEST(test_snapshots_and_grace_periods)
 	}
 	{
 		/* The final version holds the sum too. */
-		const struct tent *e;
 		long sum = 0;
 
 		RCUSLOT_READ_SCOPE({
+			const struct tent *e;
+
 			RCU_TREE_FOREACH_RANGE(ttree, &tree, e, 0, STABLE - 1)
 				sum += e->value;
 		})
@@ -410,7 +432,8 @@ END_TEST
 Suite *tree_concurrency_suite(void)
 {
 	TCase *tc;
-	Suite *s = rcu_suite("tree-concurrency", &tc, tree_setup, tree_teardown);
+	Suite *s =
+		rcu_suite("tree-concurrency", &tc, tree_setup, tree_teardown);
 
 	tcase_add_test(tc, test_snapshots_and_grace_periods);
 	return s;

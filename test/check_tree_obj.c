@@ -14,8 +14,8 @@ static atomic_long next_id;
 
 static uint64_t tent_sum(const struct tent *e)
 {
-	return (e->key * 0x9e3779b97f4a7c15u) ^ (uint64_t)e->value ^ ((uint64_t)e->id << 32) ^
-	       0x5bd1e995u;
+	return (e->key * 0x9e3779b97f4a7c15u) ^ (uint64_t)e->value ^
+	       ((uint64_t)e->id << 32) ^ 0x5bd1e995u;
 }
 
 struct tent *tent_new(uint64_t key, long value)

@@ -609,7 +609,7 @@ RCUSLOT_PRIV_EXPORT void rcuslot_priv_tree_publish(txn *x, const struct rcu_flav
 }
 
 /* Free the nodes this transaction built; the published ones are shared. */
-static void free_owned(const txn *x, node *nd)
+static void free_owned(const txn *x, node *nd) /* NOLINT(misc-no-recursion): tree-deep */
 {
 	if (!nd || nd->gen != x->gen)
 		return;
@@ -654,7 +654,8 @@ RCUSLOT_PRIV_EXPORT int rcuslot_priv_tree_detach(struct rcuslot_priv_tree *t, no
 	return 0;
 }
 
-RCUSLOT_PRIV_EXPORT void rcuslot_priv_tree_drain(node *root, rcuslot_priv_free_fn *free_fn)
+/* Recursion as deep as the tree: RCUSLOT_PRIV_TREE_DEPTH at most. */
+RCUSLOT_PRIV_EXPORT void rcuslot_priv_tree_drain(node *root, rcuslot_priv_free_fn *free_fn) /* NOLINT(misc-no-recursion) */
 {
 	if (!root)
 		return;
