@@ -188,6 +188,7 @@ RCUSLOT_PRIV_TREE_INLINE void rcuslot_priv_tit_start(struct rcuslot_priv_tit *it
 	it->leaf = NULL;
 	it->h = 0;
 	it->bounded = 0;
+	it->hi = 0; /* unread unless bounded: for the compilers' flow analysis */
 	if (root)
 		rcuslot_priv_tit_down(it, root, last);
 }
@@ -732,6 +733,7 @@ RCUSLOT_PRIV_TREE_INLINE int rcuslot_priv_tree_strcmp(const char *a, const char 
 		it->leaf = NULL;                                               \
 		it->h = 0;                                                     \
 		it->bounded = 0;                                               \
+		it->hi = 0;                                                    \
 		if (!nd)                                                       \
 			return;                                                \
 		while (nd->level > 0) {                                        \

@@ -648,7 +648,7 @@ END_TEST
 #define SKEYS 300
 
 struct sent {
-	char name[8]; /* "k0000": zero-padded, so strcmp order is numeric */
+	char name[16]; /* "k0000": zero-padded, so strcmp order is numeric */
 	long value;
 };
 
@@ -681,7 +681,7 @@ static void check_stree(struct stree *t)
 
 	RCUSLOT_READ_SCOPE({
 		const struct sent *o;
-		char name[8];
+		char name[16];
 		int n = 0;
 
 		RCU_TREE_FOREACH(stree, t, o) {
@@ -706,7 +706,7 @@ static void supdate(struct stree *t, int i, int remove, struct rcuslot_batch *b)
 {
 	struct sent *e = remove ? NULL : sent_new(i);
 	struct stree_old old;
-	char name[8];
+	char name[16];
 	int rc;
 
 	snprintf(name, sizeof(name), "k%04d", i);
@@ -755,7 +755,7 @@ static long srun_once(long n, long *failures)
 	ck_assert_int_eq(stree_txn_begin(&t, &x), 0);
 	for (int i = 96; i <= 192; i += 32) {
 		struct sent *e = i == 192 ? NULL : sent_new(i);
-		char name[8];
+		char name[16];
 		int rc;
 
 		snprintf(name, sizeof(name), "k%04d", i);
