@@ -194,6 +194,7 @@ static struct ttree_view stale_view(void)
 	rcuslot_read_lock();
 	v = ttree_view(&tree_a);
 	rcuslot_read_unlock();
+	rcuslot_quiescent_state(); /* where qsbr's section ends (a no-op elsewhere) */
 	rcuslot_read_lock();
 	return v;
 }
@@ -585,6 +586,50 @@ static int copy_update_untouched_absent(int run)
 	return 0;
 }
 
+static int txn_begin_unregistered(int run)
+{
+	struct ttree_txn x;
+
+	if (run)
+		rcuslot_unregister_thread();
+	AT(run) if (ttree_txn_begin(&tree_a, &x) != 0) return 1;
+	return 0;
+}
+
+static int destroy_while_holding(int run)
+{
+	struct ttree_txn x;
+
+	if (run)
+		holding(&x);
+	AT(run) ttree_destroy(&tree_a);
+	return 0;
+}
+
+static int defer_inside(int run)
+{
+	struct ttree_old old;
+
+	if (run) {
+		old = removed();
+		rcuslot_read_lock();
+	}
+	AT(run) ttree_old_defer(&old);
+	return 0;
+}
+
+static int defer_unregistered(int run)
+{
+	struct ttree_old old;
+
+	if (run) {
+		old = removed();
+		rcuslot_unregister_thread();
+	}
+	AT(run) ttree_old_defer(&old);
+	return 0;
+}
+
 #define OUTSIDE "called outside a read-side critical section"
 #define OFFLINE_ "called from an offline thread"
 #define UNREG                                                                  \
@@ -661,6 +706,10 @@ static const struct misuse {
 	{ destroy_inside, "ttree_destroy " WAITS, LOCKED },
 	{ free_inside, "ttree_old_free " WAITS, LOCKED },
 	{ reclaim_inside, "ttree_old_reclaim " WAITS, LOCKED },
+	{ defer_inside, "ttree_old_defer " WAITS, LOCKED },
+	{ defer_unregistered, "ttree_old_defer " UNREG, REG },
+	{ txn_begin_unregistered, "ttree_txn_begin " UNREG, REG },
+	{ destroy_while_holding, "ttree_destroy " HOLDER, ANY },
 	{ copy_update_untouched, "ttree_copy_update " UNTOUCHED, ANY },
 	{ copy_update_untouched_absent, "ttree_copy_update " UNTOUCHED, ANY },
 };
