@@ -15,9 +15,12 @@
  *
  * Shape: entries per node from 1 to FANOUT; a non-root node that falls
  * under MIN_FILL entries borrows from or merges with a sibling. A full node
- * splits in half, except when the new entry goes at either end: then it
- * keeps the full node as it is and starts a new one, so that keys inserted
- * in order fill nodes completely.
+ * splits in half, except a leaf whose new entry goes at either end: it
+ * keeps the full leaf as it is and starts a new one, so that keys inserted
+ * in order fill leaves completely. Internal nodes are made at least half
+ * full and rebalanced under MIN_FILL, so a tree of n objects is at most
+ * about log8(n) + 2 levels deep: RCUSLOT_PRIV_TREE_DEPTH (24) is never
+ * reached in memory.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -248,7 +251,8 @@ static node *split_ins(txn *x, node *nd, unsigned i, uint64_t w, void *ptr)
 	uint64_t k[FANOUT + 1];
 	void *pp[FANOUT + 1];
 	node *r = spare(x);
-	unsigned left = i == FANOUT ? FANOUT : i == 0 ? 1 : (FANOUT + 1) / 2;
+	/* End splits for leaves only: internal nodes stay half full, which bounds the height. */
+	unsigned left = nd->level ? (FANOUT + 1) / 2 : i == FANOUT ? FANOUT : i == 0 ? 1 : (FANOUT + 1) / 2;
 
 	memcpy(k, nd->key, i * sizeof(k[0]));
 	memcpy(pp, nd->ptr, i * sizeof(pp[0]));
