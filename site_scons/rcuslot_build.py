@@ -339,8 +339,12 @@ def sanitizer_env(sanitize):
     if 'thread' in sanitize:
         # Suppressions: reports inside liburcu only (see the file).
         # die_after_fork=0: the fork tests start threads in the child.
+        # atexit_sleep_ms=0: TSan sleeps a second in every exiting process
+        # by default, and Check forks one per test; the tests join their
+        # threads before they exit, so the sleep catches nothing there.
         env['TSAN_OPTIONS'] = ('halt_on_error=1:second_deadlock_stack=1:'
-                               'die_after_fork=0:suppressions=' + TSAN_SUPPRESSIONS)
+                               'die_after_fork=0:atexit_sleep_ms=0:'
+                               'suppressions=' + TSAN_SUPPRESSIONS)
     return env
 
 

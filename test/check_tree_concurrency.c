@@ -27,8 +27,10 @@
  * the clock before it takes it out; the first stamp wins.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "check_tree.h"
 #include "check_rcuslot.h"
@@ -43,6 +45,12 @@
 #define MOVER_TXNS 60
 #define BLOCKER_TXNS 60
 #define SINGLES 600
+/*
+ * RCUSLOT_TEST_QUICK=1 (the valgrind run, whose one thread at a time makes
+ * every step slow): a tenth of the updates, the 1-to-10,000 sweep of
+ * transaction sizes still whole, and readers that yield.
+ */
+static int scale = 1;
 
 static struct ttree tree;
 static atomic_ulong clock_now;
@@ -191,10 +199,14 @@ static void *reader(void *arg)
 	while (!atomic_load(&stop)) {
 		walk_once(r);
 		/*
-		 * No sched_yield(): on a busy machine a reader that yields
-		 * outside its sections lets every commit pass unwatched.
+		 * No sched_yield() (on a busy machine a reader that yields
+		 * outside its sections lets every commit pass unwatched), but
+		 * under valgrind, which runs one thread at a time: there a
+		 * reader that never yields holds the updaters back.
 		 */
 		view_once(r, &seed);
+		if (scale > 1)
+			sched_yield();
 	}
 	rcuslot_unregister_thread();
 	return NULL;
@@ -251,7 +263,7 @@ static void *mover(void *arg)
 
 	(void)arg;
 	rcuslot_register_thread();
-	for (int i = 0; i < MOVER_TXNS; i++) {
+	for (int i = 0; i < MOVER_TXNS / scale; i++) {
 		/* The largest only twice: they dominate the run time. */
 		long changes = mover_sizes[i % 6 == 5 && i > 12 ? 4 : i % 6];
 		struct ttree_txn x;
@@ -293,7 +305,7 @@ static void *blocker(void *arg)
 
 	(void)arg;
 	rcuslot_register_thread();
-	for (int i = 0; i < BLOCKER_TXNS; i++) {
+	for (int i = 0; i < BLOCKER_TXNS / scale; i++) {
 		struct ttree_txn x;
 		struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
 
@@ -333,7 +345,7 @@ static void *single(void *arg)
 
 	(void)arg;
 	rcuslot_register_thread();
-	for (int i = 0; i < SINGLES; i++) {
+	for (int i = 0; i < SINGLES / scale; i++) {
 		struct ttree_old old = { NULL };
 		uint64_t k = rnd(&seed) % STABLE;
 
@@ -376,6 +388,8 @@ START_TEST(test_snapshots_and_grace_periods)
 {
 	pthread_t readers[READERS], updaters[3];
 
+	if (getenv("RCUSLOT_TEST_QUICK"))
+		scale = 10;
 	atomic_store(&clock_now, 1);
 	tent_free_hook = check_not_held;
 	for (uint64_t k = 0; k < STABLE; k++)

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The ordered map's promises (rcuslot/tree.h's contracts) that the unit
- * suite does not reach, each tried where it could break: allocation failure
- * at every allocation of every kind of update; -EDEADLK for every update by
- * a transaction's holder; an ended transaction is inert; an abort gives back
- * what it was given; a commit adds to a batch that holds others' objects;
- * empty handles; a parked reader holds its objects across a removal, a
- * commit and destroy; the writer lock blocks updaters and never readers;
- * snapshots under a transaction updater. Every misuse the pages say
- * aborts in debug builds is check_tree_debug.c's.
+ * The ordered map's promises (rcuslot/tree.h's contracts) that the other
+ * tree suites do not reach, each tried where it could break: -EDEADLK for
+ * every update by a transaction's holder; an ended transaction is inert;
+ * an abort gives back what it was given; a commit adds to a batch that
+ * holds others' objects; empty handles; a parked reader holds its objects
+ * across a removal, a commit and destroy; the writer lock blocks updaters
+ * and never readers. Allocation failure is check_tree_faults.c's,
+ * snapshots under transactions check_tree_concurrency.c's, and every misuse
+ * the pages say aborts in debug builds check_tree_debug.c's.
  *
  * The entry (check_tree.h) is ledgered and poisoned when freed, so an
  * object freed twice, too early or never fails a test without a sanitizer.
@@ -39,218 +39,6 @@ static void fill_even(struct ttree *t, long n)
 		ck_assert_int_eq(
 			ttree_insert(t, tent_new((uint64_t)i * 2, i * 2)), 0);
 }
-
-/* --- allocation failure at every allocation ----------------------------- */
-
-#define SWEEP_KEYS 2000
-#define SWEEP_SPAN (2L * SWEEP_KEYS)
-
-/* The model: the value under each key, or -1. */
-static long model[SWEEP_SPAN];
-
-/* The tree holds exactly the model, each object intact. */
-static void check_model(struct ttree *t)
-{
-	long want = 0;
-
-	for (long k = 0; k < SWEEP_SPAN; k++)
-		want += model[k] >= 0;
-	ck_assert_uint_eq(ttree_count(t), (unsigned long)want);
-	RCUSLOT_READ_SCOPE({
-		const struct tent *o;
-		long n = 0;
-
-		RCU_TREE_FOREACH(ttree, t, o) {
-			ck_assert(tent_intact(o));
-			ck_assert_uint_lt(o->key, SWEEP_SPAN);
-			ck_assert_int_eq(o->value, model[o->key]);
-			n++;
-		}
-		ck_assert_int_eq(n, want);
-	})
-}
-
-enum sweep_kind {
-	S_INSERT,
-	S_UPSERT_NEW,
-	S_UPSERT_OLD,
-	S_REPLACE,
-	S_REMOVE,
-	S_COPY_NEW,
-	S_COPY_OLD,
-	S_COPY_DEL,
-	S_TXN_INSERT,
-	S_TXN_UPSERT,
-	S_TXN_REMOVE,
-	S_KINDS
-};
-
-/* copy_update's callback for the sweep: a new object, or NULL to remove. */
-struct sweep_arg {
-	uint64_t key;
-	int remove;
-};
-
-static int sweep_copy(const struct tent *old, struct tent **new_out, void *arg)
-{
-	const struct sweep_arg *a = arg;
-
-	(void)old;
-	*new_out = a->remove ? NULL : tent_new(a->key, 7);
-	return 0;
-}
-
-/*
- * One update of `kind` on `key`, failed at allocation `nth`: its status.
- * On -ENOMEM, checks what the pages promise there (the object the caller's,
- * the handle empty, a copy freed, the transaction as it was and usable).
- */
-static int sweep_one(struct ttree *t, int kind, uint64_t key, long nth)
-{
-	struct ttree_old old = { (struct tent *)&old }; /* must be written */
-	struct tent *obj =
-		kind == S_REMOVE || kind == S_COPY_NEW || kind == S_COPY_OLD ||
-				kind == S_COPY_DEL || kind == S_TXN_REMOVE
-			? NULL
-			: tent_new(key, 1000 + nth);
-	long frees = atomic_load(&tent_frees);
-	int err;
-
-	if (kind >= S_TXN_INSERT) {
-		struct ttree_txn x;
-		struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
-		const struct tent *before;
-
-		ck_assert_int_eq(ttree_txn_begin(t, &x), 0);
-		before = ttree_txn_find(&x, key);
-		failalloc_fail_nth(nth);
-		err = kind == S_TXN_INSERT   ? ttree_txn_insert(&x, obj)
-		      : kind == S_TXN_UPSERT ? ttree_txn_upsert(&x, obj)
-					     : ttree_txn_remove(&x, key);
-		failalloc_fail_nth(0);
-		if (err == -ENOMEM) {
-			/* As it was: the same object under the key; and usable. */
-			ck_assert_ptr_eq(ttree_txn_find(&x, key), before);
-			err = kind == S_TXN_INSERT ? ttree_txn_insert(&x, obj)
-			      : kind == S_TXN_UPSERT
-				      ? ttree_txn_upsert(&x, obj)
-				      : ttree_txn_remove(&x, key);
-			ck_assert_int_eq(err, 0);
-			ck_assert_ptr_eq(ttree_txn_find(&x, key), obj);
-			ttree_txn_abort(&x);
-			if (obj) {
-				ck_assert(tent_intact(obj));
-				tent_free(obj);
-			}
-			ck_assert_int_eq(atomic_load(&tent_frees),
-					 frees + (obj != NULL));
-			return -ENOMEM;
-		}
-		ck_assert_int_eq(err, 0);
-		ck_assert_int_eq(ttree_txn_commit(&x, &b), 0);
-		rcuslot_batch_free(&b);
-		return 0;
-	}
-	failalloc_fail_nth(nth);
-	switch (kind) {
-	case S_INSERT:
-		err = ttree_insert(t, obj);
-		old.rcuslot_priv_obj = NULL;
-		break;
-	case S_UPSERT_NEW:
-	case S_UPSERT_OLD:
-		err = ttree_upsert(t, obj, &old);
-		break;
-	case S_REPLACE:
-		err = ttree_replace(t, obj, &old);
-		break;
-	case S_REMOVE:
-		err = ttree_remove(t, key, &old);
-		break;
-	default: {
-		struct sweep_arg a = { key, kind == S_COPY_DEL };
-
-		err = ttree_copy_update(t, key, sweep_copy, &a, &old);
-		break;
-	}
-	}
-	failalloc_fail_nth(0);
-	if (err == -ENOMEM) {
-		ck_assert(ttree_old_is_empty(&old));
-		if (obj) {
-			/* The caller's: intact, never freed by the tree. */
-			ck_assert(tent_intact(obj));
-			ck_assert_int_eq(atomic_load(&tent_frees), frees);
-			tent_free(obj);
-		} else if (kind == S_COPY_NEW || kind == S_COPY_OLD) {
-			/* The copy the tree could not take: freed with free_fn. */
-			ck_assert_int_eq(atomic_load(&tent_frees), frees + 1);
-		}
-		return err;
-	}
-	ck_assert_int_eq(err, 0);
-	ttree_old_free(&old);
-	return 0;
-}
-
-/* Apply a successful update of `kind` on `key` to the model. */
-static void sweep_model(int kind, uint64_t key, long nth)
-{
-	switch (kind) {
-	case S_REMOVE:
-	case S_COPY_DEL:
-	case S_TXN_REMOVE:
-		model[key] = -1;
-		break;
-	case S_COPY_NEW:
-	case S_COPY_OLD:
-		model[key] = 7;
-		break;
-	default:
-		model[key] = 1000 + nth;
-	}
-}
-
-START_TEST(test_alloc_failure_sweep)
-{
-	static struct ttree t;
-	long blocks, failures = 0;
-
-	rcuslot_barrier();
-	blocks = failalloc_live();
-	for (long k = 0; k < SWEEP_SPAN; k++)
-		model[k] = k % 2 ? -1 : k;
-	fill_even(&t, SWEEP_KEYS);
-	for (int kind = 0; kind < S_KINDS; kind++) {
-		/* A key of its own: odd ones are absent, even ones present. */
-		int absent = kind == S_INSERT || kind == S_UPSERT_NEW ||
-			     kind == S_COPY_NEW || kind == S_TXN_INSERT;
-		uint64_t key = (uint64_t)kind * 300 + (uint64_t)absent;
-		long nth;
-
-		for (nth = 1; nth < 64; nth++) {
-			int err = sweep_one(&t, kind, key, nth);
-
-			if (err == 0) {
-				sweep_model(kind, key, nth);
-				check_model(&t);
-				break;
-			}
-			ck_assert_int_eq(err, -ENOMEM);
-			failures++;
-			/* Unchanged, whatever allocation failed. */
-			check_model(&t);
-		}
-		ck_assert_int_lt(nth, 64);
-	}
-	/* Every kind allocates: each failed at least once. */
-	ck_assert_int_ge(failures, S_KINDS);
-	ttree_destroy(&t);
-	rcuslot_barrier();
-	/* Nothing leaked on any failure path. */
-	ck_assert_int_eq(failalloc_live(), blocks);
-}
-END_TEST
 
 /* --- the transaction's holder, and ended transactions ------------------ */
 
@@ -677,141 +465,11 @@ START_TEST(test_txn_lock_blocks_updaters_not_readers)
 }
 END_TEST
 
-/* --- snapshots under a transaction updater ----------------------------- */
-
-#define SNAP_KEYS 500
-#define SNAP_EXTRA 100
-#define SNAP_TXNS 300
-#define SNAP_READERS 2
-
-static struct ttree snap;
-static atomic_int snap_stop;
-static atomic_long snap_torn, snap_reads;
-
-/* Value moves between keys: the sum is always SNAP_KEYS * 100. */
-static void *snap_reader(void *arg)
-{
-	(void)arg;
-	rcuslot_register_thread();
-	while (!atomic_load(&snap_stop)) {
-		RCUSLOT_READ_SCOPE({
-			const struct tent *o;
-			struct ttree_view v = ttree_view(&snap);
-			long sum = 0, n = 0, vn = 0;
-
-			RCU_TREE_FOREACH(ttree, &snap, o) {
-				sum += o->value;
-				n++;
-			}
-			if (sum != SNAP_KEYS * 100L ||
-			    (n != SNAP_KEYS && n != SNAP_KEYS + SNAP_EXTRA))
-				atomic_fetch_add(&snap_torn, 1);
-			sum = 0;
-			RCU_TREE_VIEW_FOREACH(ttree, &v, o) {
-				sum += o->value;
-				vn++;
-			}
-			/* The view's count, walk and lookups agree: one version. */
-			if (sum != SNAP_KEYS * 100L ||
-			    (unsigned long)vn != ttree_view_count(&v) ||
-			    (vn == SNAP_KEYS) !=
-				    (ttree_view_find(&v, 100000) == NULL))
-				atomic_fetch_add(&snap_torn, 1);
-			/* Key 0 is replaced often and never removed. */
-			if (!ttree_find(&snap, 0))
-				atomic_fetch_add(&snap_torn, 1);
-		})
-		rcuslot_quiescent_state();
-		atomic_fetch_add(&snap_reads, 1);
-	}
-	rcuslot_unregister_thread();
-	return NULL;
-}
-
-START_TEST(test_snapshots_under_transactions)
-{
-	pthread_t rd[SNAP_READERS];
-	uint64_t seed = 12345;
-
-	atomic_store(&snap_stop, 0);
-	atomic_store(&snap_torn, 0);
-	atomic_store(&snap_reads, 0);
-	for (uint64_t k = 0; k < SNAP_KEYS; k++)
-		ck_assert_int_eq(ttree_insert(&snap, tent_new(k, 100)), 0);
-	for (int r = 0; r < SNAP_READERS; r++)
-		ck_assert_int_eq(
-			pthread_create(&rd[r], NULL, snap_reader, NULL), 0);
-	for (int i = 0; i < SNAP_TXNS; i++) {
-		struct ttree_txn x;
-		struct rcuslot_batch b = RCUSLOT_BATCH_INITIALIZER;
-		struct ttree_old old;
-
-		ck_assert_int_eq(ttree_txn_begin(&snap, &x), 0);
-		if (i % 10 == 5) {
-			/* 100 keys at once, or none. */
-			for (uint64_t k = 0; k < SNAP_EXTRA; k++)
-				ck_assert_int_eq(
-					ttree_txn_insert(
-						&x, tent_new(100000 + k, 0)),
-					0);
-		} else if (i % 10 == 9) {
-			for (uint64_t k = 0; k < SNAP_EXTRA; k++)
-				ck_assert_int_eq(
-					ttree_txn_remove(&x, 100000 + k), 0);
-		} else {
-			/* Move value between a few pairs of keys. */
-			for (int m = 0; m < 8; m++) {
-				uint64_t a, c;
-				long va, vc, d;
-
-				seed = seed * 6364136223846793005u +
-				       1442695040888963407u;
-				a = (seed >> 33) % SNAP_KEYS;
-				c = (seed >> 13) % SNAP_KEYS;
-				if (a == c)
-					continue;
-				va = ttree_txn_find(&x, a)->value;
-				vc = ttree_txn_find(&x, c)->value;
-				d = (long)(seed >> 50) % 50;
-				ck_assert_int_eq(
-					ttree_txn_upsert(&x,
-							 tent_new(a, va - d)),
-					0);
-				ck_assert_int_eq(
-					ttree_txn_upsert(&x,
-							 tent_new(c, vc + d)),
-					0);
-			}
-		}
-		ck_assert_int_eq(ttree_txn_commit(&x, &b), 0);
-		rcuslot_batch_defer(&b);
-		/* A single-key replace of key 0, its value kept. */
-		RCUSLOT_READ_SCOPE({
-			long v0 = ttree_find(&snap, 0)->value;
-
-			ck_assert_int_eq(
-				ttree_upsert(&snap, tent_new(0, v0), &old), 0);
-		})
-		ttree_old_defer(&old);
-		if (i % 50 == 0)
-			offline_sleep_ms(1); /* let the readers in */
-	}
-	atomic_store(&snap_stop, 1);
-	for (int r = 0; r < SNAP_READERS; r++)
-		offline_join(rd[r]);
-	ck_assert_int_eq(atomic_load(&snap_torn), 0);
-	ck_assert_int_gt(atomic_load(&snap_reads), 0);
-	ttree_destroy(&snap);
-}
-END_TEST
-
-
 Suite *tree_promises_suite(void)
 {
 	TCase *tc;
 	Suite *s = rcu_suite("tree-promises", &tc, tree_setup, tree_teardown);
 
-	tcase_add_test(tc, test_alloc_failure_sweep);
 #ifndef RCUSLOT_DEBUG
 	tcase_add_test(tc, test_deadlk_every_update);
 	tcase_add_test(tc, test_txn_ended_is_inert);
@@ -824,6 +482,5 @@ Suite *tree_promises_suite(void)
 	tcase_add_loop_test(tc, test_parked_reader_holds_its_version, 0,
 			    PARKED_PATHS);
 	tcase_add_test(tc, test_txn_lock_blocks_updaters_not_readers);
-	tcase_add_test(tc, test_snapshots_under_transactions);
 	return s;
 }
