@@ -15,28 +15,11 @@
 #include <glib.h>
 
 #include "treebench.h"
-
-_Static_assert(sizeof(gpointer) == sizeof(uint64_t),
-	       "treebench: GTree keys are pointers");
-
-struct entry {
-	uint64_t key;
-	uint64_t value;
-};
+#include "treebench_gtree.h"
 
 static GTree *tree;
 static struct entry *objects;
 static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
-
-#define KEY(k) ((gpointer)(uintptr_t)(k))
-
-static gint key_cmp(gconstpointer a, gconstpointer b, gpointer data)
-{
-	uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
-
-	(void)data;
-	return (x > y) - (x < y);
-}
 
 static void entry_free(gpointer e)
 {

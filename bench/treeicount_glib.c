@@ -11,26 +11,12 @@
 #include <glib.h>
 
 #include "treebench.h"
+#include "treebench_gtree.h"
 #include "treeicount.h"
-
-struct entry {
-	uint64_t key;
-	uint64_t value;
-};
 
 static GTree *tree;
 static struct entry *objects;
 static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
-
-#define KEY(k) ((gpointer)(uintptr_t)(k))
-
-static gint key_cmp(gconstpointer a, gconstpointer b, gpointer data)
-{
-	uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
-
-	(void)data;
-	return (x > y) - (x < y);
-}
 
 /* The build's objects are one array; updates' are malloc'd. */
 static void entry_free(gpointer p)
